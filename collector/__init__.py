@@ -1,0 +1,1 @@
+"""The central collector: ingest API, enrolment, web survey, reports."""

@@ -1,0 +1,47 @@
+"""The `kiosk` command: one subcommand per module in kiosk.commands, each with --data-dir."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from typing import Sequence
+
+import kiosk.commands
+from kiosk.config import ConfigError
+from kiosk.errors import UserError
+
+
+def command_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(kiosk.commands.__path__) if not m.name.startswith("_"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="kiosk data dir (default: $KIOSK_DATA_DIR or the user data dir)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Survei Kepuasan Masyarakat (SKM) kiosk and collector, PermenPAN-RB 14/2017.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in command_modules():
+        importlib.import_module(f"kiosk.commands.{name}").register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(args) or 0)
+    except UserError as exc:
+        print(f"kiosk {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ConfigError as exc:
+        print(f"kiosk {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"kiosk {args.command}: interrupted", file=sys.stderr)
+        return 130

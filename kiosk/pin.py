@@ -1,0 +1,35 @@
+"""The staff PIN, stored only as a salted scrypt hash."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        raise ValueError("a PIN is 4 to 12 digits")
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                                dklen=len(bytes.fromhex(digest)))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual.hex(), digest)
+
+
+def looks_like_pin_hash(stored: object) -> bool:
+    if not isinstance(stored, str):
+        return False
+    parts = stored.split("$")
+    return len(parts) == 6 and parts[0] == "scrypt" and all(x.isdigit() for x in parts[1:4])

@@ -1,0 +1,195 @@
+"""A respondent's answers as a typed record, its wire form (DESIGN.md), and its validation."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping
+
+from kiosk.questionnaire import LOCALES, PROFILE, SKM_2017, Questionnaire
+
+CHANNELS = ("kiosk", "web", "paper")
+COMMENT_MAX = 500
+FLAGS = ("fast", "simulated")
+WIRE_KEYS = (
+    "id", "office_id", "service_id", "questionnaire", "questionnaire_version", "channel",
+    "locale", "started_at", "submitted_at", "answers", "extra", "profile", "comment",
+    "complete", "flags",
+)
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's questionnaire, as made on the device when they finish (or walk away)."""
+
+    id: str
+    office_id: str
+    service_id: str | None
+    questionnaire: str
+    questionnaire_version: int
+    channel: str
+    locale: str
+    started_at: str
+    submitted_at: str
+    answers: dict[str, int]
+    extra: dict[str, Any] = field(default_factory=dict)
+    profile: dict[str, str] = field(default_factory=dict)
+    comment: str | None = None
+    complete: bool = True
+    flags: tuple[str, ...] = ()
+
+    def to_wire(self) -> dict[str, Any]:
+        wire = asdict(self)
+        wire["flags"] = list(self.flags)
+        return wire
+
+    def to_json(self) -> str:
+        """Canonical JSON: the same response always gives the same bytes (used for duplicate checks)."""
+        return canonical_json(self.to_wire())
+
+    @classmethod
+    def from_wire(cls, wire: Mapping[str, Any]) -> "Response":
+        data = {k: wire[k] for k in WIRE_KEYS if k in wire}
+        data["flags"] = tuple(data.get("flags") or ())
+        data["extra"] = dict(data.get("extra") or {})
+        data["profile"] = dict(data.get("profile") or {})
+        return cls(**data)
+
+
+def canonical_json(wire: Mapping[str, Any]) -> str:
+    return json.dumps(wire, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def now_local() -> datetime:
+    """The device's wall clock with its UTC offset."""
+    return datetime.now(timezone.utc).astimezone()
+
+
+def new_response(
+    *,
+    office_id: str,
+    service_id: str | None,
+    answers: Mapping[str, int],
+    started_at: datetime,
+    submitted_at: datetime | None = None,
+    questionnaire: Questionnaire = SKM_2017,
+    channel: str = "kiosk",
+    locale: str = "id",
+    extra: Mapping[str, Any] | None = None,
+    profile: Mapping[str, str] | None = None,
+    comment: str | None = None,
+    complete: bool = True,
+    flags: tuple[str, ...] = (),
+    make_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+) -> Response:
+    """Stamp a finished respondent with a fresh UUID and offset-aware timestamps."""
+    submitted_at = submitted_at or now_local()
+    for name, stamp in (("started_at", started_at), ("submitted_at", submitted_at)):
+        if stamp.tzinfo is None:
+            raise ValueError(f"{name} must carry a UTC offset")
+    return Response(
+        id=make_id(),
+        office_id=office_id,
+        service_id=service_id,
+        questionnaire=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        channel=channel,
+        locale=locale,
+        started_at=started_at.isoformat(timespec="seconds"),
+        submitted_at=submitted_at.isoformat(timespec="seconds"),
+        answers=dict(answers),
+        extra=dict(extra or {}),
+        profile=dict(profile or {}),
+        comment=(comment.strip() or None) if comment else None,
+        complete=complete,
+        flags=tuple(flags),
+    )
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An ISO 8601 timestamp with a UTC offset, or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else None
+
+
+def validate_wire(wire: object, questionnaire: Questionnaire = SKM_2017) -> list[str]:
+    """Every reason this wire response is invalid, each one sentence; empty when it is valid."""
+    if not isinstance(wire, Mapping):
+        return ["a response must be a JSON object"]
+    problems: list[str] = []
+    unknown = sorted(set(wire) - set(WIRE_KEYS))
+    if unknown:
+        problems.append(f"unknown fields: {', '.join(unknown)}")
+    for key in ("id", "office_id", "questionnaire", "channel", "locale", "started_at", "submitted_at"):
+        if not isinstance(wire.get(key), str) or not wire.get(key):
+            problems.append(f"{key} must be a non-empty string")
+    if isinstance(wire.get("id"), str):
+        try:
+            uuid.UUID(wire["id"])
+        except ValueError:
+            problems.append("id must be a UUID")
+    if wire.get("service_id") is not None and (not isinstance(wire["service_id"], str) or not wire["service_id"]):
+        problems.append("service_id must be a non-empty string or null")
+    if wire.get("questionnaire") != questionnaire.id:
+        problems.append(f"questionnaire must be {questionnaire.id!r}")
+    if wire.get("questionnaire_version") != questionnaire.version or type(wire.get("questionnaire_version")) is not int:
+        problems.append(f"questionnaire_version must be {questionnaire.version}")
+    if "channel" in wire and wire["channel"] not in CHANNELS:
+        problems.append(f"channel must be one of {', '.join(CHANNELS)}")
+    if "locale" in wire and wire["locale"] not in LOCALES:
+        problems.append(f"locale must be one of {', '.join(LOCALES)}")
+    started, submitted = parse_timestamp(wire.get("started_at")), parse_timestamp(wire.get("submitted_at"))
+    for key, stamp in (("started_at", started), ("submitted_at", submitted)):
+        if stamp is None and isinstance(wire.get(key), str):
+            problems.append(f"{key} must be an ISO 8601 time with a UTC offset")
+    if started and submitted and submitted < started:
+        problems.append("submitted_at is before started_at")
+    problems += _answer_problems(wire.get("answers"), wire.get("complete"), questionnaire)
+    if wire.get("extra") is not None and not isinstance(wire.get("extra"), Mapping):
+        problems.append("extra must be an object")
+    problems += _profile_problems(wire.get("profile"))
+    comment = wire.get("comment")
+    if comment is not None and (not isinstance(comment, str) or len(comment) > COMMENT_MAX):
+        problems.append(f"comment must be text of at most {COMMENT_MAX} characters")
+    if type(wire.get("complete")) is not bool:
+        problems.append("complete must be true or false")
+    flags = wire.get("flags", [])
+    if not isinstance(flags, list) or any(f not in FLAGS for f in flags):
+        problems.append(f"flags must be a list of {', '.join(FLAGS)}")
+    return problems
+
+
+def _answer_problems(answers: object, complete: object, questionnaire: Questionnaire) -> list[str]:
+    if not isinstance(answers, Mapping):
+        return ["answers must be an object of unsur code to answer"]
+    problems = []
+    known = set(questionnaire.codes())
+    for code, value in answers.items():
+        if code not in known:
+            problems.append(f"answers has unknown unsur {code!r}")
+        elif not questionnaire.unsur(code).valid_answer(value):
+            problems.append(f"answers.{code} must be an integer 1..4, got {value!r}")
+    if complete is True and not answers:
+        problems.append("a complete response must answer at least one unsur")
+    return problems
+
+
+def _profile_problems(profile: object) -> list[str]:
+    if profile is None:
+        return []
+    if not isinstance(profile, Mapping):
+        return ["profile must be an object"]
+    problems = []
+    for key, value in profile.items():
+        spec = PROFILE.get(key)
+        if spec is None:
+            problems.append(f"profile has unknown field {key!r}")
+        elif value not in spec.keys():
+            problems.append(f"profile.{key} must be one of {', '.join(spec.keys())}, got {value!r}")
+    return problems

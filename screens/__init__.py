@@ -1,0 +1,1 @@
+"""The kiosk touch UI (Kivy). Only this package imports Kivy."""

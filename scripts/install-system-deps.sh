@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the kiosk and its tests need: Mesa's GL/EGL for Kivy, mtdev for touch,
+# PostgreSQL for the collector's tests. Installs only what is missing, and only as root.
+set -euo pipefail
+wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip)
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing Debian packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,1 @@
+"""Kiosk-to-collector sync: wire format, uploader, backoff."""
