@@ -1,0 +1,213 @@
+"""The IKM engine of PermenPAN-RB 14/2017: exact NRR, weights, index, conversion, mutu, sample size.
+
+Sums stay integers and everything is a Fraction until the single half-up rounding of the
+converted value; floats appear only in the JSON printed for people.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+from kiosk.questionnaire import PROFILE_FIELDS, SKM_2017, Questionnaire
+from kiosk.response import Response
+
+# (lower bound of the rounded converted value, mutu, kinerja), best first.
+CLASSES: tuple[tuple[Decimal, str, str], ...] = (
+    (Decimal("88.31"), "A", "Sangat baik"),
+    (Decimal("76.61"), "B", "Baik"),
+    (Decimal("65.00"), "C", "Kurang baik"),
+    (Decimal("25.00"), "D", "Tidak baik"),
+)
+KINERJA_EN = {"Sangat baik": "Very good", "Baik": "Good", "Kurang baik": "Poor", "Tidak baik": "Very poor"}
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """Round an exact value half up (away from zero for the positive values used here)."""
+    scale = 10**places
+    scaled = value * scale
+    whole = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
+    return Decimal(whole).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def classify(converted: Decimal) -> tuple[str, str]:
+    """Mutu and kinerja of a converted value (25..100) already rounded to 2 decimals."""
+    for lower, mutu, kinerja in CLASSES:
+        if converted >= lower:
+            return mutu, kinerja
+    return CLASSES[-1][1], CLASSES[-1][2]
+
+
+@dataclass(frozen=True)
+class UnsurResult:
+    code: str
+    name: str
+    answered: int
+    sum: int
+    weight: Fraction
+    nrr: Fraction | None
+
+    @property
+    def nrr_weighted(self) -> Fraction | None:
+        return None if self.nrr is None else self.nrr * self.weight
+
+    @property
+    def converted(self) -> Decimal | None:
+        return None if self.nrr is None else round_half_up(self.nrr * 25, 2)
+
+    @property
+    def mutu(self) -> str | None:
+        return None if self.converted is None else classify(self.converted)[0]
+
+
+@dataclass(frozen=True)
+class Ikm:
+    """The index of one set of completed questionnaires."""
+
+    respondents: int
+    unsur: tuple[UnsurResult, ...]
+    ikm: Fraction | None
+
+    @property
+    def ikm_converted(self) -> Decimal | None:
+        return None if self.ikm is None else round_half_up(self.ikm * 25, 2)
+
+    @property
+    def mutu(self) -> str | None:
+        return None if self.ikm_converted is None else classify(self.ikm_converted)[0]
+
+    @property
+    def kinerja(self) -> str | None:
+        return None if self.ikm_converted is None else classify(self.ikm_converted)[1]
+
+    def weakest(self) -> UnsurResult | None:
+        answered = [u for u in self.unsur if u.nrr is not None]
+        return min(answered, key=lambda u: (u.nrr, u.code)) if answered else None
+
+    def strongest(self) -> UnsurResult | None:
+        answered = [u for u in self.unsur if u.nrr is not None]
+        return max(answered, key=lambda u: (u.nrr, u.code)) if answered else None
+
+
+def compute(answer_sets: Iterable[Mapping[str, Any]], questionnaire: Questionnaire = SKM_2017,
+            locale: str = "id") -> Ikm:
+    """NRR per unsur over the questionnaires that answered it, then IKM = sum of NRR x weight.
+
+    A skipped answer leaves the denominator. When no one answered an unsur at all, the
+    other unsur share its weight in proportion (their weights still sum to 1).
+    """
+    scored = questionnaire.scored_items
+    sums = {u.code: 0 for u in scored}
+    counts = {u.code: 0 for u in scored}
+    respondents = 0
+    for answers in answer_sets:
+        answered_any = False
+        for u in scored:
+            value = answers.get(u.code)
+            if value is None:
+                continue
+            if not u.valid_answer(value):
+                raise ValueError(f"{u.code} must be an integer 1..4, got {value!r}")
+            sums[u.code] += value
+            counts[u.code] += 1
+            answered_any = True
+        respondents += answered_any
+    answered_weight = sum((questionnaire.weights[u.code] for u in scored if counts[u.code]), Fraction(0))
+    results = []
+    for u in scored:
+        weight = questionnaire.weights[u.code] / answered_weight if counts[u.code] else Fraction(0)
+        nrr = Fraction(sums[u.code], counts[u.code]) if counts[u.code] else None
+        results.append(UnsurResult(u.code, u.name(locale), counts[u.code], sums[u.code], weight, nrr))
+    ikm = sum((r.nrr * r.weight for r in results if r.nrr is not None), Fraction(0)) if answered_weight else None
+    return Ikm(respondents, tuple(results), ikm)
+
+
+def required_sample(population: int) -> int:
+    """Krejcie and Morgan: minimum respondents for a population of service recipients."""
+    if population < 1:
+        raise ValueError("population must be at least 1")
+    chi2, p, d = Fraction(3841, 1000), Fraction(1, 2), Fraction(5, 100)
+    s = chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
+    return int(round_half_up(s, 0))
+
+
+def sample(respondents: int, population: int | None) -> dict[str, Any]:
+    if population is None:
+        return {"population": None, "required": None, "sufficient": None}
+    required = required_sample(population)
+    return {"population": population, "required": required, "sufficient": respondents >= required}
+
+
+def profile_counts(profiles: Iterable[Mapping[str, str]]) -> dict[str, dict[str, int]]:
+    """Respondents per option of each profile field; unanswered ones under "-"."""
+    counters = {f.key: Counter() for f in PROFILE_FIELDS}
+    for profile in profiles:
+        for key, counter in counters.items():
+            counter[profile.get(key) or "-"] += 1
+    return {key: dict(sorted(c.items())) for key, c in counters.items()}
+
+
+def _float(value: Fraction | Decimal | None, places: int | None = None) -> float | None:
+    if value is None:
+        return None
+    if places is not None and isinstance(value, Fraction):
+        value = round_half_up(value, places)
+    return float(value)
+
+
+def to_json(result: Ikm, *, scope: Mapping[str, Any], population: int | None = None,
+            profiles: Iterable[Mapping[str, str]] = ()) -> dict[str, Any]:
+    """The report JSON of DESIGN.md. `ikm` is unrounded; displayed parts are rounded half up."""
+    return {
+        "scope": dict(scope),
+        "respondents": result.respondents,
+        "unsur": [
+            {"code": u.code, "name": u.name, "answered": u.answered, "sum": u.sum,
+             "nrr": _float(u.nrr, 4), "nrr_weighted": _float(u.nrr_weighted, 3),
+             "converted": _float(u.converted), "mutu": u.mutu}
+            for u in result.unsur
+        ],
+        "ikm": _float(result.ikm),
+        "ikm_converted": _float(result.ikm_converted),
+        "mutu": result.mutu,
+        "kinerja": result.kinerja,
+        "sample": sample(result.respondents, population),
+        "profile": profile_counts(profiles),
+    }
+
+
+def local_date(stamp: str, tz: ZoneInfo | None) -> date:
+    moment = datetime.fromisoformat(stamp)
+    return (moment.astimezone(tz) if tz else moment).date()
+
+
+def select(responses: Iterable[Response], *, office_id: str | None = None, service_id: str | None = None,
+           date_from: date | None = None, date_to: date | None = None,
+           tz: ZoneInfo | None = None) -> list[Response]:
+    """Complete responses of one office, service and period (dates inclusive, in the office's zone)."""
+    chosen = []
+    for r in responses:
+        if not r.complete:
+            continue
+        if office_id is not None and r.office_id != office_id:
+            continue
+        if service_id is not None and r.service_id != service_id:
+            continue
+        if date_from or date_to:
+            day = local_date(r.submitted_at, tz)
+            if (date_from and day < date_from) or (date_to and day > date_to):
+                continue
+        chosen.append(r)
+    return chosen
+
+
+def report(responses: Iterable[Response], questionnaire: Questionnaire = SKM_2017, *,
+           scope: Mapping[str, Any], population: int | None = None) -> dict[str, Any]:
+    """The report JSON for these responses; only `complete` ones count."""
+    complete = [r for r in responses if r.complete]
+    result = compute((r.answers for r in complete), questionnaire)
+    return to_json(result, scope=scope, population=population, profiles=(r.profile for r in complete))
