@@ -153,6 +153,16 @@ class Queue:
                 (response.id, now, now, response.to_json()),
             )
 
+    def enqueue_many(self, responses: Iterable[Response]) -> int:
+        """Store many pending responses in one durable transaction (simulation, imports)."""
+        now = self.clock()
+        rows = [(r.id, now, now, r.to_json()) for r in responses]
+        conn = self._db().conn
+        with _transaction(conn):
+            conn.executemany(
+                "INSERT INTO responses (id, status, queued_at, changed_at, body) VALUES (?, 'pending', ?, ?, ?)", rows)
+        return len(rows)
+
     def mark_sent(self, ids: Iterable[str]) -> None:
         self._set_status(((i, None) for i in ids), Status.SENT)
 
