@@ -1,0 +1,220 @@
+"""Uploads pending responses in batches and records per item what the collector answered."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import requests
+
+from kiosk.response import Response
+from kiosk.store import Queue
+from sync import wire
+from sync.backoff import parse_retry_after
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "skm-kiosk-sync/1"
+NOT_AUTHORISED = "kiosk not authorised"
+# Error codes shared with the UI (translated there) and `kiosk status`.
+ERROR_CODES = ("unauthorised", "network", "timeout", "server", "captive_portal", "bad_response", "tls")
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What one batch upload did. On any error nothing in the queue changed."""
+
+    attempted: int = 0
+    sent: int = 0
+    rejected: int = 0
+    error_code: str | None = None
+    error: str | None = None
+    http_status: int | None = None
+    retry_after_s: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code is None
+
+    @property
+    def unauthorised(self) -> bool:
+        return self.error_code == "unauthorised"
+
+    @property
+    def too_large(self) -> bool:
+        return self.http_status == 413
+
+
+def load_token(path: Path) -> str | None:
+    """The kiosk token stored by `kiosk enroll`; None when there is none."""
+    try:
+        token = Path(path).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return token or None
+
+
+def write_token(path: Path, token: str) -> None:
+    """Write the token readable by the owner only (mode 600), atomically."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # in case a stale tmp file had a wider mode
+        os.write(fd, token.encode("utf-8") + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+class Uploader:
+    """One kiosk's connection to its collector. TLS certificates are always verified."""
+
+    def __init__(self, session: requests.Session, base_url: str, token: str, *,
+                 clock: Callable[[], float] = time.time, timeout: tuple[float, float] = (10.0, 60.0)):
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.clock = clock
+        self.timeout = timeout
+
+    # -- one batch ---------------------------------------------------------------------
+
+    def send(self, responses: Sequence[Response]) -> tuple[list[wire.ItemResult] | None, UploadResult]:
+        """POST one batch; the per-item results, or None with the error. Touches no queue."""
+        ids = [r.id for r in responses]
+        body = wire.encode_batch(responses)
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json",
+            "Content-Encoding": "gzip",
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        failed = lambda code, detail, **kw: (None, UploadResult(len(ids), error_code=code, error=detail, **kw))
+        try:
+            # verify=True on every call: a session someone configured with verify=False changes nothing.
+            # No redirects: a captive portal answers a POST with a redirect to its login page.
+            reply = self.session.post(self.base_url + wire.RESPONSES_PATH, data=body, headers=headers,
+                                      timeout=self.timeout, verify=True, allow_redirects=False)
+        except requests.RequestException as exc:
+            return failed(*classify_exception(exc))
+        status = reply.status_code
+        retry_after = parse_retry_after(reply.headers.get("Retry-After"), self.clock)
+        if status == 200:
+            try:
+                results = wire.parse_results(reply.content, reply.headers.get("Content-Type"), ids)
+            except wire.BadResults as exc:
+                return failed(exc.code, exc.detail, http_status=status)
+            return results, UploadResult(len(ids), http_status=status)
+        if status in (401, 403):
+            return failed("unauthorised", f"{NOT_AUTHORISED}: the collector answered HTTP {status} "
+                                          "(token unknown or revoked; enrol the kiosk again)", http_status=status)
+        if 300 <= status < 400 or status == 511:
+            where = reply.headers.get("Location", "")
+            return failed("captive_portal", f"the network redirected the upload (HTTP {status}"
+                                            f"{' to ' + where if where else ''}): a Wi-Fi login page is in the way",
+                          http_status=status)
+        if status == 429 or status >= 500:
+            return failed("server", f"the collector answered HTTP {status}", http_status=status,
+                          retry_after_s=retry_after)
+        if status == 413:
+            return failed("server", f"the collector found a batch of {len(ids)} too large (HTTP 413)",
+                          http_status=status)
+        return failed("bad_response", f"the collector answered HTTP {status} to {self.base_url}"
+                                      f"{wire.RESPONSES_PATH}: is the sync URL right?", http_status=status)
+
+    def upload_batch(self, queue: Queue, limit: int) -> UploadResult:
+        """Send the oldest pending responses (at most `limit`) and mark each as the collector says."""
+        batch = queue.pending_batch(min(limit, wire.MAX_BATCH))
+        if not batch:
+            return UploadResult()
+        results, outcome = self.send(batch)
+        if results is None:
+            return outcome
+        apply_results(queue, results)
+        sent = sum(1 for r in results if r.status.stored)
+        return UploadResult(len(batch), sent=sent, rejected=len(results) - sent, http_status=outcome.http_status)
+
+    # -- a backlog ---------------------------------------------------------------------
+
+    def drain(self, queue: Queue, batch_size: int, *,
+              progress: Callable[[int, int], None] | None = None,
+              should_stop: Callable[[], bool] = lambda: False) -> "DrainResult":
+        """Send batch after batch until nothing is pending, an upload fails, or should_stop() says so.
+
+        Every attempt is recorded with Queue.record_sync, so `kiosk status` can show it.
+        `progress(done, total)` is called after each batch.
+        """
+        total = queue.count_by_status()["pending"]
+        done = sent = rejected = batches = 0
+        size = max(1, min(batch_size, wire.MAX_BATCH))
+        last = UploadResult()
+        while not should_stop():
+            last = self.upload_batch(queue, size)
+            if last.too_large and size > 1:
+                size = max(1, size // 2)  # the collector's body limit is smaller than we thought
+                log.warning("collector refused a batch as too large; trying batches of %d", size)
+                continue
+            if not last.ok:
+                queue.record_sync(success=False, error=f"{last.error_code}: {last.error}")
+                log.warning("sync failed (%s): %s", last.error_code, last.error)
+                break
+            if last.attempted == 0:
+                break
+            batches += 1
+            sent += last.sent
+            rejected += last.rejected
+            done += last.attempted
+            queue.record_sync(success=True)
+            if last.rejected:
+                log.warning("collector refused %d response(s); kept as rejected for staff", last.rejected)
+            if progress:
+                progress(done, max(total, done))
+        return DrainResult(batches=batches, sent=sent, rejected=rejected, last=last)
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    batches: int
+    sent: int
+    rejected: int
+    last: UploadResult
+
+    @property
+    def ok(self) -> bool:
+        return self.last.ok
+
+
+def apply_results(queue: Queue, results: Sequence[wire.ItemResult]) -> None:
+    stored = [r.id for r in results if r.status.stored]
+    refused = {r.id: f"{r.status.value}: {r.reason}" for r in results if not r.status.stored}
+    if stored:
+        queue.mark_sent(stored)
+    if refused:
+        queue.mark_rejected(refused)
+
+
+def classify_exception(exc: requests.RequestException) -> tuple[str, str]:
+    """An error code from ERROR_CODES and an English detail for a failed request."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "tls", f"the collector's TLS certificate could not be verified ({_short(exc)})"
+    if isinstance(exc, requests.exceptions.Timeout):
+        kind = "connecting to" if isinstance(exc, requests.exceptions.ConnectTimeout) else "waiting for"
+        return "timeout", f"timed out {kind} the collector"
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return "bad_response", f"the collector's answer was cut off ({_short(exc)})"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        if "timed out" in str(exc).lower():
+            return "timeout", "timed out waiting for the collector"
+        return "network", f"could not reach the collector ({_short(exc)})"
+    return "network", f"the upload failed ({_short(exc)})"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -1,0 +1,237 @@
+"""The kiosk's single sender thread, and the sync status staff see on the kiosk and in `kiosk status`."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import requests
+
+from kiosk.config import Config
+from kiosk.store import Queue
+from sync.backoff import Backoff
+from sync.uploader import NOT_AUTHORISED, ERROR_CODES, Uploader, load_token
+
+log = logging.getLogger(__name__)
+
+ALARM_AFTER_S = 24 * 3600.0  # responses waiting longer than this raise the staff alarm
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enabled: bool
+    pending: int
+    sent: int
+    rejected: int
+    oldest_pending_age_s: float | None
+    last_success: float | None      # epoch seconds
+    last_error: str | None          # English detail, for logs and `kiosk status`
+    last_error_code: str | None     # one of sync.uploader.ERROR_CODES
+    alarm: bool                     # something has been pending for more than 24 h
+    authorised: bool
+    syncing: bool
+
+
+def token_path(config: Config, data_dir: Path) -> Path:
+    return Path(data_dir) / config.sync.token_file
+
+
+def split_error(recorded: str | None) -> tuple[str | None, str | None]:
+    """Queue.sync_state().last_error is stored as "code: detail"; split it back."""
+    if not recorded:
+        return None, None
+    code, sep, detail = recorded.partition(": ")
+    if sep and code in ERROR_CODES:
+        return code, detail
+    return "network", recorded
+
+
+def status_of(queue: Queue, config: Config, data_dir: Path | None = None, *, syncing: bool = False) -> SyncStatus:
+    """The sync status from the queue alone, without a running worker (for `kiosk status --json`)."""
+    counts = queue.count_by_status()
+    age = queue.oldest_pending_age()
+    state = queue.sync_state()
+    code, detail = split_error(state.last_error)
+    enabled = bool(config.sync.url)
+    authorised = code != "unauthorised"
+    if enabled and data_dir is not None and load_token(token_path(config, data_dir)) is None:
+        authorised = False
+        if code is None:
+            code, detail = "unauthorised", f"{NOT_AUTHORISED}: no token; enrol with `kiosk enroll URL CODE`"
+    return SyncStatus(
+        enabled=enabled,
+        pending=counts["pending"],
+        sent=counts["sent"],
+        rejected=counts["rejected"],
+        oldest_pending_age_s=age,
+        last_success=state.last_success,
+        last_error=detail,
+        last_error_code=code,
+        alarm=age is not None and age > ALARM_AFTER_S,
+        authorised=authorised,
+        syncing=syncing,
+    )
+
+
+class SyncWorker:
+    """Sends pending responses from one thread: at start-up, on wake(), on sync_now() and on a timer.
+
+    Failures back off exponentially (with jitter, never giving up); a 401 stops automatic
+    attempts until the token file changes (re-enrolment) or staff press "sync now".
+    """
+
+    def __init__(self, queue: Queue, config: Config, data_dir: Path, *,
+                 session: requests.Session | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] | None = None,
+                 backoff: Backoff | None = None,
+                 timeout: tuple[float, float] = (10.0, 60.0)):
+        self.queue = queue
+        self.config = config
+        self.data_dir = Path(data_dir)
+        self.session = session
+        self.clock = clock
+        self._sleep = sleep
+        self.backoff = backoff or Backoff(clock=clock)
+        self.timeout = timeout
+        self._event = threading.Event()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._woken = False
+        self._forced = False
+        self._syncing = False
+        self._paused_for_token: float | None = None  # token file mtime when a 401 paused us
+        self._next_timer = float("-inf")  # start-up counts as a timer tick
+        self._thread: threading.Thread | None = None
+        self.cycles = 0
+
+    # -- the interface the UI calls ----------------------------------------------------
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.config.sync.url)
+
+    def start(self) -> None:
+        if not self.enabled or (self._thread and self._thread.is_alive()):
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="skm-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5) -> None:
+        self._stopping.set()
+        self._event.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("sync thread did not stop within %.0f s (an upload is still running)", timeout)
+            else:
+                self._thread = None
+
+    def wake(self) -> None:
+        """A response was just queued: send it soon (after any backoff in force)."""
+        with self._lock:
+            self._woken = True
+        self._event.set()
+
+    def sync_now(self) -> None:
+        """Staff asked: try immediately, ignoring backoff and a previous 401."""
+        with self._lock:
+            self._forced = True
+        self._event.set()
+
+    def status(self) -> SyncStatus:
+        return status_of(self.queue, self.config, self.data_dir, syncing=self._syncing)
+
+    # -- the thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        own = Queue(self.queue.path, clock=self.queue.clock)  # this thread's own connection
+        session = self.session or requests.Session()
+        try:
+            while not self._stopping.is_set():
+                if self._due():
+                    try:
+                        self.run_cycle(own, session)
+                    except Exception:  # a bug must not kill the only sender; log it and back off
+                        log.exception("sync cycle failed unexpectedly")
+                        self.backoff.failed()
+                self._wait(self._wait_time())
+        finally:
+            own.close()
+            if self.session is None:
+                session.close()
+
+    def _due(self) -> bool:
+        with self._lock:
+            forced, woken = self._forced, self._woken
+        if forced:
+            return True
+        if self._paused_for_token is not None:
+            return self._token_mtime() != self._paused_for_token
+        if not self.backoff.ready():
+            return False
+        return woken or self.clock() >= self._next_timer
+
+    def _wait_time(self) -> float:
+        interval = self.config.sync.interval_s
+        if self._paused_for_token is not None:
+            return interval
+        if not self.backoff.ready():
+            return self.backoff.remaining()
+        with self._lock:
+            if self._woken or self._forced:
+                return 0.0
+        return max(0.0, self._next_timer - self.clock())
+
+    def _wait(self, seconds: float) -> None:
+        if self._stopping.is_set():
+            return
+        if self._sleep is not None:
+            self._sleep(seconds)
+        else:
+            self._event.wait(seconds)
+        self._event.clear()
+
+    def _token_mtime(self) -> float:
+        try:
+            return token_path(self.config, self.data_dir).stat().st_mtime
+        except OSError:
+            return -1.0
+
+    def run_cycle(self, queue: Queue, session: requests.Session) -> None:
+        """Drain the backlog batch by batch; on failure schedule the retry."""
+        with self._lock:
+            forced = self._forced
+            self._forced = self._woken = False
+        if forced:
+            self.backoff.reset()
+        self._paused_for_token = None
+        self._next_timer = self.clock() + self.config.sync.interval_s
+        self.cycles += 1
+        if queue.count_by_status()["pending"] == 0:
+            return
+        token = load_token(token_path(self.config, self.data_dir))
+        if token is None:
+            queue.record_sync(success=False, error=f"unauthorised: {NOT_AUTHORISED}: no token file at "
+                                                   f"{token_path(self.config, self.data_dir)}; "
+                                                   "enrol with `kiosk enroll URL CODE`")
+            self._paused_for_token = self._token_mtime()
+            return
+        uploader = Uploader(session, self.config.sync.url, token, timeout=self.timeout)
+        self._syncing = True
+        try:
+            result = uploader.drain(queue, self.config.sync.batch_size, should_stop=self._stopping.is_set)
+        finally:
+            self._syncing = False
+        if result.ok:
+            self.backoff.succeeded()
+        elif result.last.unauthorised:
+            log.error("%s: automatic sync stopped until the kiosk is enrolled again", result.last.error)
+            self._paused_for_token = self._token_mtime()
+        else:
+            delay = self.backoff.failed(result.last.retry_after_s)
+            log.info("next sync attempt in %.1f s", delay)
