@@ -158,7 +158,7 @@ class SyncWorker:
                         self.run_cycle(own, session)
                     except Exception:  # a bug must not kill the only sender; log it and back off
                         log.exception("sync cycle failed unexpectedly")
-                        self.backoff.failed()
+                        self._next_timer = self.clock() + self.backoff.failed()
                 self._wait(self._wait_time())
         finally:
             own.close()
@@ -234,4 +234,5 @@ class SyncWorker:
             self._paused_for_token = self._token_mtime()
         else:
             delay = self.backoff.failed(result.last.retry_after_s)
+            self._next_timer = min(self._next_timer, self.clock() + delay)  # retry when the backoff ends
             log.info("next sync attempt in %.1f s", delay)
