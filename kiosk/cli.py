@@ -9,8 +9,12 @@ import sys
 from typing import Sequence
 
 import kiosk.commands
+from kiosk import paths
 from kiosk.config import ConfigError
 from kiosk.errors import UserError
+
+# Long-running kiosk commands also log to <data dir>/logs/kiosk.log, for staff and support.
+LOGGED_COMMANDS = {"run", "autoplay", "sync", "demo"}
 
 
 def command_modules() -> list[str]:
@@ -34,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command in LOGGED_COMMANDS:
+        _log_to_data_dir(args)
     try:
         return int(args.run(args) or 0)
     except UserError as exc:
@@ -45,3 +51,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"kiosk {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def _log_to_data_dir(args) -> None:
+    from logging.handlers import RotatingFileHandler
+
+    folder = paths.log_dir(paths.data_dir(args.data_dir))
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(folder / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(min(root.level, logging.INFO))
+    for other in root.handlers:
+        if other is not handler and other.level == logging.NOTSET:
+            other.setLevel(logging.INFO if args.verbose else logging.WARNING)
