@@ -1,0 +1,140 @@
+"""`kiosk enroll URL CODE`: register this kiosk with a collector; store its token and office config."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from kiosk import config as office_config, paths
+from kiosk.errors import UserError
+from kiosk.pin import looks_like_pin_hash
+
+ENROLL_TIMEOUT = (10.0, 30.0)
+NEW_CODE_HINT = "ask the collector's admin for a new one (`kiosk admin enroll-code --office ID`)"
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser(
+        "enroll", parents=[common], help="register this kiosk with a collector; stores token and office config",
+        description="Exchange a single-use enrolment code for this kiosk's token. Writes the token (mode 600) "
+                    "and config.toml (the office config from the collector, with sync.url = URL) into the data "
+                    "dir. The staff PIN is kept unless the collector sends the office's own.")
+    parser.add_argument("url", metavar="URL", help="the collector's base URL, e.g. https://skm.example.go.id")
+    parser.add_argument("code", metavar="CODE", help="the enrolment code from `kiosk admin enroll-code`")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import requests  # the core imports without an HTTP client until a command needs one
+
+    from sync.connection import test_connection, url_problem
+    from sync.uploader import USER_AGENT, classify_exception, write_token
+    from sync.wire import ENROLL_PATH
+
+    url = args.url.strip().rstrip("/")
+    problem = url_problem(url)
+    if problem:
+        raise UserError(f"{problem}.")
+    code = args.code.strip()
+    if not code:
+        raise UserError("the enrolment code is empty; " + NEW_CODE_HINT + ".")
+    root = paths.data_dir(args.data_dir)
+
+    session = requests.Session()
+    check = test_connection(url, timeout=ENROLL_TIMEOUT[0], session=session)
+    if not check.ok:
+        raise UserError(f"could not reach an SKM collector at {url}: {check.detail}.")
+    try:
+        reply = session.post(url + ENROLL_PATH, json={"code": code}, timeout=ENROLL_TIMEOUT, verify=True,
+                             allow_redirects=False, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
+    except requests.RequestException as exc:
+        raise UserError(f"could not reach the collector at {url}: {classify_exception(exc)[1]}.") from None
+    if reply.status_code in (400, 401, 403, 404, 409, 410, 422):
+        raise UserError(f"the collector did not accept code {code!r} (wrong, already used or expired"
+                        f"{_detail(reply)}); {NEW_CODE_HINT}.")
+    if reply.status_code != 200:
+        raise UserError(f"the collector at {url} answered HTTP {reply.status_code} to the enrolment; try again later.")
+    try:
+        answer = reply.json()
+        kiosk_id, token, received = answer["kiosk_id"], answer["token"], answer["config"]
+        if not (isinstance(token, str) and token and isinstance(received, dict)):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise UserError(f"the collector at {url} sent an enrolment answer this kiosk does not understand.") from None
+
+    data = kiosk_config(received, url, root)
+    checked, problems = office_config.check(data, source="the collector's office config")
+    if problems:
+        raise UserError(f"the collector sent an office config this kiosk cannot use ({problems[0]}); "
+                        "nothing was saved.")
+    token_file = root / checked.sync.token_file
+    config_file = paths.config_file(root)
+    write_token(token_file, token)
+    _write_atomically(config_file, _toml(data))
+    result = {"kiosk_id": kiosk_id, "office_id": checked.office.id, "office_name": checked.office.name,
+              "url": url, "config": str(config_file), "token_file": str(token_file)}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"enrolled as kiosk {kiosk_id} of {checked.office.name} ({checked.office.id})")
+        print(f"config: {config_file}")
+        print(f"token:  {token_file} (mode 600)")
+    return 0
+
+
+def kiosk_config(received: dict[str, Any], url: str, root: Path) -> dict[str, Any]:
+    """The collector's office config with this kiosk's sync URL and token file, and a staff PIN hash."""
+    local = _local_config(root)
+    data = dict(received)
+    sync = dict(data.get("sync") or {})
+    sync["url"] = url
+    sync["token_file"] = (local.get("sync") or {}).get("token_file") or sync.get("token_file") or "token"
+    data["sync"] = sync
+    staff = dict(data.get("staff") or {})
+    if not staff.get("pin_hash"):
+        staff["pin_hash"] = _local_pin_hash(local)
+    data["staff"] = staff
+    return data
+
+
+def _local_config(root: Path) -> dict[str, Any]:
+    path = paths.config_file(root)
+    if not path.exists():
+        return {}
+    try:
+        return office_config.read(path)
+    except office_config.ConfigError:
+        return {}
+
+
+def _local_pin_hash(local: dict[str, Any]) -> str:
+    """This kiosk's staff PIN hash, else the shipped demo office's (PIN 1234) until staff set their own."""
+    own = (local.get("staff") or {}).get("pin_hash")
+    if looks_like_pin_hash(own):
+        return own
+    return office_config.read(office_config.DEMO_CONFIG)["staff"]["pin_hash"]
+
+
+def _detail(reply) -> str:
+    try:
+        detail = reply.json().get("detail")
+    except (ValueError, AttributeError):
+        return ""
+    return f": {detail}" if isinstance(detail, str) and detail else ""
+
+
+def _toml(data: dict[str, Any]) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(data)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
