@@ -205,9 +205,29 @@ def select(responses: Iterable[Response], *, office_id: str | None = None, servi
     return chosen
 
 
+def by_service(rows: Iterable[tuple[str | None, Mapping[str, Any]]],
+               questionnaire: Questionnaire = SKM_2017) -> list[dict[str, Any]]:
+    """IKM per service (jenis layanan) from (service_id, answers) pairs, for BAB III of the report."""
+    grouped: dict[str | None, list[Mapping[str, Any]]] = {}
+    for service_id, answers in rows:
+        grouped.setdefault(service_id, []).append(answers)
+    out = []
+    for service_id in sorted(grouped, key=lambda s: (s is None, s or "")):
+        result = compute(grouped[service_id], questionnaire)
+        out.append({"service_id": service_id, "respondents": result.respondents, "ikm": _float(result.ikm),
+                    "ikm_converted": _float(result.ikm_converted), "mutu": result.mutu, "kinerja": result.kinerja})
+    return out
+
+
 def report(responses: Iterable[Response], questionnaire: Questionnaire = SKM_2017, *,
            scope: Mapping[str, Any], population: int | None = None) -> dict[str, Any]:
-    """The report JSON for these responses; only `complete` ones count."""
+    """The report JSON for these responses; only `complete` ones count.
+
+    Besides the keys of DESIGN.md it carries `profile` (respondents per profile option) and
+    `services` (the IKM per service), both parts of the SKM report's BAB III.
+    """
     complete = [r for r in responses if r.complete]
     result = compute((r.answers for r in complete), questionnaire)
-    return to_json(result, scope=scope, population=population, profiles=(r.profile for r in complete))
+    doc = to_json(result, scope=scope, population=population, profiles=(r.profile for r in complete))
+    doc["services"] = by_service(((r.service_id, r.answers) for r in complete), questionnaire)
+    return doc

@@ -127,6 +127,9 @@ def test_only_complete_responses_count_and_select_filters():
     doc = report([done, walked_away], scope={"office_id": "o"})
     assert doc["respondents"] == 1 and doc["ikm_converted"] == 100.0
     assert select([done, walked_away, other_service], service_id="a") == [done]
+    services = report([done, walked_away, other_service], scope={})["services"]
+    assert [(s["service_id"], s["respondents"], s["ikm_converted"]) for s in services] == \
+        [("a", 1, 100.0), ("b", 1, 25.0)]
 
 
 def test_office_weights_are_used_exactly():

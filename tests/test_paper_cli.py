@@ -41,7 +41,7 @@ def test_json_has_profile_and_service_breakdown(tmp_path):
     f = write(tmp_path / "p.csv", ALL + ["service", "gender"], [[4] * 9 + ["kk", "f"], [2] * 9 + ["ktp", "m"]])
     doc = json.loads(kiosk("ikm", str(f), "--json").stdout)
     assert doc["profile"]["gender"] == {"f": 1, "m": 1}
-    assert {s["scope"]["service_id"]: s["ikm_converted"] for s in doc["services"]} == {"kk": 100.0, "ktp": 50.0}
+    assert {s["service_id"]: s["ikm_converted"] for s in doc["services"]} == {"kk": 100.0, "ktp": 50.0}
     assert doc["ikm_converted"] == 75.0
 
 

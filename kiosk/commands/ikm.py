@@ -36,14 +36,8 @@ def run(args) -> int:
     result = ikm.compute(r.answers for r in rows)
     report = ikm.to_json(result, scope={"file": args.file, "service_id": None},
                          population=args.population, profiles=(r.profile for r in rows))
-    services = sorted({r.service for r in rows if r.service})
-    if services:
-        report["services"] = [
-            ikm.to_json(ikm.compute(r.answers for r in rows if r.service == s),
-                        scope={"file": args.file, "service_id": s},
-                        profiles=(r.profile for r in rows if r.service == s))
-            for s in services
-        ]
+    if any(r.service for r in rows):
+        report["services"] = ikm.by_service((r.service, r.answers) for r in rows)
     if ignored:
         print(f"kiosk ikm: ignored columns: {', '.join(ignored)}", file=sys.stderr)
     if args.json:
@@ -73,6 +67,6 @@ def format_table(report: dict) -> str:
         lines.append(f"Sampel: populasi {sample['population']}, minimal {sample['required']} responden "
                      f"(Krejcie-Morgan), terkumpul {report['respondents']}: {verdict}")
     for service in report.get("services", []):
-        lines.append(f"  layanan {service['scope']['service_id']}: {service['respondents']} responden, "
+        lines.append(f"  layanan {service['service_id'] or '(tanpa layanan)'}: {service['respondents']} responden, "
                      f"IKM {service['ikm_converted']:.2f} ({service['mutu']})")
     return "\n".join(lines)
