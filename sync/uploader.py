@@ -207,7 +207,7 @@ def classify_exception(exc: requests.RequestException) -> tuple[str, str]:
         kind = "connecting to" if isinstance(exc, requests.exceptions.ConnectTimeout) else "waiting for"
         return "timeout", f"timed out {kind} the collector"
     if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
-        return "bad_response", f"the collector's answer was cut off ({_short(exc)})"
+        return "bad_response", "the collector's answer was cut off before its end"
     if isinstance(exc, requests.exceptions.ConnectionError):
         if "timed out" in str(exc).lower():
             return "timeout", "timed out waiting for the collector"
@@ -215,6 +215,27 @@ def classify_exception(exc: requests.RequestException) -> tuple[str, str]:
     return "network", f"the upload failed ({_short(exc)})"
 
 
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost OS error (reset, refused, no route) under requests' and urllib3's wrappers."""
+    seen, todo = set(), [exc]
+    found = exc
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and getattr(current, "strerror", None):
+            return current
+        found = current
+        todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+        todo += [c for c in (getattr(current, "reason", None), current.__cause__, current.__context__)
+                 if isinstance(c, BaseException)]
+    return found
+
+
 def _short(exc: BaseException) -> str:
+    root = _root_cause(exc)
+    if isinstance(root, OSError) and root.strerror:
+        return root.strerror.lower()
     text = str(exc) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."
