@@ -1,0 +1,58 @@
+"""Kiosk tokens, enrolment codes and admin passwords: made at random, stored only as hashes."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+# Enrolment codes are typed by staff: no 0/O or 1/I/L to misread.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_CODE_LENGTH = 12
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 is enough for a 256-bit random token: there is nothing to guess."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_kiosk_id() -> str:
+    return "kiosk-" + secrets.token_hex(4)
+
+
+def new_enroll_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, _CODE_LENGTH, 4))
+
+
+def enroll_code_hash(code: str) -> str:
+    """Case, spaces and dashes do not matter when a code is typed back in."""
+    normal = "".join(ch for ch in code.upper() if ch not in "- \t")
+    return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt,
+                            n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=bytes.fromhex(salt),
+                                n=int(n), r=int(r), p=int(p), dklen=len(bytes.fromhex(digest)))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual.hex(), digest)
+
+
+# A fixed hash to check against when the user is unknown, so a wrong name costs as long as a wrong password.
+DUMMY_PASSWORD_HASH = hash_password("not a password", salt=b"\0" * 16)

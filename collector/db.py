@@ -1,0 +1,84 @@
+"""The collector's database: one SQLAlchemy engine for SQLite (WAL) or PostgreSQL (psycopg 3)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from kiosk.errors import UserError
+
+BUSY_TIMEOUT_S = 30
+READONLY = "collector_readonly"
+
+
+def default_url(data_dir: Path) -> str:
+    """KIOSK_COLLECTOR_DB, else an SQLite file in the data dir."""
+    return os.environ.get("KIOSK_COLLECTOR_DB") or f"sqlite:///{Path(data_dir) / 'collector.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and route them to psycopg 3."""
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a collector database URL; an unsupported URL is a UserError."""
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UserError(f"{url!r} is not a database URL; use sqlite:///PATH or postgresql://USER@HOST/DB.") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+                               pool_size=8, max_overflow=16)
+        _sqlite_transactions(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+    raise UserError(f"{parsed.get_backend_name()!r} databases are not supported; use sqlite:/// or postgresql://.")
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """WAL, and real transactions: BEGIN IMMEDIATE takes the write lock up front.
+
+    pysqlite's own implicit transactions start late and cannot wait for a lock they need to
+    upgrade; taking it at BEGIN makes concurrent batches queue up (busy_timeout) instead of failing.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        readonly = connection.get_execution_options().get(READONLY, False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def reading(engine: Engine):
+    """A connection for reads only: on SQLite it does not take the write lock."""
+    return engine.connect().execution_options(**{READONLY: True})
+
+
+def ping(engine: Engine) -> None:
+    """Raise when the database cannot answer a trivial query."""
+    with reading(engine) as conn:
+        conn.execute(text("SELECT 1")).scalar_one()

@@ -1,0 +1,159 @@
+"""Storing a batch of wire responses exactly once: validate each, insert all in one transaction, say what happened.
+
+Idempotent by response id under the primary key. Rows go in with INSERT ... ON CONFLICT DO NOTHING;
+an id that was not inserted is already stored (maybe by another collector process a moment ago),
+and comparing canonical JSON tells a harmless re-send (duplicate) from a different response
+under a used id (conflict). Nothing is kept in memory between batches.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from collector.records import KioskRecord, OfficeRecord, get_office, stamp, utc_now
+from collector.tables import kiosks, responses
+from kiosk.response import WIRE_KEYS, Response, canonical_json, parse_timestamp, validate_wire
+
+ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
+MAX_ITEMS = 1000
+_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+# Optional wire keys a sender may leave out; filled in before comparing, so omitting them is not a conflict.
+_OPTIONAL_DEFAULTS: dict[str, Any] = {"service_id": None, "extra": {}, "profile": {}, "comment": None, "flags": []}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    id: str | None
+    status: str
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "reason": self.reason}
+
+
+def canonical_wire(wire: Mapping[str, Any]) -> str:
+    """The stored form of a valid wire response: every key present, canonical JSON."""
+    full = {**_OPTIONAL_DEFAULTS, **wire}
+    return Response.from_wire(full).to_json()
+
+
+def item_problems(wire: Any, office: OfficeRecord) -> list[str]:
+    """Why this item cannot be stored for this kiosk's office; empty when it can."""
+    problems = validate_wire(wire, office.questionnaire())
+    if not isinstance(wire, Mapping):
+        return problems
+    if isinstance(wire.get("office_id"), str) and wire["office_id"] != office.id:
+        problems.append(f"office_id {wire['office_id']!r} is not this kiosk's office {office.id!r}")
+    service = wire.get("service_id")
+    if isinstance(service, str) and service and service not in office.service_ids():
+        problems.append(f"service_id {service!r} is not a service of office {office.id!r}")
+    for key in ("started_at", "submitted_at"):
+        moment = parse_timestamp(wire.get(key))
+        if moment is not None and not _EARLIEST <= moment <= _LATEST:
+            problems.append(f"{key} must lie between 2000 and 2100")
+    if not problems:
+        try:
+            canonical_json(wire).encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append("the response contains text that is not valid Unicode")
+    return problems
+
+
+def _item_id(wire: Any) -> str | None:
+    if isinstance(wire, Mapping) and isinstance(wire.get("id"), str):
+        return wire["id"]
+    return None
+
+
+def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
+                 now: datetime | None = None) -> list[ItemResult]:
+    """Store a kiosk's batch in one transaction; one result per item, in input order."""
+    now_text = stamp(now or utc_now())
+    results: list[ItemResult | None] = [None] * len(items)
+    with engine.begin() as conn:
+        office = get_office(conn, kiosk.office_id)
+        assert office is not None, "a kiosk always belongs to an existing office (foreign key)"
+        first: dict[str, tuple[int, str]] = {}  # id -> (index, canonical body) of its first valid copy
+        repeats: list[tuple[int, str, str]] = []  # later valid copies of an id within this batch
+        rows: list[dict[str, Any]] = []
+        for index, wire in enumerate(items):
+            problems = item_problems(wire, office)
+            if problems:
+                results[index] = ItemResult(_item_id(wire), REJECTED, "; ".join(problems))
+                continue
+            body = canonical_wire(wire)
+            rid = wire["id"]
+            if rid in first:
+                repeats.append((index, rid, body))
+                continue
+            first[rid] = (index, body)
+            rows.append(_row(wire, body, office, kiosk.id, now_text))
+        inserted = _insert_new(conn, rows)
+        stored = _stored_bodies(conn, [rid for rid in first if rid not in inserted])
+        for rid, (index, body) in first.items():
+            if rid in inserted:
+                results[index] = ItemResult(rid, ACCEPTED)
+            else:
+                results[index] = _compare(rid, body, stored.get(rid))
+        for index, rid, body in repeats:
+            results[index] = _compare(rid, body, first[rid][1] if rid in inserted else stored.get(rid))
+        conn.execute(update(kiosks).where(kiosks.c.id == kiosk.id).values(last_seen_at=now_text))
+    return results  # type: ignore[return-value]
+
+
+def _compare(rid: str, body: str, stored: str | None) -> ItemResult:
+    if stored == body:
+        return ItemResult(rid, DUPLICATE, "already stored")
+    return ItemResult(rid, CONFLICT, "another response with this id is already stored")
+
+
+def _row(wire: Mapping[str, Any], body: str, office: OfficeRecord, kiosk_id: str, now_text: str) -> dict[str, Any]:
+    submitted = parse_timestamp(wire["submitted_at"])
+    return {
+        "id": wire["id"], "office_id": office.id, "service_id": wire.get("service_id"), "kiosk_id": kiosk_id,
+        "channel": wire["channel"], "submitted_at": stamp(submitted),
+        "local_date": submitted.astimezone(office.tz).date().isoformat(),
+        "complete": wire["complete"], "body": body, "received_at": now_text,
+    }
+
+
+def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows whose id is new; returns the ids actually inserted."""
+    if not rows:
+        return set()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(responses).on_conflict_do_nothing(index_elements=["id"]).returning(responses.c.id)
+    return set(conn.execute(statement, rows).scalars())
+
+
+def _stored_bodies(conn: Connection, ids: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(conn.execute(select(responses.c.id, responses.c.body).where(responses.c.id.in_(chunk))).all())
+    return found
+
+
+def stored_responses(conn: Connection, office_id: str, *, service_id: str | None = None,
+                     date_from: str | None = None, date_to: str | None = None) -> list[Response]:
+    """The office's stored responses, optionally for one service and a range of local dates (inclusive)."""
+    query = select(responses.c.body).where(responses.c.office_id == office_id)
+    if service_id:
+        query = query.where(responses.c.service_id == service_id)
+    if date_from:
+        query = query.where(responses.c.local_date >= date_from)
+    if date_to:
+        query = query.where(responses.c.local_date <= date_to)
+    return [Response.from_wire(json.loads(body)) for body in conn.execute(query.order_by(responses.c.submitted_at)).scalars()]
+
+
+__all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "MAX_ITEMS", "ItemResult", "ingest_batch",
+           "canonical_wire", "item_problems", "stored_responses", "WIRE_KEYS"]

@@ -1,0 +1,101 @@
+"""The collector's schema as numbered migrations, applied at start-up, each in one transaction with its record.
+
+Plain SQL that SQLite and PostgreSQL both accept. Times are ISO 8601 UTC text (they sort as text);
+a response keeps its canonical wire JSON in `body`, the columns beside it exist for queries.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+# Any fixed number: several collector processes starting at once take turns on PostgreSQL.
+_PG_LOCK = 0x534B4D
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (1, "offices, services, kiosks, enrolment codes, admins, responses", [
+        """CREATE TABLE offices (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            logo TEXT,
+            settings TEXT NOT NULL DEFAULT '{}',
+            pin_hash TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE services (
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            id TEXT NOT NULL,
+            name_id TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (office_id, id)
+        )""",
+        """CREATE TABLE kiosks (
+            id TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            last_seen_at TEXT
+        )""",
+        """CREATE TABLE enroll_codes (
+            code_hash TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            kiosk_id TEXT REFERENCES kiosks (id)
+        )""",
+        """CREATE TABLE admins (
+            name TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE responses (
+            id TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            service_id TEXT,
+            kiosk_id TEXT REFERENCES kiosks (id),
+            channel TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            complete BOOLEAN NOT NULL,
+            body TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX responses_office_date ON responses (office_id, local_date)",
+        "CREATE INDEX responses_kiosk ON responses (kiosk_id)",
+    ]),
+]
+
+
+def applied(engine: Engine) -> list[int]:
+    with engine.begin() as conn:
+        _ensure_record_table(conn)
+        return [row[0] for row in conn.execute(text("SELECT version FROM schema_migrations ORDER BY version"))]
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Apply every migration not yet recorded; returns the versions applied now."""
+    done: list[int] = []
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+        _ensure_record_table(conn)
+        have = {row[0] for row in conn.execute(text("SELECT version FROM schema_migrations"))}
+        for version, name, statements in MIGRATIONS:
+            if version in have:
+                continue
+            for statement in statements:
+                conn.execute(text(statement))
+            conn.execute(text("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)"),
+                         {"v": version, "n": name, "t": datetime.now(timezone.utc).isoformat()})
+            done.append(version)
+    return done
+
+
+def _ensure_record_table(conn) -> None:
+    conn.execute(text("""CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""))

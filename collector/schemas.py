@@ -1,0 +1,91 @@
+"""The shapes on the wire of the v1 API, as pydantic models: they document the API (OpenAPI) for clients and fuzzers.
+
+Ingest parses its body itself (gzip, size limits, a reason per item), so `ResponsesEnvelope` and
+`WireResponse` only describe it; the strict checks are kiosk.response.validate_wire's.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from kiosk.questionnaire import LOCALES, PROFILE
+from kiosk.response import CHANNELS, COMMENT_MAX, FLAGS
+
+Status = Literal["accepted", "duplicate", "conflict", "rejected"]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class WireResponse(BaseModel):
+    """One respondent's questionnaire, as DESIGN.md puts it on the wire."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="a UUID made on the device", json_schema_extra={"format": "uuid"})
+    office_id: str = Field(min_length=1)
+    service_id: str | None = None
+    questionnaire: str = Field(min_length=1, examples=["skm-2017"])
+    questionnaire_version: int = Field(examples=[1])
+    channel: Literal[CHANNELS] = "kiosk"  # type: ignore[valid-type]
+    locale: Literal[LOCALES] = "id"  # type: ignore[valid-type]
+    started_at: str = Field(json_schema_extra={"format": "date-time"})
+    submitted_at: str = Field(json_schema_extra={"format": "date-time"})
+    answers: dict[str, int] = Field(description="unsur code to answer 1..4; skipped unsur are absent")
+    extra: dict[str, Any] = Field(default_factory=dict)
+    profile: dict[str, str] = Field(default_factory=dict, description="keys: " + ", ".join(PROFILE))
+    comment: str | None = Field(default=None, max_length=COMMENT_MAX)
+    complete: bool = True
+    flags: list[Literal[FLAGS]] = Field(default_factory=list)  # type: ignore[valid-type]
+
+
+class ResponsesEnvelope(BaseModel):
+    responses: list[WireResponse] = Field(max_length=1000)
+
+
+class ItemResult(BaseModel):
+    id: str | None = Field(description="the item's id, null when it had none")
+    status: Status
+    reason: str | None = Field(description="why, for duplicate, conflict and rejected")
+
+
+class IngestResults(BaseModel):
+    results: list[ItemResult] = Field(description="one per item, in input order")
+
+
+class EnrollRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=64, examples=["ABCD-EFGH-JKMN"])
+
+
+class EnrollAnswer(BaseModel):
+    kiosk_id: str
+    token: str = Field(description="the kiosk's bearer token; shown once, keep it secret")
+    config: dict[str, Any] = Field(description="the office config, ready to write as config.toml")
+
+
+class Report(BaseModel):
+    """The report JSON of DESIGN.md, made by kiosk.ikm."""
+
+    model_config = ConfigDict(extra="allow")
+
+    scope: dict[str, Any]
+    respondents: int
+    unsur: list[dict[str, Any]]
+    ikm: float | None
+    ikm_converted: float | None
+    mutu: str | None
+    kinerja: str | None
+    sample: dict[str, Any]
+
+
+def component_schemas(*models: type[BaseModel]) -> dict[str, Any]:
+    """JSON schemas of models for the OpenAPI components section (refs point there)."""
+    _, top = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
+    return top.get("$defs", {})

@@ -1,0 +1,67 @@
+"""SQLAlchemy Core descriptions of the tables that collector/migrations.py creates."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Integer, MetaData, Table, Text
+
+metadata = MetaData()
+
+offices = Table(
+    "offices", metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("timezone", Text, nullable=False),
+    Column("logo", Text),
+    Column("settings", Text, nullable=False),
+    Column("pin_hash", Text),
+    Column("created_at", Text, nullable=False),
+)
+
+services = Table(
+    "services", metadata,
+    Column("office_id", Text, primary_key=True),
+    Column("id", Text, primary_key=True),
+    Column("name_id", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+kiosks = Table(
+    "kiosks", metadata,
+    Column("id", Text, primary_key=True),
+    Column("office_id", Text, nullable=False),
+    Column("token_hash", Text, nullable=False, unique=True),
+    Column("created_at", Text, nullable=False),
+    Column("revoked_at", Text),
+    Column("last_seen_at", Text),
+)
+
+enroll_codes = Table(
+    "enroll_codes", metadata,
+    Column("code_hash", Text, primary_key=True),
+    Column("office_id", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Column("used_at", Text),
+    Column("kiosk_id", Text),
+)
+
+admins = Table(
+    "admins", metadata,
+    Column("name", Text, primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+responses = Table(
+    "responses", metadata,
+    Column("id", Text, primary_key=True),
+    Column("office_id", Text, nullable=False),
+    Column("service_id", Text),
+    Column("kiosk_id", Text),
+    Column("channel", Text, nullable=False),
+    Column("submitted_at", Text, nullable=False),
+    Column("local_date", Text, nullable=False),
+    Column("complete", Boolean, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+)

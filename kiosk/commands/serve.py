@@ -1,0 +1,70 @@
+"""`kiosk serve`: the central collector (ASGI app under uvicorn)."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from kiosk import paths
+from kiosk.errors import UserError
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("serve", parents=[common], help="run the central collector (HTTP API v1)")
+    add_db_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    parser.set_defaults(run=run)
+
+
+def add_db_option(parser) -> None:
+    parser.add_argument("--db", help="collector database URL (default: $KIOSK_COLLECTOR_DB or "
+                                     "sqlite:///<data dir>/collector.db); postgresql://... for PostgreSQL")
+
+
+def db_url(args) -> str:
+    if args.db:
+        return args.db
+    from collector.db import default_url
+
+    return default_url(paths.data_dir(args.data_dir))
+
+
+def run(args) -> int:
+    try:
+        import uvicorn
+
+        from collector.accesslog import JsonLineFormatter
+        from collector.app import create_app
+    except ImportError as exc:
+        raise UserError(f"the collector needs its extra packages ({exc.name} is missing); "
+                        "install them with pip install 'skm-kiosk[collector]'.") from None
+    if not 0 < args.port < 65536:
+        raise UserError(f"--port {args.port} is not a TCP port (1..65535).")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLineFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    url = db_url(args)
+    try:
+        app = create_app(url)
+    except UserError:
+        raise
+    except Exception as exc:  # the database cannot be opened or migrated: say so in one sentence
+        raise UserError(f"cannot open the collector database {_redact(url)}: {str(exc).splitlines()[0]}") from None
+    print(f"kiosk serve: collector on http://{args.host}:{args.port} with database {_redact(url)}",
+          file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None,
+                timeout_graceful_shutdown=5)
+    return 0
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(database URL)"
