@@ -68,6 +68,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "CREATE INDEX responses_office_date ON responses (office_id, local_date)",
         "CREATE INDEX responses_kiosk ON responses (kiosk_id)",
     ]),
+    (2, "collector settings (the survey-link secret)", [
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]),
 ]
 
 

@@ -65,3 +65,9 @@ responses = Table(
     Column("body", Text, nullable=False),
     Column("received_at", Text, nullable=False),
 )
+
+settings = Table(
+    "settings", metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
