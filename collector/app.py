@@ -134,6 +134,10 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
         except ReportError as exc:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
+    from collector import websurvey
+
+    app.include_router(websurvey.router(engine, clock))
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)

@@ -1,0 +1,168 @@
+"""The web survey that a printed QR code opens on a phone: GET and POST /s/{link}.
+
+The same questionnaire as the kiosk, one plain HTML form that works without JavaScript on
+any phone. The response id is made when the form is served, so a double submit is a
+duplicate, never a second respondent. Answers are stored as channel "web" responses with
+no kiosk, through the same validation and exactly-once insert as kiosk uploads.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.engine import Engine
+
+from collector import links
+from collector.ingest import _insert_new, _row, canonical_wire, item_problems
+from collector.records import OfficeRecord, get_office, stamp, utc_now
+from kiosk.questionnaire import LOCALES, PROFILE_FIELDS
+from kiosk.response import COMMENT_MAX, new_response, parse_timestamp
+
+_templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                         autoescape=select_autoescape(["html"]))
+
+WORDS = {
+    "id": {
+        "title": "Survei Kepuasan Masyarakat",
+        "intro": "Tanpa nama. Pilih satu wajah untuk setiap pertanyaan.",
+        "service": "Layanan apa yang Anda terima hari ini?",
+        "profile": "Tentang Anda (boleh dilewati)",
+        "comment": "Saran untuk kami (boleh dikosongkan)",
+        "send": "Kirim",
+        "missing": "Mohon jawab pertanyaan yang ditandai.",
+        "thanks": "Terima kasih!",
+        "thanks_body": "Jawaban Anda sudah kami terima dan membantu kami memperbaiki pelayanan.",
+        "not_found": "Tautan survei ini tidak berlaku. Mohon pindai lagi kode QR di kantor kami.",
+        "other_language": "English",
+        "question": "Pertanyaan",
+        "of": "dari",
+        "choose": "(pilih)",
+    },
+    "en": {
+        "title": "Public Satisfaction Survey",
+        "intro": "Anonymous. Choose one face for each question.",
+        "service": "Which service did you receive today?",
+        "profile": "About you (optional)",
+        "comment": "Your suggestion (optional)",
+        "send": "Send",
+        "missing": "Please answer the marked questions.",
+        "thanks": "Thank you!",
+        "thanks_body": "We have received your answers; they help us improve our service.",
+        "not_found": "This survey link is not valid. Please scan the QR code at our office again.",
+        "other_language": "Bahasa Indonesia",
+        "question": "Question",
+        "of": "of",
+        "choose": "(choose)",
+    },
+}
+# Face colours, worst to best; the face shape and the words carry the meaning too.
+FACE_COLOURS = ("#c62828", "#ef6c00", "#2e7d32", "#1b5e20")
+
+
+def router(engine: Engine, clock: Callable[[], datetime] = utc_now) -> APIRouter:
+    routes = APIRouter(tags=["web survey"])
+
+    def opened(token: str) -> tuple[OfficeRecord, str | None] | None:
+        link = links.verify_token(engine, token)
+        if link is None:
+            return None
+        office = get_office(engine, link.office_id)
+        if office is None or (link.service_id and link.service_id not in office.service_ids()):
+            return None
+        return office, link.service_id
+
+    @routes.get("/s/{token}", response_class=HTMLResponse, summary="The web survey of a printed QR link")
+    def show(token: str, lang: str = "id") -> HTMLResponse:
+        locale = lang if lang in LOCALES else "id"
+        found = opened(token)
+        if found is None:
+            return _page("missing.html", locale, status=404)
+        office, service_id = found
+        form = {"rid": str(uuid.uuid4()), "started": clock().isoformat(timespec="seconds")}
+        return _page("survey.html", locale, office=office, service_id=service_id, form=form, errors=set(),
+                     token=token)
+
+    @routes.post("/s/{token}", response_class=HTMLResponse, summary="Submit the web survey")
+    async def submit(token: str, request: Request, lang: str = "id") -> HTMLResponse:
+        locale = lang if lang in LOCALES else "id"
+        found = opened(token)
+        if found is None:
+            return _page("missing.html", locale, status=404)
+        office, link_service = found
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        response, errors = _response_from_form(office, link_service, form, locale, clock())
+        if errors:
+            return _page("survey.html", locale, office=office, service_id=link_service, form=form, errors=errors,
+                         token=token, status=422)
+        _store(engine, office, response.to_wire(), clock())
+        return _page("thanks.html", locale, office=office)
+
+    return routes
+
+
+def _page(name: str, locale: str, status: int = 200, **context: Any) -> HTMLResponse:
+    other = "en" if locale == "id" else "id"
+    office = context.get("office")
+    html = _templates.get_template(name).render(
+        locale=locale, other=other, w=WORDS[locale], profile_fields=PROFILE_FIELDS, faces=FACE_COLOURS,
+        comment_max=COMMENT_MAX, items=office.questionnaire().items if office else (), **context)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _response_from_form(office: OfficeRecord, link_service: str | None, form: dict[str, str], locale: str,
+                        now: datetime):
+    """The wire response a submitted form stands for, or the names of the fields to fix."""
+    errors: set[str] = set()
+    questionnaire = office.questionnaire()
+    allow_skip = bool(office.settings.get("kiosk", {}).get("allow_skip", False))
+    answers: dict[str, Any] = {}
+    for item in questionnaire.items:
+        value = form.get(item.code, "")
+        if item.scored and value in ("1", "2", "3", "4"):
+            answers[item.code] = int(value)
+        elif not item.scored and value in {k for k, _ in item.choices}:
+            answers[item.code] = value
+        elif value or not allow_skip:
+            errors.add(item.code)
+    service_id = link_service or form.get("service") or None
+    if service_id not in office.service_ids():
+        errors.add("service")
+    profile = {}
+    for field in PROFILE_FIELDS:
+        value = form.get(field.key, "")
+        if value in field.keys():
+            profile[field.key] = value
+    comment = form.get("comment", "").strip()[:COMMENT_MAX] or None
+    try:
+        rid = str(uuid.UUID(form.get("rid", "")))
+    except ValueError:
+        rid = str(uuid.uuid4())
+    started = parse_timestamp(form.get("started"))
+    if started is None or not now - timedelta(hours=12) <= started <= now:
+        started = now  # a form kept open overnight, or a forged time: the survey starts now
+    if errors:
+        return None, errors
+    local_now = now.astimezone(office.tz)
+    response = new_response(office_id=office.id, service_id=service_id, answers=answers,
+                            started_at=started.astimezone(office.tz), submitted_at=local_now,
+                            questionnaire=questionnaire, channel="web", locale=locale, profile=profile,
+                            comment=comment, make_id=lambda: rid)
+    return response, set()
+
+
+def _store(engine: Engine, office: OfficeRecord, wire: dict[str, Any], now: datetime) -> bool:
+    """Insert one web response unless its id is stored already; True when it was new.
+
+    The id was made when this form was served and only that page knows it, so an id that is
+    already stored is the same respondent pressing "send" twice (or reloading): one respondent.
+    """
+    problems = item_problems(wire, office)
+    if problems:  # the form was checked field by field; this would be a bug, not a user mistake
+        raise ValueError("; ".join(problems))
+    with engine.begin() as conn:
+        return bool(_insert_new(conn, [_row(wire, canonical_wire(wire), office, None, stamp(now))]))
