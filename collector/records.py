@@ -316,3 +316,10 @@ def check_admin(engine: Engine, name: str, password: str) -> bool:
         credentials.verify_password(password, credentials.DUMMY_PASSWORD_HASH)
         return False
     return credentials.verify_password(password, row.password_hash)
+
+
+def set_office_pin(engine: Engine, office_id: str, pin_hash: str | None) -> None:
+    """The staff PIN (as a hash) that enrolled kiosks of the office receive; None lets kiosks keep their own."""
+    with engine.begin() as conn:
+        if conn.execute(update(offices).where(offices.c.id == office_id).values(pin_hash=pin_hash)).rowcount != 1:
+            raise UserError(f"there is no office {office_id!r}.")

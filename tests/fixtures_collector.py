@@ -213,3 +213,70 @@ def collector_server(tmp_path):
     yield start
     for server in started:
         server.close()
+
+
+def make_wire(office_id: str = DEMO_OFFICE, service_id: str | None = "ktp-el", answers: dict | None = None,
+              submitted_at=None, **changes) -> dict:
+    """A valid wire response of the demo office (fresh UUID); `changes` override wire keys."""
+    from datetime import datetime, timedelta, timezone
+
+    from kiosk.response import new_response
+
+    submitted_at = submitted_at or datetime(2026, 11, 28, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+    wire = new_response(office_id=office_id, service_id=service_id,
+                        answers=answers if answers is not None else {f"U{i}": 1 + i % 4 for i in range(1, 10)},
+                        started_at=submitted_at - timedelta(seconds=40), submitted_at=submitted_at).to_wire()
+    wire.update(changes)
+    return wire
+
+
+class CollectorApp:
+    """The collector app in-process (ASGI test client) on a fresh database, with the demo office and a kiosk."""
+
+    def __init__(self, db_url: str, clock=None):
+        from fastapi.testclient import TestClient
+
+        from collector import records
+        from collector.app import create_app
+        from kiosk.config import DEMO_CONFIG
+
+        self.db_url = db_url
+        self.app = create_app(db_url, **({"clock": clock} if clock else {}))
+        self.engine = self.app.state.engine
+        self.client = TestClient(self.app)
+        if records.get_office(self.engine, DEMO_OFFICE) is None:
+            records.add_office(self.engine, **records.office_from_config(DEMO_CONFIG))
+        self.kiosk_id, self.token = records.add_kiosk(self.engine, DEMO_OFFICE)
+
+    def auth(self, token: str | None = None) -> dict:
+        return {"Authorization": f"Bearer {token or self.token}"}
+
+    def post(self, items: list, token: str | None = None, **kwargs):
+        return self.client.post("/api/v1/responses", json={"responses": items}, headers=self.auth(token), **kwargs)
+
+    def statuses(self, items: list, token: str | None = None) -> list[str]:
+        answer = self.post(items, token)
+        assert answer.status_code == 200, answer.text
+        return [r["status"] for r in answer.json()["results"]]
+
+    def stored(self) -> dict[str, str]:
+        """id -> stored body of every response in the database."""
+        from sqlalchemy import select
+
+        from collector.db import reading
+        from collector.tables import responses
+
+        with reading(self.engine) as conn:
+            return dict(conn.execute(select(responses.c.id, responses.c.body)).all())
+
+    def close(self) -> None:
+        self.client.close()
+        self.engine.dispose()
+
+
+@pytest.fixture
+def collector_app(collector_db_url):
+    """The collector in-process on a fresh database of each backend, with the demo office and one kiosk."""
+    app = CollectorApp(collector_db_url)
+    yield app
+    app.close()

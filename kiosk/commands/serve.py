@@ -17,13 +17,13 @@ def register(sub, common) -> None:
     parser.set_defaults(run=run)
 
 
-def add_db_option(parser) -> None:
-    parser.add_argument("--db", help="collector database URL (default: $KIOSK_COLLECTOR_DB or "
+def add_db_option(parser, default=None) -> None:
+    parser.add_argument("--db", default=default, help="collector database URL (default: $KIOSK_COLLECTOR_DB or "
                                      "sqlite:///<data dir>/collector.db); postgresql://... for PostgreSQL")
 
 
 def db_url(args) -> str:
-    if args.db:
+    if getattr(args, "db", None):
         return args.db
     from collector.db import default_url
 
@@ -58,6 +58,23 @@ def run(args) -> int:
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None,
                 timeout_graceful_shutdown=5)
     return 0
+
+
+def open_database(args):
+    """The collector database of a command (--db), migrated; a failure is one sentence."""
+    try:
+        from collector import db, migrations
+    except ImportError as exc:
+        raise UserError(f"the collector needs its extra packages ({exc.name} is missing); "
+                        "install them with pip install 'skm-kiosk[collector]'.") from None
+    url = db_url(args)
+    engine = db.make_engine(url)
+    try:
+        migrations.migrate(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise UserError(f"cannot open the collector database {_redact(url)}: {str(exc).splitlines()[0]}") from None
+    return engine
 
 
 def _redact(url: str) -> str:

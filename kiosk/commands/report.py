@@ -1,0 +1,89 @@
+"""`kiosk report --office ID [--service S] [--from D] [--to D] --format json|csv [--out F]`: IKM from the collector."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from pathlib import Path
+
+from kiosk.commands.serve import add_db_option, open_database
+from kiosk.errors import UserError
+
+FORMATS = ("json", "csv")
+CSV_COLUMNS = ("code", "name", "answered", "sum", "nrr", "nrr_weighted", "converted", "mutu")
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("report", parents=[common], help="the IKM report of an office from the collector database",
+                            description="Dates are the office's local dates of submission, both ends included.")
+    add_db_option(parser)
+    parser.add_argument("--office", required=True, help="office id")
+    parser.add_argument("--service", help="one service id (default: all services)")
+    parser.add_argument("--from", dest="date_from", type=_date, help="first date, YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", type=_date, help="last date, YYYY-MM-DD")
+    parser.add_argument("--population", type=_population, help="service recipients in the period (sample check)")
+    parser.add_argument("--format", choices=FORMATS, default="json", help="json (the report JSON) or csv")
+    parser.add_argument("--out", help="write to this file instead of stdout")
+    parser.set_defaults(run=run)
+
+
+def _date(text: str) -> dt.date:
+    import argparse
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _population(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"population must be a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def run(args) -> int:
+    from collector.reports import ReportError, office_report
+
+    engine = open_database(args)
+    try:
+        report = office_report(engine, args.office, service=args.service, date_from=args.date_from,
+                               date_to=args.date_to, population=args.population)
+    except ReportError as exc:
+        raise UserError(f"{exc.detail}.") from None
+    finally:
+        engine.dispose()
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n" if args.format == "json" else to_csv(report)
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise UserError(f"cannot write {args.out}: {exc.strerror}.") from None
+        print(f"kiosk report: {report['respondents']} respondents, written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def to_csv(report: dict) -> str:
+    """One row per unsur, then the IKM row (name = kinerja), then one IKM row per service."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for unsur in report["unsur"]:
+        writer.writerow([_cell(unsur.get(column)) for column in CSV_COLUMNS])
+    writer.writerow(["IKM", report.get("kinerja") or "", report["respondents"], "", _cell(report["ikm"]), "",
+                     _cell(report["ikm_converted"]), report.get("mutu") or ""])
+    for service in report.get("services", []):
+        writer.writerow([f"service:{service.get('service_id') or ''}", "", service.get("respondents", ""), "",
+                         _cell(service.get("ikm")), "", _cell(service.get("ikm_converted")),
+                         service.get("mutu") or ""])
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
