@@ -1,0 +1,117 @@
+"""Bad networks between the uploader and the real collector: every response arrives exactly once.
+
+A fault-injecting proxy on loopback (tests/faultproxy.py) sits between the uploader and
+`kiosk serve`; each test ends with the collector holding every response exactly once and
+the kiosk's queue showing nothing pending.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from faultproxy import FaultProxy
+from fixtures_sync import sync_until_empty
+from sync.backoff import Backoff
+from sync.uploader import Uploader, write_token
+from sync.worker import SyncWorker
+
+CONNECT_TIMEOUT, READ_TIMEOUT = 1.0, 0.6
+
+
+@pytest.fixture
+def collector(collector_server):
+    return collector_server()
+
+
+@pytest.fixture
+def proxy(collector):
+    proxy = FaultProxy(collector.port)
+    proxy.slow_s = READ_TIMEOUT + 1.0
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture
+def uploader(collector, proxy):
+    session = requests.Session()
+    yield Uploader(session, proxy.url, collector.kiosk_token(), timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+    session.close()
+
+
+@pytest.fixture
+def backlog(queue, make_responses):
+    made = make_responses(12, seed=11)
+    for r in made:
+        queue.enqueue(r)
+    return made
+
+
+def assert_exactly_once(collector, queue, backlog):
+    stored = collector.stored_ids()
+    assert len(stored) == len(backlog) == collector.stored_count()
+    assert set(stored) == {r.id for r in backlog}
+    assert queue.count_by_status() == {"pending": 0, "sent": len(backlog), "rejected": 0}
+
+
+@pytest.mark.parametrize("fault, code, server_saw_it", [
+    ("drop_before", "network", False),
+    ("drop_after", "network", True),
+    ("503", "server", False),
+    ("captive", "captive_portal", False),
+    ("slow", "timeout", True),
+    ("truncated", "bad_response", True),
+])
+def test_one_fault_then_exactly_once(collector, proxy, uploader, queue, backlog, fault, code, server_saw_it):
+    proxy.faults.append(fault)
+    failures = sync_until_empty(queue, uploader, batch_size=5)
+    assert proxy.applied == [fault]
+    assert [f.error_code for f in failures] == [code]
+    if server_saw_it:
+        # The first batch was stored although the kiosk never heard so: the retry must come back duplicate.
+        assert proxy.forwarded >= 2
+    assert_exactly_once(collector, queue, backlog)
+
+
+def test_every_fault_in_a_row_then_exactly_once(collector, proxy, uploader, queue, backlog):
+    faults = ["drop_after", "truncated", "captive", "slow", "drop_before", "503", "drop_after", "truncated"]
+    proxy.faults.extend(faults)
+    failures = sync_until_empty(queue, uploader, batch_size=5)
+    assert proxy.applied == faults and len(failures) == len(faults)
+    assert_exactly_once(collector, queue, backlog)
+
+
+def test_collector_killed_mid_batch_and_restarted(collector, proxy, uploader, queue, make_responses):
+    backlog = make_responses(600, seed=12)
+    for r in backlog:
+        queue.enqueue(r)
+    proxy.on_kill = collector.kill
+    proxy.faults.append("kill")
+
+    def restart_when_down(_failure):
+        if not collector.running:
+            time.sleep(0.2)  # a few attempts meet a dead server first
+            collector.start()
+
+    failures = sync_until_empty(queue, uploader, batch_size=300, on_failure=restart_when_down)
+    assert proxy.applied == ["kill"] and failures
+    assert_exactly_once(collector, queue, backlog)
+
+
+def test_the_worker_rides_out_faults_on_its_own(collector, proxy, queue, backlog, demo_config, data_dir):
+    write_token(data_dir / "token", collector.kiosk_token())
+    config = demo_config.with_sync(url=proxy.url, batch_size=4, interval_s=3600)
+    proxy.faults.extend(["drop_after", "503", "captive", "truncated"])
+    worker = SyncWorker(queue, config, data_dir, backoff=Backoff(base_s=0.02, cap_s=0.1),
+                        timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while worker.status().pending and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+    assert proxy.applied == ["drop_after", "503", "captive", "truncated"]
+    assert worker.status().last_error is None
+    assert_exactly_once(collector, queue, backlog)
