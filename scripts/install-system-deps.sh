@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the kiosk and its tests need: Mesa's GL/EGL for Kivy, mtdev for touch,
-# PostgreSQL for the collector's tests. Installs only what is missing, and only as root.
+# PostgreSQL for the collector's tests, Chromium for the web-survey browser tests.
+# Installs only what is missing, and only as root.
 set -euo pipefail
-wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip)
+wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip chromium)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

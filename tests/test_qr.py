@@ -53,3 +53,51 @@ def test_poster_png_and_pdf(tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     with pytest.raises(ValueError):
         save_poster(image, tmp_path / "poster.jpg")
+
+
+def _kiosk(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True)
+
+
+def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_path):
+    from collector import db, links, migrations, records
+    from kiosk.config import DEMO_CONFIG
+
+    url = f"sqlite:///{tmp_path / 'collector.db'}"
+    engine = db.make_engine(url)
+    migrations.migrate(engine)
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    out = _kiosk("qr", "link", "--db", url, "--office", "dukcapil-butur", "--service", "kk",
+                 "--base-url", "https://skm.example.go.id")
+    assert out.returncode == 0, out.stderr
+    link = out.stdout.strip()
+    assert links.verify_token(engine, link.rsplit("/", 1)[1]).service_id == "kk"
+    out = _kiosk("qr", "poster", "--db", url, "--office", "dukcapil-butur", "--base-url", "https://skm.example.go.id",
+                 "--out", str(tmp_path / "poster.png"))
+    assert out.returncode == 0, out.stderr
+    with Image.open(tmp_path / "poster.png") as printed:
+        (decoded,) = [r.text for r in zxingcpp.read_barcodes(printed)]
+    assert links.verify_token(engine, decoded.rsplit("/", 1)[1]).office_id == "dukcapil-butur"
+    engine.dispose()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--office", "nope"], "there is no office 'nope'"),
+    (["--office", "dukcapil-butur", "--service", "paspor"], "has no service 'paspor'"),
+    (["--office", "dukcapil-butur", "--base-url", "skm.example.go.id"], "--base-url must start with https://"),
+])
+def test_qr_mistakes_are_one_sentence(tmp_path, args, message):
+    base = ["--base-url", "https://skm.example.go.id"] if "--base-url" not in args else []
+    from collector import db, migrations, records
+    from kiosk.config import DEMO_CONFIG
+
+    url = f"sqlite:///{tmp_path / 'collector.db'}"
+    engine = db.make_engine(url)
+    migrations.migrate(engine)
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    engine.dispose()
+    out = _kiosk("qr", "link", "--db", url, *args, *base)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
