@@ -1,0 +1,145 @@
+"""`kiosk enroll`, `kiosk sync --once` and `kiosk status --json` as subprocesses against the real collector."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from kiosk import config as office_config
+from kiosk.pin import hash_pin, verify_pin
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def kiosk(*args: str, data_dir: Path, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_DATA_DIR"}
+    return subprocess.run([sys.executable, "-m", "kiosk", *args, "--data-dir", str(data_dir)],
+                          capture_output=True, text=True, cwd=REPO, env=env, input=stdin, timeout=timeout)
+
+
+def one_sentence_error(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [l for l in result.stderr.splitlines() if l.startswith("kiosk ")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def collector(collector_server):
+    server = collector_server()
+    server.add_demo_office()
+    return server
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_enroll_stores_a_private_token_and_the_office_config(collector, data_dir):
+    result = kiosk("enroll", collector.url + "/", collector.enroll_code(), "--json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    token_file = data_dir / "token"
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    assert answer["token_file"] == str(token_file) and answer["office_id"] == "dukcapil-butur"
+    config = office_config.load(data_dir / "config.toml")
+    assert config.sync.url == collector.url and config.sync.token_file == "token"
+    assert [s.id for s in config.services] == ["ktp-el", "kk", "akta-lahir", "pindah-datang"]
+    assert verify_pin(office_config.DEMO_PIN, config.pin_hash)
+    # The token works: the collector knows this kiosk.
+    from collector import records
+
+    assert answer["kiosk_id"] in {k["kiosk_id"] for k in records.list_kiosks(collector.engine)}
+
+
+def test_enroll_keeps_the_local_pin_when_the_office_has_none(collector, data_dir):
+    collector.add_office("kecamatan-uji", services=("kk",))
+    local = tomllib.loads(office_config.DEMO_CONFIG.read_text())
+    local["staff"]["pin_hash"] = hash_pin("975310")
+    (data_dir / "config.toml").write_text(tomli_w.dumps(local))
+    result = kiosk("enroll", collector.url, collector.enroll_code("kecamatan-uji"), data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    config = office_config.load(data_dir / "config.toml")
+    assert config.office.id == "kecamatan-uji"
+    assert verify_pin("975310", config.pin_hash) and not verify_pin(office_config.DEMO_PIN, config.pin_hash)
+
+
+def test_a_code_works_once(collector, data_dir, tmp_path):
+    code = collector.enroll_code()
+    assert kiosk("enroll", collector.url, code, data_dir=data_dir).returncode == 0
+    second = kiosk("enroll", collector.url, code, data_dir=tmp_path / "other")
+    line = one_sentence_error(second)
+    assert second.returncode == 2 and "already been used" in line and "enroll-code" in line
+    assert not (tmp_path / "other" / "token").exists()
+
+
+def test_an_unknown_code_is_refused(collector, data_dir):
+    line = one_sentence_error(kiosk("enroll", collector.url, "NOPE-NOPE", data_dir=data_dir))
+    assert "unknown" in line
+    assert not (data_dir / "config.toml").exists()
+
+
+@pytest.mark.parametrize("url, words", [
+    ("ftp://collector.example.id", "https://"),
+    ("collector.example.id", "https://"),
+    ("http://", "no host"),
+])
+def test_a_bad_url_is_one_sentence(data_dir, url, words):
+    line = one_sentence_error(kiosk("enroll", url, "ABCD", data_dir=data_dir))
+    assert words in line
+
+
+def test_an_unreachable_collector_is_one_sentence(data_dir):
+    line = one_sentence_error(kiosk("enroll", f"http://127.0.0.1:{closed_port()}", "ABCD", data_dir=data_dir))
+    assert "could not reach" in line and "refused" in line
+
+
+def test_sync_once_and_status_after_enrolment(collector, data_dir):
+    assert kiosk("enroll", collector.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
+    assert kiosk("simulate", "--count", "1200", "--seed", "4", data_dir=data_dir).returncode == 0
+    synced = kiosk("sync", "--once", data_dir=data_dir)
+    assert synced.returncode == 0, synced.stderr
+    assert "sent 1200 now" in synced.stdout
+    assert "1200/1200" in synced.stderr  # the progress bar of a backlog larger than one batch
+    assert collector.stored_count() == 1200
+    status = json.loads(kiosk("status", "--json", data_dir=data_dir).stdout)
+    assert (status["pending"], status["sent"], status["rejected"]) == (0, 1200, 0)
+    assert status["last_success"] and status["last_error"] is None
+
+
+def test_sync_once_exits_non_zero_when_the_collector_is_down(collector, data_dir):
+    assert kiosk("enroll", collector.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
+    assert kiosk("simulate", "--count", "5", data_dir=data_dir).returncode == 0
+    collector.kill()
+    synced = kiosk("sync", "--once", data_dir=data_dir)
+    assert synced.returncode == 1 and "could not reach" in synced.stderr
+    status = json.loads(kiosk("status", "--json", data_dir=data_dir).stdout)
+    assert status["pending"] == 5 and status["last_error"].startswith("network")
+    collector.start()
+    assert kiosk("sync", "--once", data_dir=data_dir).returncode == 0
+    assert collector.stored_count() == 5
+
+
+def test_sync_stops_at_a_revoked_token_and_keeps_everything(collector, data_dir):
+    enrolled = kiosk("enroll", collector.url, collector.enroll_code(), "--json", data_dir=data_dir)
+    collector.revoke(json.loads(enrolled.stdout)["kiosk_id"])
+    assert kiosk("simulate", "--count", "3", data_dir=data_dir).returncode == 0
+    synced = kiosk("sync", data_dir=data_dir)  # without --once it still stops at a 401
+    assert synced.returncode == 1 and "not authorised" in synced.stderr
+    status = json.loads(kiosk("status", "--json", data_dir=data_dir).stdout)
+    assert status["pending"] == 3 and "not authorised" in status["last_error"]
+
+
+def test_sync_without_enrolment_is_a_usage_error(data_dir):
+    line = one_sentence_error(kiosk("sync", "--once", data_dir=data_dir))
+    assert "kiosk enroll" in line
