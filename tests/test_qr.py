@@ -62,14 +62,24 @@ def _kiosk(*args):
     return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True)
 
 
-def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_path):
-    from collector import db, links, migrations, records
+@pytest.fixture
+def collector_with_demo_office(tmp_path):
+    """A migrated collector database holding the demo office: (url, engine)."""
+    from collector import db, migrations, records
     from kiosk.config import DEMO_CONFIG
 
     url = f"sqlite:///{tmp_path / 'collector.db'}"
     engine = db.make_engine(url)
     migrations.migrate(engine)
     records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    yield url, engine
+    engine.dispose()
+
+
+def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_path, collector_with_demo_office):
+    from collector import links
+
+    url, engine = collector_with_demo_office
     out = _kiosk("qr", "link", "--db", url, "--office", "dukcapil-butur", "--service", "kk",
                  "--base-url", "https://skm.example.go.id")
     assert out.returncode == 0, out.stderr
@@ -81,7 +91,6 @@ def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_p
     with Image.open(tmp_path / "poster.png") as printed:
         (decoded,) = [r.text for r in zxingcpp.read_barcodes(printed)]
     assert links.verify_token(engine, decoded.rsplit("/", 1)[1]).office_id == "dukcapil-butur"
-    engine.dispose()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -89,15 +98,7 @@ def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_p
     (["--office", "dukcapil-butur", "--service", "paspor"], "has no service 'paspor'"),
     (["--office", "dukcapil-butur", "--base-url", "skm.example.go.id"], "--base-url must start with https://"),
 ])
-def test_qr_mistakes_are_one_sentence(tmp_path, args, message):
+def test_qr_mistakes_are_one_sentence(collector_with_demo_office, args, message):
     base = ["--base-url", "https://skm.example.go.id"] if "--base-url" not in args else []
-    from collector import db, migrations, records
-    from kiosk.config import DEMO_CONFIG
-
-    url = f"sqlite:///{tmp_path / 'collector.db'}"
-    engine = db.make_engine(url)
-    migrations.migrate(engine)
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    engine.dispose()
-    out = _kiosk("qr", "link", "--db", url, *args, *base)
+    out = _kiosk("qr", "link", "--db", collector_with_demo_office[0], *args, *base)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
