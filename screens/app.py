@@ -1,0 +1,201 @@
+"""The kiosk's Kivy app: one Session (survey) and one StaffMode controller, every screen bound to them."""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.metrics import mm
+from kivy.properties import ListProperty, NumericProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.widget import Widget
+
+from kiosk.config import Config
+from kiosk.flow import SurveyFlow
+from screens import theme
+from screens.mainthread import Background
+from screens.session import Session
+from screens.staffmode import StaffMode
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.25
+KEY_ESCAPE, KEY_BACK = 27, 1001  # Escape; Android's back key
+
+
+class StaffCorner(Widget):
+    """The hidden way into staff mode: a long press on the top-left corner of the welcome screen."""
+
+    def on_touch_down(self, touch):
+        app = App.get_running_app()
+        if self.collide_point(*touch.pos) and app.session.screen == "welcome":
+            touch.grab(self)
+            app.staff.corner_down()
+            return True
+        return False
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is self:
+            touch.ungrab(self)
+            App.get_running_app().staff.corner_up()
+            return True
+        return False
+
+
+class KioskRoot(FloatLayout):
+    pass
+
+
+def _initials(name: str) -> str:
+    skip = {"dan", "dinas", "kabupaten", "kota", "dan", "pencatatan", "of", "the"}
+    words = [w for w in name.replace("/", " ").split() if w.lower() not in skip] or name.split()
+    return "".join(w[0] for w in words[:3]).upper()
+
+
+class KioskApp(App):
+    scale = NumericProperty(1.0)
+    touch = NumericProperty(88.0)
+    office_name = StringProperty("")
+    office_initials = StringProperty("")
+    logo_path = StringProperty("")
+    counter_text = StringProperty("")
+    locales = ListProperty([])
+
+    def __init__(self, *, office_config: Config, queue: Any, data_dir: Path,
+                 sync_factory: Callable[[Config], Any] | None = None,
+                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], datetime] | None = None,
+                 flags: tuple[str, ...] = (), kiosk_lock: bool = True, staff_hold_s: float = 2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.title = "SKM kiosk"
+        self.office_config = office_config
+        self.queue = queue
+        self.data_dir = Path(data_dir)
+        self.sync_factory = sync_factory
+        self.sync_worker = None
+        self.kiosk_lock = kiosk_lock
+        self.background = Background("kiosk-disk")
+        self.flow = SurveyFlow(office_config, clock=clock, wall=wall, flags=flags)
+        self.session = Session(self.flow, queue, background=self.background, wake_sync=self._wake_sync)
+        self.staff = StaffMode(self, clock=clock, hold_s=staff_hold_s)
+        self.session.bind(mode=lambda *_: self.session.refresh())
+        self._brand()
+
+    # -- building --------------------------------------------------------------------------
+
+    def build(self):
+        from screens import comment, pin, profile, question, saving, service, staff, thanks, welcome
+
+        Window.clearcolor = theme.rgba(theme.PAGE)
+        Window.bind(size=self._rescale)
+        self._rescale(Window, Window.size)
+        root = KioskRoot()
+        manager = ScreenManager(transition=NoTransition())
+        for name, cls in (("welcome", welcome.WelcomeScreen), ("service", service.ServiceScreen),
+                          ("question", question.QuestionScreen), ("profile", profile.ProfileScreen),
+                          ("comment", comment.CommentScreen), ("saving", saving.SavingScreen),
+                          ("thanks", thanks.ThanksScreen), ("pin", pin.PinScreen), ("staff", staff.StaffScreen)):
+            manager.add_widget(cls(name=name))
+        self.manager = manager
+        root.add_widget(manager)
+        root.add_widget(StaffCorner(size_hint=(None, None), size=(self.touch * 1.3, self.touch * 1.3),
+                                    pos_hint={"x": 0, "top": 1}))
+        self.session.bind(screen=self._show)
+        self._show(self.session, self.session.screen)
+        return root
+
+    def on_start(self) -> None:
+        Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
+        self._ticker = Clock.schedule_interval(self._tick, TICK_S)
+        self._start_sync()
+
+    def on_stop(self) -> None:
+        Window.unbind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
+        if getattr(self, "_ticker", None) is not None:
+            self._ticker.cancel()
+        self._stop_sync()
+        self.background.shutdown()  # a response being written is finished, never cut off
+        self.staff.net.shutdown()
+
+    def _tick(self, _dt) -> None:
+        self.session.tick()
+        self.staff.tick()
+
+    def _show(self, _session, screen: str) -> None:
+        self.manager.current = screen
+
+    def _rescale(self, _window, size) -> None:
+        # Sizes are designed for a 1280x800 screen; touch targets never drop below 15 mm.
+        self.scale = min(size[1] / theme.REFERENCE_HEIGHT, size[0] / 1280 * 1.25)
+        self.touch = max(mm(theme.TOUCH_MIN_MM), 88 * self.scale)
+
+    def _brand(self) -> None:
+        office = self.office_config.office
+        self.office_name = office.name
+        self.office_initials = _initials(office.name)
+        logo = Path(office.logo) if office.logo else None
+        if logo is not None and not logo.is_absolute():
+            logo = self.data_dir / logo
+        self.logo_path = str(logo) if logo is not None and logo.is_file() else ""
+        self.counter_text = self.office_config.kiosk.counter
+        self.locales = list(self.office_config.kiosk.locales)
+
+    # -- staff changes ---------------------------------------------------------------------
+
+    def apply_config(self, config: Config) -> None:
+        """Staff saved new settings: the next respondent sees them; sync restarts on a new URL."""
+        old_url = self.office_config.sync.url
+        self.office_config = config
+        self.flow.config = config
+        self.flow.reset_to_welcome()
+        self.staff.guard.pin_hash = config.pin_hash
+        self._brand()
+        if config.sync.url != old_url:
+            self._stop_sync()
+            self._start_sync()
+        self.session.refresh()
+
+    # -- sync ------------------------------------------------------------------------------
+
+    def _start_sync(self) -> None:
+        if self.sync_factory is None or not self.office_config.sync.url:
+            return
+        try:
+            self.sync_worker = self.sync_factory(self.office_config)
+            self.sync_worker.start()
+        except Exception:  # the survey must go on without sync; responses stay pending
+            log.exception("could not start the sync worker")
+            self.sync_worker = None
+
+    def _stop_sync(self) -> None:
+        worker, self.sync_worker = self.sync_worker, None
+        if worker is not None:
+            worker.stop()
+
+    def _wake_sync(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.wake()
+
+    # -- kiosk lock --------------------------------------------------------------------------
+
+    def _on_keyboard(self, _window, key, *_args) -> bool:
+        if key in (KEY_ESCAPE, KEY_BACK):
+            if self.session.mode == "staff":
+                self.staff.close()
+            elif self.session.mode == "pin":
+                self.staff.cancel_pin()
+            return True  # never let Kivy close the app on Escape
+        return False
+
+    def _on_request_close(self, *_args, **_kwargs) -> bool:
+        # True keeps the window open: closing is only possible from staff mode.
+        return self.kiosk_lock and self.session.mode != "staff"
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,52 @@
+"""Kivy's environment and window settings, applied before Kivy creates its window."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_prepared = False
+
+
+def headless() -> bool:
+    """No display to draw on: use SDL's offscreen driver (real OpenGL through Mesa)."""
+    return not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+
+
+def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), offscreen: bool | None = None,
+            kivy_home: str | os.PathLike | None = None, maxfps: int = 60) -> None:
+    """Set the environment and kivy.config; call once, before anything imports kivy.core.window."""
+    global _prepared
+    if _prepared:
+        return
+    if offscreen if offscreen is not None else headless():
+        os.environ["SDL_VIDEODRIVER"] = "offscreen"
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("SDL_VIDEO_ALLOW_SCREENSAVER", "0")  # a kiosk never blanks
+    if "KIVY_HOME" not in os.environ:
+        # Kivy writes config.ini and logs there; never into the user's home.
+        home = Path(kivy_home) if kivy_home else Path(tempfile.mkdtemp(prefix="skm-kivy-"))
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ["KIVY_HOME"] = str(home)
+
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "dock")
+    Config.set("kivy", "log_level", "warning")
+    Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    Config.set("graphics", "maxfps", str(maxfps))
+    Config.set("graphics", "resizable", "0" if fullscreen else "1")
+    if fullscreen:
+        Config.set("graphics", "fullscreen", "auto")
+        Config.set("graphics", "borderless", "1")
+        Config.set("graphics", "position", "custom")
+        Config.set("graphics", "left", "0")
+        Config.set("graphics", "top", "0")
+    else:
+        Config.set("graphics", "fullscreen", "0")
+        Config.set("graphics", "width", str(size[0]))
+        Config.set("graphics", "height", str(size[1]))
+    _prepared = True

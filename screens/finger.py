@@ -1,0 +1,53 @@
+"""A synthetic finger: taps widgets through the window's touch dispatch, like a person's finger.
+
+Used by `kiosk autoplay`, `kiosk screenshot`, the UI tests and the UI benchmark. Between taps
+it advances the flow's manual clock by a person's thinking time, so the double-tap filter and
+the reading-time check see human timing without any real waiting.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from kivy.base import EventLoop
+from kivy.tests.common import UnitTestTouch
+
+
+class NotShown(AssertionError):
+    """What the finger waited for did not appear on screen in time."""
+
+
+class Finger:
+    def __init__(self, clock=None, think_s: float = 1.0):
+        self.clock = clock
+        self.think_s = think_s
+        self.taps = 0
+
+    def pump(self, frames: int = 1) -> None:
+        for _ in range(frames):
+            EventLoop.idle()
+
+    def touch(self, widget, *, think_s: float | None = None, hold_s: float = 0.0, frames: int = 2) -> None:
+        """Press and lift at the widget's centre, through the window like a real touch."""
+        think = self.think_s if think_s is None else think_s
+        if self.clock is not None and think:
+            self.clock.advance(think)
+        x, y = widget.to_window(*widget.center)
+        finger = UnitTestTouch(x, y)
+        finger.touch_down()
+        self.pump(1)
+        if self.clock is not None and hold_s:
+            self.clock.advance(hold_s)
+        finger.touch_up()
+        self.taps += 1
+        self.pump(frames)
+
+    tap = touch
+
+    def wait_for(self, shown: Callable[[], bool], timeout_s: float = 5.0, what: str = "the screen") -> None:
+        """Pump frames until `shown()` is true (work from other threads lands through Kivy's clock)."""
+        deadline = time.monotonic() + timeout_s
+        while not shown():
+            if time.monotonic() > deadline:
+                raise NotShown(f"{what} did not appear within {timeout_s} s")
+            self.pump(1)

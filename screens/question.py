@@ -1,0 +1,71 @@
+"""One SKM unsur per screen: the question, four drawn faces with the unsur's own labels, progress."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.graphics import Color, RoundedRectangle
+from kivy.lang import Builder
+from kivy.properties import NumericProperty
+from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
+
+from screens import theme
+from screens.widgets import FaceButton, Tile
+
+
+class StepDots(Widget):
+    """The survey's progress as a row of segments: done ones filled, the current one outlined."""
+
+    index = NumericProperty(0)
+    total = NumericProperty(9)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._draw, size=self._draw, index=self._draw, total=self._draw)
+
+    def _draw(self, *_):
+        self.canvas.clear()
+        if self.total <= 0:
+            return
+        gap = self.height * 0.6
+        width = (self.width - gap * (self.total - 1)) / self.total
+        with self.canvas:
+            for i in range(int(self.total)):
+                done = i <= self.index
+                Color(*theme.rgba(theme.BRAND if done else theme.DISABLED))
+                RoundedRectangle(pos=(self.x + i * (width + gap), self.y), size=(width, self.height),
+                                 radius=[self.height / 2])
+
+
+class QuestionScreen(Screen):
+    def on_kv_post(self, _base) -> None:
+        session = App.get_running_app().session
+        session.bind(unsur=self.fill, locale=self.fill, answer=self.mark)
+        self.fill()
+
+    def fill(self, *_) -> None:
+        session = App.get_running_app().session
+        unsur = session.unsur
+        box = self.ids.answers
+        box.clear_widgets()
+        if unsur is None:
+            return
+        if unsur.scored:
+            for value, label in enumerate(unsur.labels, start=1):
+                face = FaceButton(value=value, text=label(session.locale), selected=session.answer == value)
+                face.bind(on_release=lambda b: session.answer_with(b.value))
+                box.add_widget(face)
+        else:  # an office's own choice question
+            for key, label in unsur.choices:
+                tile = Tile(text=label(session.locale), key=key, selected=session.answer == key)
+                tile.bind(on_release=lambda b: session.answer_with(b.key))
+                box.add_widget(tile)
+
+    def mark(self, *_) -> None:
+        answer = App.get_running_app().session.answer
+        for child in self.ids.answers.children:
+            child.selected = getattr(child, "value", None) == answer or getattr(child, "key", None) == answer
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

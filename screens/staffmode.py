@@ -1,0 +1,266 @@
+"""The controller of the PIN pad and the staff screen: what staff see and change, nothing drawn here."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Callable
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
+
+from kiosk.flow_staff import (LongPress, PinGuard, PinResult, SettingsRejected, StaffStatus, change_pin,
+                              export_queue_now, save_settings, status_from_queue, status_from_worker)
+from screens import catalog
+from screens.mainthread import Background
+
+log = logging.getLogger(__name__)
+
+PIN_IDLE_S = 60.0  # a PIN pad left open returns to the survey
+FIELD_OF_KEY = {"kiosk.counter": "counter", "kiosk.service": "bound_service", "kiosk.locales": "languages",
+                "sync.url": "sync_url"}
+
+
+class StaffMode(EventDispatcher):
+    """PIN entry, settings form, queue status and the staff actions, driven by the staff screens."""
+
+    digits = StringProperty("")
+    pin_message = StringProperty("")
+    pin_locked = BooleanProperty(False)
+    pin_error = BooleanProperty(False)
+    checking = BooleanProperty(False)
+    # the settings form, edited in place until staff press "save"
+    form = DictProperty({})
+    form_locales = ListProperty([])
+    message = StringProperty("")
+    message_is_error = BooleanProperty(False)
+    status = DictProperty({})
+    connection = StringProperty("")
+
+    def __init__(self, app: Any, *, clock: Callable[[], float], hold_s: float = 2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.app = app
+        self.clock = clock
+        self.corner = LongPress(clock, hold_s=hold_s)
+        self.guard = PinGuard(app.office_config.pin_hash, clock=clock)
+        self.net = Background("kiosk-net")
+        self._pin_opened = 0.0
+        self.status = self._status_texts(None)
+        self.reset_form()
+
+    @property
+    def session(self):
+        return self.app.session
+
+    @property
+    def locale(self) -> str:
+        return self.session.locale
+
+    def t(self, key: str, locale: str, **values: Any) -> str:
+        return catalog.t(key, locale, **values)
+
+    # -- the hidden gesture and the PIN pad ------------------------------------------------
+
+    def corner_down(self) -> None:
+        self.corner.down()
+
+    def corner_up(self) -> None:
+        if self.corner.up() and self.session.screen == "welcome":
+            self.open_pin()
+
+    def open_pin(self) -> None:
+        self.digits, self.pin_message, self.pin_error = "", "", False
+        self._pin_opened = self.clock()
+        self._show_lock()
+        self.session.mode = "pin"
+
+    def press_digit(self, digit: str) -> None:
+        self._pin_opened = self.clock()
+        if not self.checking and len(self.digits) < 12 and not self._show_lock():
+            self.digits += digit
+
+    def clear_digits(self) -> None:
+        self._pin_opened = self.clock()
+        self.digits = ""
+
+    def submit_pin(self) -> None:
+        if self.checking or self._show_lock():
+            return
+        pin, self.digits = self.digits, ""
+        self.checking, self.pin_error = True, False
+        self.pin_message = self.t("pin_checking", self.locale)
+        # scrypt takes a moment: never on the UI thread.
+        self.app.background.run(lambda: self.guard.check(pin), on_done=self._pin_checked)
+
+    def _pin_checked(self, result: PinResult) -> None:
+        self.checking = False
+        self.pin_error = result is not PinResult.OK
+        if result is PinResult.OK:
+            self.pin_message = ""
+            self.enter_staff()
+        elif result is PinResult.LOCKED:
+            self._show_lock()
+        else:
+            self.pin_message = self.t("pin_wrong", self.locale, n=self.guard.attempts_left())
+
+    def _show_lock(self) -> bool:
+        left = self.guard.locked_for()
+        self.pin_locked = left > 0
+        if self.pin_locked:
+            self.pin_error = True
+            self.pin_message = self.t("pin_locked", self.locale, s=int(left + 0.999))
+        return self.pin_locked
+
+    def cancel_pin(self) -> None:
+        self.digits, self.pin_message = "", ""
+        self.session.mode = "citizen"
+
+    def tick(self, *_: Any) -> None:
+        if self.session.mode == "pin":
+            if self.pin_locked and not self._show_lock():
+                self.pin_message, self.pin_error = "", False
+            if self.clock() - self._pin_opened > PIN_IDLE_S:
+                self.cancel_pin()
+
+    # -- the staff screen ------------------------------------------------------------------
+
+    def enter_staff(self) -> None:
+        self.reset_form()
+        self.message, self.connection = "", ""
+        self.session.mode = "staff"
+        self.refresh_status()
+
+    def reset_form(self) -> None:
+        k, s = self.app.office_config.kiosk, self.app.office_config.sync
+        self.form = {"counter": k.counter, "service": k.service or "", "ask_profile": k.ask_profile,
+                     "ask_comment": k.ask_comment, "allow_skip": k.allow_skip, "sync_url": s.url}
+        self.form_locales = list(k.locales)
+
+    def set_form(self, key: str, value: Any) -> None:
+        self.form[key] = value
+
+    def toggle_form(self, key: str) -> None:
+        self.form[key] = not self.form[key]
+
+    def toggle_locale(self, locale: str) -> None:
+        chosen = list(self.form_locales)
+        if locale in chosen:
+            chosen.remove(locale)
+        else:
+            chosen.append(locale)
+        # Keep the catalog's order (Bahasa Indonesia first when both are offered).
+        self.form_locales = [x for x in ("id", "en") if x in chosen]
+
+    def save(self) -> None:
+        form = self.form
+        try:
+            saved = save_settings(
+                self.app.office_config, self.app.data_dir, counter=form["counter"], service=form["service"] or None,
+                locales=tuple(self.form_locales), ask_profile=form["ask_profile"], ask_comment=form["ask_comment"],
+                allow_skip=form["allow_skip"], sync_url=form["sync_url"])
+        except SettingsRejected as exc:
+            log.warning("staff settings rejected: %s", exc)
+            names = [self.t(FIELD_OF_KEY.get(p.key, "staff_settings"), self.locale) for p in exc.problems]
+            self._say(self.t("settings_invalid", self.locale, fields=", ".join(dict.fromkeys(names))), error=True)
+            return
+        self.app.apply_config(saved)
+        self.reset_form()
+        self._say(self.t("settings_saved", self.locale))
+
+    def change_pin(self, new_pin: str, repeated: str) -> bool:
+        try:
+            saved = change_pin(self.app.office_config, self.app.data_dir, new_pin, repeated)
+        except SettingsRejected:
+            self._say(self.t("pin_invalid", self.locale), error=True)
+            return False
+        self.app.apply_config(saved)
+        self._say(self.t("pin_changed", self.locale))
+        return True
+
+    def test_connection(self) -> None:
+        url = self.form.get("sync_url", "").strip()
+        self.connection = self.t("checking_connection", self.locale)
+
+        def check():
+            from sync.connection import test_connection
+            return test_connection(url)
+
+        def done(result) -> None:
+            if result.ok:
+                self.connection = self.t("connection_ok", self.locale)
+            else:
+                log.warning("connection test to %s failed: %s (%s)", url, result.code, result.detail)
+                self.connection = catalog.sync_error(result.code, self.locale)
+
+        def failed(error: BaseException) -> None:
+            self.connection = catalog.sync_error(None, self.locale)
+
+        self.net.run(check, on_done=done, on_error=failed)
+
+    def sync_now(self) -> None:
+        worker = self.app.sync_worker
+        if worker is None:
+            self._say(self.t("sync_off", self.locale), error=True)
+            return
+        worker.sync_now()
+        self._say(self.t("sync_requested", self.locale))
+        Clock.schedule_once(lambda _dt: self.refresh_status(), 1.0)
+
+    def export(self, fmt: str) -> None:
+        app = self.app
+
+        def done(result) -> None:
+            path, count = result
+            self._say(self.t("exported", self.locale, n=count, path=str(path)))
+
+        def failed(error: BaseException) -> None:
+            self._say(self.t("export_failed", self.locale), error=True)
+
+        app.background.run(lambda: export_queue_now(app.queue, app.data_dir, fmt), on_done=done, on_error=failed)
+
+    def refresh_status(self, *_: Any) -> None:
+        app = self.app
+
+        def read() -> StaffStatus:
+            if app.sync_worker is not None:
+                return status_from_worker(app.sync_worker.status())
+            return status_from_queue(app.queue, sync_enabled=bool(app.office_config.sync.url))
+
+        app.background.run(read, on_done=lambda st: setattr(self, "status", self._status_texts(st)))
+
+    def close(self) -> None:
+        self.message = ""
+        self.session.flow.reset_to_welcome()
+        self.session.mode = "citizen"
+
+    def exit_app(self) -> None:
+        self.app.stop()
+
+    # -- words -----------------------------------------------------------------------------
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message, self.message_is_error = text, error
+
+    def _status_texts(self, status: StaffStatus | None) -> dict[str, str]:
+        loc = self.locale
+        if status is None:
+            return {k: "-" for k in ("pending", "sent", "rejected", "oldest", "last_sync", "last_error", "banner")}
+        when = (datetime.fromtimestamp(status.last_success, self.app.office_config.tz).strftime("%d-%m-%Y %H:%M")
+                if status.last_success else self.t("never", loc))
+        if status.last_error_code or status.last_error:
+            error = catalog.sync_error(status.last_error_code, loc)
+        else:
+            error = self.t("nothing", loc)
+        banner = ""
+        if not status.enabled:
+            banner = self.t("sync_off", loc)
+        elif status.alarm:
+            banner = self.t("alarm", loc)
+        elif status.syncing:
+            banner = self.t("syncing", loc)
+        return {
+            "pending": str(status.pending), "sent": str(status.sent), "rejected": str(status.rejected),
+            "oldest": (catalog.duration(status.oldest_pending_age_s, loc)
+                       if status.oldest_pending_age_s is not None else self.t("nothing", loc)),
+            "last_sync": when, "last_error": error, "banner": banner,
+        }

@@ -1,0 +1,87 @@
+"""UI test plugin: Kivy offscreen with a fixed 1280x800 window, and a kiosk app driven by a synthetic finger.
+
+The environment is set when pytest loads this plugin, before any test imports Kivy; Kivy
+itself is imported only by the fixtures below, so tests of the core never load it.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+os.environ["SDL_VIDEODRIVER"] = "offscreen"
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="skm-kivy-test-"))
+
+WINDOW_SIZE = (1280, 800)
+
+
+@pytest.fixture(scope="session")
+def kivy_window():
+    """One offscreen window for the whole session (the first costs about half a second)."""
+    from screens import boot
+
+    boot.prepare(offscreen=True, size=WINDOW_SIZE, maxfps=0)
+    from kivy.base import EventLoop
+
+    EventLoop.ensure_window()
+    return EventLoop.window
+
+
+class Kiosk:
+    """A running kiosk app on a manual clock, its queue, and a finger to drive it."""
+
+    def __init__(self, app, clock, queue, data_dir, finger):
+        self.app, self.clock, self.queue, self.data_dir, self.finger = app, clock, queue, data_dir, finger
+
+    @property
+    def session(self):
+        return self.app.session
+
+    def screen(self, name: str | None = None):
+        manager = self.app.manager
+        return manager.get_screen(name) if name else manager.current_screen
+
+    def widget(self, screen: str, widget_id: str):
+        return self.screen(screen).ids[widget_id]
+
+    def tap(self, screen: str, widget_id: str, **kwargs) -> None:
+        assert self.app.manager.current == screen, f"on {self.app.manager.current!r}, not {screen!r}"
+        self.finger.tap(self.widget(screen, widget_id), **kwargs)
+
+    def expect(self, screen: str, timeout_s: float = 5.0) -> None:
+        self.finger.wait_for(lambda: self.app.manager.current == screen, timeout_s, f"screen {screen!r}")
+
+
+@pytest.fixture
+def launch_kiosk(kivy_window, data_dir, demo_config):
+    """launch_kiosk(config=None, **app options) -> Kiosk; stopped and cleaned up after the test."""
+    from kiosk.flow_clock import ManualClock
+    from kiosk.store import Queue
+    from screens.app import KioskApp
+    from screens.finger import Finger
+
+    started = []
+
+    def launch(config=None, **options) -> Kiosk:
+        config = config or demo_config
+        clock = ManualClock(tz=config.tz)
+        queue = Queue(data_dir / "queue.db")
+        app = KioskApp(office_config=config, queue=queue, data_dir=data_dir, clock=clock, wall=clock.wall,
+                       **options)
+        app._run_prepare()
+        from kivy.base import EventLoop
+
+        EventLoop.start() if EventLoop.status != "started" else None
+        kiosk = Kiosk(app, clock, queue, data_dir, Finger(clock, think_s=1.0))
+        started.append(kiosk)
+        kiosk.finger.pump(2)
+        return kiosk
+
+    yield launch
+    for kiosk in started:
+        kiosk.app.stop()
+        kiosk.queue.close()
