@@ -1,0 +1,56 @@
+"""`kiosk serve` as a real process: health, ingest over HTTP, SIGKILL and restart, structured access logs."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import requests
+
+from fixtures_collector import make_wire
+
+
+def test_serve_ingests_and_survives_sigkill(collector_server, collector_db_url):
+    server = collector_server(collector_db_url)
+    assert requests.get(server.url + "/api/v1/health", timeout=5).json() == {"status": "ok"}
+    token = server.kiosk_token()
+    headers = {"Authorization": f"Bearer {token}", "Content-Encoding": "gzip", "Content-Type": "application/json"}
+    batch = [make_wire() for _ in range(50)]
+    body = gzip.compress(json.dumps({"responses": batch}).encode())
+    first = requests.post(server.url + "/api/v1/responses", data=body, headers=headers, timeout=10)
+    assert [r["status"] for r in first.json()["results"]] == ["accepted"] * 50
+    server.kill()
+    assert not server.running
+    server.restart()
+    again = requests.post(server.url + "/api/v1/responses", data=body, headers=headers, timeout=10)
+    assert [r["status"] for r in again.json()["results"]] == ["duplicate"] * 50
+    assert sorted(server.stored_ids()) == sorted(w["id"] for w in batch)
+
+
+def test_access_log_is_json_lines_without_answers(collector_server):
+    server = collector_server()
+    kiosk_id, token = server.new_kiosk()
+    secret_comment = "petugas loket tiga sangat ramah"
+    wire = make_wire(comment=secret_comment)
+    requests.post(server.url + "/api/v1/responses", json={"responses": [wire]},
+                  headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    requests.post(server.url + "/api/v1/responses", json={"responses": []},
+                  headers={"Authorization": "Bearer wrong"}, timeout=10)
+    server.stop()
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    access = [e for e in lines if e.get("path") == "/api/v1/responses"]
+    assert [(e["method"], e["status"]) for e in access] == [("POST", 200), ("POST", 401)]
+    assert access[0]["kiosk_id"] == kiosk_id and access[0]["items"] == 1
+    assert "kiosk_id" not in access[1]
+    assert all(isinstance(e["duration_ms"], (int, float)) for e in access)
+    text = server.log()
+    assert secret_comment not in text and token not in text and '"U1"' not in text
+
+
+def test_serve_refuses_a_bad_database_in_one_sentence(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kiosk", "serve", "--db", "postgresql://nobody@127.0.0.1:1/x",
+                             "--port", "8999"], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "cannot open the collector database" in result.stderr
