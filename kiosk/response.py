@@ -1,9 +1,10 @@
 """A respondent's answers as a typed record, its wire form (DESIGN.md), and its validation."""
 from __future__ import annotations
 
+import copy
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
@@ -40,7 +41,12 @@ class Response:
     flags: tuple[str, ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
-        wire = asdict(self)
+        # Field by field rather than dataclasses.asdict: asdict's recursive deep copy cost more than
+        # the whole upload of a batch (see bench/bench_drain.py). Mutable values are still copied.
+        wire = {key: getattr(self, key) for key in WIRE_KEYS}
+        wire["answers"] = dict(self.answers)
+        wire["extra"] = copy.deepcopy(self.extra) if self.extra else {}
+        wire["profile"] = dict(self.profile)
         wire["flags"] = list(self.flags)
         return wire
 

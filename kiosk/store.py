@@ -194,6 +194,11 @@ class Queue:
             "SELECT body FROM responses WHERE status = 'pending' ORDER BY seq LIMIT ?", [limit])
         return [Response.from_wire(json.loads(body)) for (body,) in rows]
 
+    def pending_bodies(self, limit: int) -> list[tuple[str, str]]:
+        """(id, canonical wire JSON) of the oldest pending responses: what the uploader sends, unparsed."""
+        return self._db().execute(
+            "SELECT id, body FROM responses WHERE status = 'pending' ORDER BY seq LIMIT ?", [limit]).fetchall()
+
     def count_by_status(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Status}
         for status, n in self._db().execute("SELECT status, count(*) FROM responses GROUP BY status"):

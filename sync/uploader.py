@@ -86,8 +86,12 @@ class Uploader:
 
     def send(self, responses: Sequence[Response]) -> tuple[list[wire.ItemResult] | None, UploadResult]:
         """POST one batch; the per-item results, or None with the error. Touches no queue."""
-        ids = [r.id for r in responses]
-        body = wire.encode_batch(responses)
+        return self.send_bodies([r.id for r in responses], [r.to_json() for r in responses])
+
+    def send_bodies(self, ids: Sequence[str], bodies: Sequence[str]) -> tuple[list[wire.ItemResult] | None,
+                                                                                UploadResult]:
+        """POST responses given as (id, canonical wire JSON), as the queue stores them."""
+        body = wire.encode_bodies(bodies)
         headers = {
             "Authorization": f"Bearer {self.token}",
             "Content-Type": "application/json",
@@ -130,10 +134,10 @@ class Uploader:
 
     def upload_batch(self, queue: Queue, limit: int) -> UploadResult:
         """Send the oldest pending responses (at most `limit`) and mark each as the collector says."""
-        batch = queue.pending_batch(min(limit, wire.MAX_BATCH))
+        batch = queue.pending_bodies(min(limit, wire.MAX_BATCH))
         if not batch:
             return UploadResult()
-        results, outcome = self.send(batch)
+        results, outcome = self.send_bodies([rid for rid, _ in batch], [body for _, body in batch])
         if results is None:
             return outcome
         apply_results(queue, results)

@@ -5,7 +5,7 @@ import gzip
 import json
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
 from kiosk.response import Response
 
@@ -45,15 +45,20 @@ class BadResults(Exception):
         self.detail = detail
 
 
-def envelope(responses: Iterable[Response]) -> dict[str, Any]:
-    return {"responses": [r.to_wire() for r in responses]}
-
-
 def encode_batch(responses: Sequence[Response]) -> bytes:
     """The gzip-compressed JSON envelope for one batch."""
-    if not 1 <= len(responses) <= MAX_BATCH:
-        raise ValueError(f"a batch holds 1 to {MAX_BATCH} responses, not {len(responses)}")
-    raw = json.dumps(envelope(responses), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return encode_bodies([r.to_json() for r in responses])
+
+
+def encode_bodies(bodies: Sequence[str]) -> bytes:
+    """The gzip-compressed envelope around responses already in canonical wire JSON (as the queue keeps them).
+
+    Splicing the stored text avoids parsing and re-serialising every response: on a large
+    backlog that was most of the kiosk's share of the upload time.
+    """
+    if not 1 <= len(bodies) <= MAX_BATCH:
+        raise ValueError(f"a batch holds 1 to {MAX_BATCH} responses, not {len(bodies)}")
+    raw = ('{"responses":[' + ",".join(bodies) + "]}").encode("utf-8")
     # mtime=0: the same batch always compresses to the same bytes.
     return gzip.compress(raw, compresslevel=6, mtime=0)
 
