@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kivy.base import EventLoop
 from kivy.core.window import Window
@@ -45,13 +45,24 @@ def save_png(path: Path, finger) -> Path:
     return path
 
 
-def walk(app, held: HeldQueue, finger, out: Path, locale: str) -> list[Path]:
-    """Every screen in `locale`: a full survey, then the PIN pad and staff screens."""
-    manager, session, written = app.manager, app.session, []
+def save_all(app, held: HeldQueue, finger, out: Path, locale: str) -> list[Path]:
+    """A PNG of every screen in `locale`, named like id-01-welcome.png."""
+    written: list[Path] = []
+
+    def save(name: str) -> None:
+        written.append(save_png(out / f"{locale}-{len(written) + 1:02d}-{name}.png", finger))
+
+    walk(app, held, finger, locale, save)
+    return written
+
+
+def walk(app, held: HeldQueue, finger, locale: str, visit: Callable[[str], None]) -> None:
+    """Every screen in `locale`, `visit(name)` on each: a full survey, then the PIN pad and staff screens."""
+    manager, session = app.manager, app.session
 
     def shot(name: str) -> None:
         finger.pump(3)
-        written.append(save_png(out / f"{locale}-{len(written) + 1:02d}-{name}.png", finger))
+        visit(name)
 
     def on(screen: str) -> Any:
         finger.wait_for(lambda: manager.current == screen, what=f"screen {screen!r}")
@@ -112,4 +123,3 @@ def walk(app, held: HeldQueue, finger, out: Path, locale: str) -> list[Path]:
     shot("staff-lower")
     finger.tap(staff.ids.close)
     on("welcome")
-    return written

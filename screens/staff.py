@@ -36,7 +36,7 @@ class StaffScreen(Screen):
         choices = [("", app.session.t("service_any", locale))]
         choices += [(s.id, s.name(locale)) for s in app.office_config.services]
         for key, text in choices:
-            chip = Chip(text=text, selected=key == chosen, height=app.touch * 0.8)
+            chip = Chip(text=text, selected=key == chosen, height=app.touch * 0.8, font_size=app.scale * 24)
             chip.key = key
             chip.bind(on_release=lambda c: staff.set_form("service", c.key))
             grid.add_widget(chip)

@@ -224,7 +224,11 @@ class StaffMode(EventDispatcher):
         def read() -> StaffStatus:
             if app.sync_worker is not None:
                 return status_from_worker(app.sync_worker.status())
-            return status_from_queue(app.queue, sync_enabled=bool(app.office_config.sync.url))
+            try:
+                from sync.worker import status_of
+            except ImportError:  # a kiosk built without the sync part
+                return status_from_queue(app.queue, sync_enabled=bool(app.office_config.sync.url))
+            return status_from_worker(status_of(app.queue, app.office_config, app.data_dir))
 
         app.background.run(read, on_done=lambda st: setattr(self, "status", self._status_texts(st)))
 

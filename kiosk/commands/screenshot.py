@@ -53,7 +53,7 @@ def run(args) -> int:
             app = driven.scripted_app(config, queue, scratch, wrap_queue=lambda q: held.append(shots.HeldQueue(q))
                                       or held[0])
             with driven.running(app):
-                written += shots.walk(app, held[0], Finger(app.flow.clock, think_s=1.0), out, locale)
+                written += shots.save_all(app, held[0], Finger(app.flow.clock, think_s=1.0), out, locale)
     for path in written:
         print(path)
     return 0

@@ -1,0 +1,166 @@
+"""Staff mode through the real app: the hidden corner, the PIN pad and its lock, settings saved to config.toml."""
+from __future__ import annotations
+
+import json
+
+from kiosk import config as office_config
+from kiosk.config import DEMO_PIN
+from kiosk.pin import verify_pin
+
+
+def corner(kiosk):
+    return kiosk.app.root.children[0]
+
+
+def enter_pin(kiosk, pin):
+    pad = kiosk.screen("pin")
+    for digit in pin:
+        kiosk.finger.tap(pad.keys[digit], think_s=0.2)
+    kiosk.finger.tap(pad.keys["ok"], think_s=0.2)
+    kiosk.finger.wait_for(lambda: not kiosk.app.staff.checking, what="the PIN check")
+    kiosk.finger.pump(2)
+
+
+def open_staff(kiosk):
+    kiosk.finger.tap(corner(kiosk), hold_s=2.5)
+    kiosk.expect("pin")
+    enter_pin(kiosk, DEMO_PIN)
+    kiosk.expect("staff")
+
+
+def test_short_press_in_the_corner_does_nothing_long_press_opens_the_pin_pad(launch_kiosk):
+    kiosk = launch_kiosk()
+    kiosk.finger.tap(corner(kiosk), hold_s=1.0)
+    assert kiosk.app.manager.current == "welcome"
+    kiosk.finger.tap(corner(kiosk), hold_s=2.5)
+    kiosk.expect("pin")
+    kiosk.tap("pin", "cancel")
+    kiosk.expect("welcome")
+
+
+def test_corner_is_inert_during_a_survey(launch_kiosk):
+    kiosk = launch_kiosk()
+    kiosk.tap("welcome", "start")
+    kiosk.expect("service")
+    kiosk.finger.tap(corner(kiosk), hold_s=3)
+    assert kiosk.app.manager.current == "service"
+
+
+def test_pin_locks_after_five_failures(launch_kiosk):
+    kiosk = launch_kiosk()
+    kiosk.finger.tap(corner(kiosk), hold_s=2.5)
+    kiosk.expect("pin")
+    for attempt in range(1, 5):
+        enter_pin(kiosk, "9999")
+        assert kiosk.widget("pin", "message").text.endswith(str(5 - attempt)), kiosk.widget("pin", "message").text
+    enter_pin(kiosk, "9999")
+    assert kiosk.app.staff.pin_locked
+    locked_text = kiosk.widget("pin", "message").text
+    assert "60" in locked_text, locked_text
+    enter_pin(kiosk, DEMO_PIN)
+    assert kiosk.app.manager.current == "pin", "the right PIN waits out the lock"
+    kiosk.tap("pin", "cancel")
+    kiosk.finger.tap(corner(kiosk), hold_s=2.5)
+    kiosk.expect("pin")
+    assert kiosk.app.staff.pin_locked, "reopening the pad does not lift the lock"
+    kiosk.clock.advance(30)
+    enter_pin(kiosk, DEMO_PIN)
+    assert kiosk.app.manager.current == "pin"
+    kiosk.clock.advance(30)
+    kiosk.finger.wait_for(lambda: not kiosk.app.staff.pin_locked, what="the lock to end")
+    enter_pin(kiosk, DEMO_PIN)
+    kiosk.expect("staff")
+
+
+def test_an_abandoned_pin_pad_returns_to_the_survey(launch_kiosk):
+    kiosk = launch_kiosk()
+    kiosk.finger.tap(corner(kiosk), hold_s=2.5)
+    kiosk.expect("pin")
+    kiosk.clock.advance(61)
+    kiosk.expect("welcome")
+
+
+def test_staff_changes_persist_to_config_toml(launch_kiosk, data_dir):
+    kiosk = launch_kiosk()
+    open_staff(kiosk)
+    staff = kiosk.screen("staff")
+    scroll = staff.ids.scroll
+    kiosk.finger.tap(staff.ids.ask_profile)
+    kiosk.finger.tap(next(c for c in staff.ids.services.children if c.key == "kk"))
+    kiosk.finger.tap(staff.ids.locale_en)
+    scroll.scroll_to(staff.ids.save, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.save)
+    saved = office_config.load(data_dir / "config.toml")
+    assert saved.kiosk.ask_profile is False and saved.kiosk.service == "kk" and saved.kiosk.locales == ("id",)
+    assert kiosk.app.staff.message == "Pengaturan tersimpan."
+    # The next respondent gets the new settings: bound service, no profile screen, no language choice.
+    kiosk.tap("staff", "close")
+    kiosk.expect("welcome")
+    assert kiosk.widget("welcome", "languages").opacity == 0
+    kiosk.tap("welcome", "start")
+    kiosk.expect("question")
+    for _ in range(9):
+        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+    kiosk.expect("comment")
+
+
+def test_invalid_settings_are_refused_with_the_field_named(launch_kiosk, data_dir):
+    kiosk = launch_kiosk()
+    open_staff(kiosk)
+    staff = kiosk.screen("staff")
+    staff.ids.counter.text = "   "  # staff erased the counter name
+    staff.ids.scroll.scroll_to(staff.ids.save, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.save)
+    assert kiosk.app.staff.message_is_error and "Loket" in kiosk.app.staff.message
+    assert not (data_dir / "config.toml").exists()
+
+
+def test_change_pin_from_the_staff_screen(launch_kiosk, data_dir):
+    kiosk = launch_kiosk()
+    open_staff(kiosk)
+    staff = kiosk.screen("staff")
+    staff.ids.new_pin.text = staff.ids.repeat_pin.text = "864209"
+    staff.ids.scroll.scroll_to(staff.ids.change_pin, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.change_pin)
+    assert verify_pin("864209", office_config.load(data_dir / "config.toml").pin_hash)
+    kiosk.tap("staff", "close")
+    kiosk.expect("welcome")
+    kiosk.finger.tap(corner(kiosk), hold_s=2.5)
+    kiosk.expect("pin")
+    enter_pin(kiosk, DEMO_PIN)
+    assert kiosk.app.manager.current == "pin"
+    enter_pin(kiosk, "864209")
+    kiosk.expect("staff")
+
+
+def test_staff_sees_queue_counts_and_exports(launch_kiosk, data_dir, demo_config):
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", ask_profile=False, ask_comment=False))
+    kiosk.tap("welcome", "start")
+    for _ in range(9):
+        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+    kiosk.expect("thanks")
+    kiosk.clock.advance(10)
+    kiosk.expect("welcome")
+    open_staff(kiosk)
+    kiosk.finger.wait_for(lambda: kiosk.widget("staff", "pending").text == "1", what="the pending count")
+    assert kiosk.widget("staff", "sent").text == "0"
+    assert kiosk.widget("staff", "last_sync").text == "belum pernah"
+    staff = kiosk.screen("staff")
+    staff.ids.scroll.scroll_to(staff.ids.export_jsonl, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.export_jsonl)
+    kiosk.finger.wait_for(lambda: "diekspor" in kiosk.app.staff.message, what="the export message")
+    [exported] = list((data_dir / "exports").glob("*.jsonl"))
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["answers"]["U9"] == 4
+
+
+def test_escape_leaves_staff_mode(launch_kiosk):
+    kiosk = launch_kiosk()
+    open_staff(kiosk)
+    window = kiosk.app.root.get_root_window()
+    window.dispatch("on_keyboard", 27, 0, None, [])
+    kiosk.expect("welcome")
