@@ -178,3 +178,24 @@ def test_malformed_envelopes_are_400(collector_app):
 def test_empty_batch_is_fine(collector_app):
     assert collector_app.post([]).json() == {"results": []}
 
+
+
+def test_text_that_is_not_unicode_is_rejected_not_a_server_error(collector_app):
+    wire = make_wire(comment="PLACEHOLDER")
+    raw = json.dumps({"responses": [wire]}).replace("PLACEHOLDER", "\\ud800 dan \\u0000").encode()
+    answer = collector_app.client.post("/api/v1/responses", content=raw, headers=collector_app.auth())
+    assert answer.status_code == 200
+    assert answer.json()["results"][0]["status"] == "rejected"
+    assert "Unicode" in answer.json()["results"][0]["reason"]
+
+
+def test_deeply_nested_json_is_400(collector_app):
+    raw = b'{"responses": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
+    answer = collector_app.client.post("/api/v1/responses", content=raw, headers=collector_app.auth())
+    assert answer.status_code == 400
+
+
+def test_control_characters_in_a_comment_are_stored_as_sent(collector_app):
+    wire = make_wire(comment="baris satu\nbaris dua\u0000")
+    assert collector_app.statuses([wire]) == ["accepted"]
+    assert json.loads(collector_app.stored()[wire["id"]])["comment"] == wire["comment"]
