@@ -88,7 +88,9 @@ class SyncWorker:
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] | None = None,
                  backoff: Backoff | None = None,
-                 timeout: tuple[float, float] = (10.0, 60.0)):
+                 timeout: tuple[float, float] = (10.0, 60.0),
+                 config_interval_s: float = 3600.0,
+                 on_config: Callable[[Config], None] | None = None):
         self.queue = queue
         self.config = config
         self.data_dir = Path(data_dir)
@@ -107,6 +109,11 @@ class SyncWorker:
         self._next_timer = float("-inf")  # start-up counts as a timer tick
         self._thread: threading.Thread | None = None
         self.cycles = 0
+        # The office config is pulled from the collector (GET /api/v1/config, ETag) this often;
+        # on_config(new_config) is called from this thread when it changed and was saved.
+        self.config_interval_s = config_interval_s
+        self.on_config = on_config
+        self._next_config_check = float("-inf")
 
     # -- the interface the UI calls ----------------------------------------------------
 
@@ -212,9 +219,12 @@ class SyncWorker:
         self._paused_for_token = None
         self._next_timer = self.clock() + self.config.sync.interval_s
         self.cycles += 1
-        if queue.count_by_status()["pending"] == 0:
-            return
+        pending = queue.count_by_status()["pending"]
         token = load_token(token_path(self.config, self.data_dir))
+        if pending == 0:
+            if token is not None:
+                self._maybe_pull_config(session, token)
+            return
         if token is None:
             queue.record_sync(success=False, error=f"unauthorised: {NOT_AUTHORISED}: no token file at "
                                                    f"{token_path(self.config, self.data_dir)}; "
@@ -229,6 +239,7 @@ class SyncWorker:
             self._syncing = False
         if result.ok:
             self.backoff.succeeded()
+            self._maybe_pull_config(session, token)
         elif result.last.unauthorised:
             log.error("%s: automatic sync stopped until the kiosk is enrolled again", result.last.error)
             self._paused_for_token = self._token_mtime()
@@ -236,3 +247,28 @@ class SyncWorker:
             delay = self.backoff.failed(result.last.retry_after_s)
             self._next_timer = min(self._next_timer, self.clock() + delay)  # retry when the backoff ends
             log.info("next sync attempt in %.1f s", delay)
+
+    def _maybe_pull_config(self, session: requests.Session, token: str) -> None:
+        """Pick up office config changes now and then; a failure here never affects uploads."""
+        if self.clock() < self._next_config_check:
+            return
+        self._next_config_check = self.clock() + self.config_interval_s
+        from sync import configsync
+
+        try:
+            new = configsync.pull(session, self.config, self.data_dir, token, timeout=self.timeout)
+        except configsync.ConfigRejected as exc:
+            log.error("the collector's office config was not applied: %s", exc)
+            return
+        except OSError as exc:
+            log.error("could not save the office config from the collector: %s", exc)
+            return
+        if new is None:
+            return
+        log.info("office config updated from the collector")
+        self.config = new
+        if self.on_config is not None:
+            try:
+                self.on_config(new)
+            except Exception:
+                log.exception("on_config failed")

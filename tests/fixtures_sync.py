@@ -1,11 +1,25 @@
 """Fixtures for the sync tests: synthetic responses and the in-memory fake collector."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from fakecollector import FakeCollector
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_kiosk(*args: str, data_dir: Path, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`python -m kiosk ARGS --data-dir DATA_DIR` as a subprocess, as an operator would run it."""
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_DATA_DIR"}
+    return subprocess.run([sys.executable, "-m", "kiosk", *args, "--data-dir", str(data_dir)],
+                          capture_output=True, text=True, cwd=REPO, env=env, input=stdin, timeout=timeout)
 
 
 @pytest.fixture

@@ -2,29 +2,18 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 import tomli_w
 
+from fixtures_sync import run_kiosk as kiosk
 from kiosk import config as office_config
 from kiosk.pin import hash_pin, verify_pin
 
-REPO = Path(__file__).resolve().parent.parent
 
-
-def kiosk(*args: str, data_dir: Path, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "KIOSK_DATA_DIR"}
-    return subprocess.run([sys.executable, "-m", "kiosk", *args, "--data-dir", str(data_dir)],
-                          capture_output=True, text=True, cwd=REPO, env=env, input=stdin, timeout=timeout)
-
-
-def one_sentence_error(result: subprocess.CompletedProcess) -> str:
+def one_sentence_error(result) -> str:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = [l for l in result.stderr.splitlines() if l.startswith("kiosk ")]

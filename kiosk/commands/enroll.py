@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
-from typing import Any
 
 from kiosk import config as office_config, paths
 from kiosk.errors import UserError
-from kiosk.pin import looks_like_pin_hash
 
 ENROLL_TIMEOUT = (10.0, 30.0)
 NEW_CODE_HINT = "ask the collector's admin for a new one (`kiosk admin enroll-code --office ID`)"
@@ -64,7 +60,9 @@ def run(args) -> int:
     except (ValueError, KeyError, TypeError):
         raise UserError(f"the collector at {url} sent an enrolment answer this kiosk does not understand.") from None
 
-    data = kiosk_config(received, url, root)
+    from sync import configsync
+
+    data = configsync.merge(received, url, configsync.local_config(root))
     checked, problems = office_config.check(data, source="the collector's office config")
     if problems:
         raise UserError(f"the collector sent an office config this kiosk cannot use ({problems[0]}); "
@@ -72,7 +70,7 @@ def run(args) -> int:
     token_file = root / checked.sync.token_file
     config_file = paths.config_file(root)
     write_token(token_file, token)
-    _write_atomically(config_file, _toml(data))
+    configsync.write_config(root, data, reply.headers.get("ETag"))
     result = {"kiosk_id": kiosk_id, "office_id": checked.office.id, "office_name": checked.office.name,
               "url": url, "config": str(config_file), "token_file": str(token_file)}
     if args.json:
@@ -84,57 +82,9 @@ def run(args) -> int:
     return 0
 
 
-def kiosk_config(received: dict[str, Any], url: str, root: Path) -> dict[str, Any]:
-    """The collector's office config with this kiosk's sync URL and token file, and a staff PIN hash."""
-    local = _local_config(root)
-    data = dict(received)
-    sync = dict(data.get("sync") or {})
-    sync["url"] = url
-    sync["token_file"] = (local.get("sync") or {}).get("token_file") or sync.get("token_file") or "token"
-    data["sync"] = sync
-    staff = dict(data.get("staff") or {})
-    if not staff.get("pin_hash"):
-        staff["pin_hash"] = _local_pin_hash(local)
-    data["staff"] = staff
-    return data
-
-
-def _local_config(root: Path) -> dict[str, Any]:
-    path = paths.config_file(root)
-    if not path.exists():
-        return {}
-    try:
-        return office_config.read(path)
-    except office_config.ConfigError:
-        return {}
-
-
-def _local_pin_hash(local: dict[str, Any]) -> str:
-    """This kiosk's staff PIN hash, else the shipped demo office's (PIN 1234) until staff set their own."""
-    own = (local.get("staff") or {}).get("pin_hash")
-    if looks_like_pin_hash(own):
-        return own
-    return office_config.read(office_config.DEMO_CONFIG)["staff"]["pin_hash"]
-
-
 def _detail(reply) -> str:
     try:
         detail = reply.json().get("detail")
     except (ValueError, AttributeError):
         return ""
     return f": {detail}" if isinstance(detail, str) and detail else ""
-
-
-def _toml(data: dict[str, Any]) -> str:
-    import tomli_w
-
-    return tomli_w.dumps(data)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)

@@ -20,6 +20,9 @@ It gives up only when the collector refuses the kiosk's token (HTTP 401).
 
 With --once: one pass; the first failure ends it.
 
+When nothing is left pending it also picks up office config changes from the collector
+(GET /api/v1/config); the kiosk's sync settings, counter and service binding are kept.
+
 Exit status: 0 when nothing is left pending, 1 when something is (the reason is printed),
 2 for a usage mistake (no sync URL, no token), 130 when interrupted.
 Responses the collector refuses (conflict, invalid) are kept as "rejected" with the
@@ -33,6 +36,8 @@ def register(sub, common) -> None:
     parser.add_argument("--once", action="store_true",
                         help="one pass; exit non-zero if anything is left pending")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-config", action="store_true",
+                        help="do not pick up office config changes from the collector afterwards")
     parser.set_defaults(run=run)
 
 
@@ -85,6 +90,8 @@ def run(args) -> int:
                 backoff.succeeded()
         bar.finish()
         counts = queue.count_by_status()
+        if not args.no_config and counts["pending"] == 0:
+            _pull_config(session, config, root, token)
     finally:
         queue.close()
         session.close()
@@ -93,6 +100,16 @@ def run(args) -> int:
         print(f"kiosk sync: the collector refused {refused_now} response(s); they are kept as rejected "
               "(see `kiosk status`)", file=sys.stderr)
     return 0 if counts["pending"] == 0 else 1
+
+
+def _pull_config(session, config, root, token) -> None:
+    from sync import configsync
+
+    try:
+        if configsync.pull(session, config, root, token) is not None:
+            print("office config updated from the collector", file=sys.stderr)
+    except configsync.ConfigRejected as exc:
+        print(f"kiosk sync: the collector's office config was not applied ({exc})", file=sys.stderr)
 
 
 class Progress:

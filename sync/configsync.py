@@ -1,0 +1,145 @@
+"""The office config a kiosk receives from its collector (at enrolment, and later by GET /api/v1/config)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+import tomli_w
+
+from kiosk import config as office_config
+from kiosk.config import Config
+from kiosk.pin import looks_like_pin_hash
+from sync import wire
+from sync.uploader import USER_AGENT, classify_exception
+
+ETAG_FILE = "config.etag"
+
+
+class ConfigRejected(Exception):
+    """The collector's office config does not pass kiosk.config.check; the message names the first problem."""
+
+
+@dataclass(frozen=True)
+class ConfigFetch:
+    changed: bool
+    etag: str | None = None
+    data: dict[str, Any] | None = None
+    error_code: str | None = None
+    error: str | None = None
+
+
+def merge(received: dict[str, Any], url: str, local: dict[str, Any], *, keep_binding: bool = False
+          ) -> dict[str, Any]:
+    """The collector's office config, with this kiosk's own [sync] (URL, token file) and staff PIN.
+
+    The PIN hash comes from the collector when the office has one; otherwise the kiosk
+    keeps its own, else the shipped demo office's (PIN 1234) until staff set theirs.
+    With keep_binding, the counter and service staff bound this kiosk to stay as they are
+    (the service only while the office still offers it).
+    """
+    data = dict(received)
+    if keep_binding and isinstance(local.get("kiosk"), dict):
+        kiosk = dict(received.get("kiosk") or {})
+        offered = {s.get("id") for s in received.get("services") or [] if isinstance(s, dict)}
+        if "counter" in local["kiosk"]:
+            kiosk["counter"] = local["kiosk"]["counter"]
+        if local["kiosk"].get("service") in offered:
+            kiosk["service"] = local["kiosk"]["service"]
+        data["kiosk"] = kiosk
+    sync = {**(received.get("sync") or {}), **(local.get("sync") or {})}
+    sync["url"] = url
+    sync.setdefault("token_file", "token")
+    data["sync"] = sync
+    staff = dict(received.get("staff") or {})
+    if not looks_like_pin_hash(staff.get("pin_hash")):
+        own = (local.get("staff") or {}).get("pin_hash")
+        staff["pin_hash"] = own if looks_like_pin_hash(own) else \
+            office_config.read(office_config.DEMO_CONFIG)["staff"]["pin_hash"]
+    data["staff"] = staff
+    return data
+
+
+def local_config(data_dir: Path) -> dict[str, Any]:
+    """The kiosk's config.toml as parsed TOML; {} when there is none or it cannot be read."""
+    path = Path(data_dir) / "config.toml"
+    if not path.exists():
+        return {}
+    try:
+        return office_config.read(path)
+    except office_config.ConfigError:
+        return {}
+
+
+def write_config(data_dir: Path, data: dict[str, Any], etag: str | None = None) -> Config:
+    """Check, then write config.toml atomically (and the ETag it came with); nothing is written if it fails."""
+    checked, problems = office_config.check(data, source="the collector's office config")
+    if problems:
+        raise ConfigRejected(str(problems[0]))
+    path = Path(data_dir) / "config.toml"
+    _atomic_write(path, tomli_w.dumps(data))
+    if etag:
+        _atomic_write(Path(data_dir) / ETAG_FILE, etag + "\n")
+    return checked  # type: ignore[return-value]
+
+
+def stored_etag(data_dir: Path) -> str | None:
+    try:
+        return (Path(data_dir) / ETAG_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def fetch(session: requests.Session, base_url: str, token: str, etag: str | None = None, *,
+          timeout: tuple[float, float] = (10.0, 30.0)) -> ConfigFetch:
+    """GET /api/v1/config with If-None-Match; changed=False on 304 or on any failure (see error_code)."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    try:
+        reply = session.get(base_url.rstrip("/") + wire.CONFIG_PATH, headers=headers, timeout=timeout,
+                            verify=True, allow_redirects=False)
+    except requests.RequestException as exc:
+        code, detail = classify_exception(exc)
+        return ConfigFetch(False, etag, error_code=code, error=detail)
+    if reply.status_code == 304:
+        return ConfigFetch(False, etag)
+    if reply.status_code in (401, 403):
+        return ConfigFetch(False, etag, error_code="unauthorised", error=f"HTTP {reply.status_code}")
+    if reply.status_code != 200:
+        return ConfigFetch(False, etag, error_code="server" if reply.status_code >= 500 else "bad_response",
+                           error=f"the collector answered HTTP {reply.status_code} for the office config")
+    try:
+        data = reply.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return ConfigFetch(False, etag, error_code="bad_response", error="the office config is not a JSON object")
+    return ConfigFetch(True, reply.headers.get("ETag"), data)
+
+
+def pull(session: requests.Session, config: Config, data_dir: Path, token: str, **kwargs) -> Config | None:
+    """Fetch the office config and write it when it changed; the new Config, or None when nothing changed.
+
+    Raises ConfigRejected when the collector sends a config this kiosk cannot use.
+    """
+    got = fetch(session, config.sync.url, token, stored_etag(data_dir), **kwargs)
+    if not got.changed or got.data is None:
+        return None
+    data = merge(got.data, config.sync.url, local_config(data_dir), keep_binding=True)
+    if data == local_config(data_dir):
+        if got.etag:
+            _atomic_write(Path(data_dir) / ETAG_FILE, got.etag + "\n")
+        return None
+    return write_config(data_dir, data, got.etag)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

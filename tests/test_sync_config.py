@@ -1,0 +1,100 @@
+"""Office config from the collector: merged with the kiosk's own sync settings, PIN and binding; ETag honoured."""
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+import requests
+
+from collector import records
+from kiosk import config as office_config
+from kiosk.pin import hash_pin, verify_pin
+from sync import configsync
+from sync.uploader import write_token
+from fixtures_sync import run_kiosk as kiosk
+
+
+def demo_data() -> dict:
+    return tomllib.loads(office_config.DEMO_CONFIG.read_text())
+
+
+def test_merge_keeps_sync_pin_and_binding():
+    received = demo_data()
+    received["sync"] = {"url": "", "token_file": "token", "batch_size": 500, "interval_s": 60}
+    del received["staff"]
+    local = demo_data()
+    local["sync"].update(url="https://old.example.id", token_file="kiosk.token", batch_size=100)
+    local["staff"]["pin_hash"] = own = hash_pin("8642")
+    local["kiosk"].update(counter="Loket 3", service="kk")
+    merged = configsync.merge(received, "https://new.example.id", local, keep_binding=True)
+    assert merged["sync"] == {"url": "https://new.example.id", "token_file": "kiosk.token", "batch_size": 100,
+                              "interval_s": 60}
+    assert merged["staff"]["pin_hash"] == own
+    assert (merged["kiosk"]["counter"], merged["kiosk"]["service"]) == ("Loket 3", "kk")
+    received["services"] = [s for s in received["services"] if s["id"] != "kk"]
+    assert configsync.merge(received, "https://n.id", local, keep_binding=True)["kiosk"]["service"] == ""
+
+
+def test_merge_without_any_pin_uses_the_demo_pin():
+    received = demo_data()
+    del received["staff"]
+    merged = configsync.merge(received, "https://n.id", {})
+    assert verify_pin(office_config.DEMO_PIN, merged["staff"]["pin_hash"])
+
+
+def test_an_invalid_config_is_not_written(data_dir):
+    bad = demo_data()
+    bad["office"]["timezone"] = "Mars/Olympus"
+    with pytest.raises(configsync.ConfigRejected, match="office.timezone"):
+        configsync.write_config(data_dir, bad)
+    assert not (data_dir / "config.toml").exists()
+
+
+@pytest.fixture
+def enrolled(collector_server, data_dir):
+    server = collector_server()
+    server.add_demo_office()
+    assert kiosk("enroll", server.url, server.enroll_code(), data_dir=data_dir).returncode == 0
+    return server
+
+
+def test_pull_picks_up_a_new_service_once(enrolled, data_dir):
+    local = office_config.read(data_dir / "config.toml")
+    local["kiosk"]["counter"] = "Loket 7"
+    configsync.write_config(data_dir, local)
+    config = office_config.load(data_dir / "config.toml")
+    token = (data_dir / "token").read_text().strip()
+    session = requests.Session()
+    records.add_service(enrolled.engine, "dukcapil-butur", "kia", "Kartu Identitas Anak", "Child ID card")
+    new = configsync.pull(session, config, data_dir, token)
+    assert new is not None and "kia" in [s.id for s in new.services]
+    assert new.kiosk.counter == "Loket 7" and new.sync.url == enrolled.url
+    assert configsync.stored_etag(data_dir)
+    assert configsync.pull(session, new, data_dir, token) is None  # 304 Not Modified
+
+
+def test_kiosk_sync_pulls_the_config_after_uploading(enrolled, data_dir):
+    records.add_service(enrolled.engine, "dukcapil-butur", "kia", "Kartu Identitas Anak", "Child ID card")
+    assert kiosk("simulate", "--count", "3", data_dir=data_dir).returncode == 0
+    done = kiosk("sync", "--once", data_dir=data_dir)
+    assert done.returncode == 0 and "office config updated" in done.stderr
+    assert "kia" in [s.id for s in office_config.load(data_dir / "config.toml").services]
+    assert "office config updated" not in kiosk("sync", "--once", data_dir=data_dir).stderr
+
+
+def test_the_worker_pulls_the_config_and_tells_the_app(enrolled, data_dir, queue):
+    from sync.worker import SyncWorker
+    import threading
+
+    records.add_service(enrolled.engine, "dukcapil-butur", "kia", "Kartu Identitas Anak", "Child ID card")
+    told = []
+    got = threading.Event()
+    worker = SyncWorker(queue, office_config.load(data_dir / "config.toml"), data_dir,
+                        on_config=lambda c: (told.append(c), got.set()))
+    worker.start()
+    try:
+        assert got.wait(10)
+    finally:
+        worker.stop()
+    assert "kia" in [s.id for s in told[0].services] and worker.config is told[0]
