@@ -21,6 +21,9 @@ def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), of
         return
     if offscreen if offscreen is not None else headless():
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
+    # Kivy logs through Python's logging and leaves sys.stderr alone (its own mode would
+    # swallow tracebacks and print config-upgrade chatter).
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
@@ -31,6 +34,9 @@ def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), of
         home.mkdir(parents=True, exist_ok=True)
         os.environ["KIVY_HOME"] = str(home)
 
+    import logging
+
+    logging.getLogger("kivy").setLevel(logging.ERROR)
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")

@@ -11,10 +11,14 @@ from kivy.uix.screenmanager import Screen
 
 class CommentScreen(Screen):
     def on_enter(self, *_) -> None:
-        field = self.ids.comment
-        field.text = App.get_running_app().session.comment
+        self.ids.comment.text = App.get_running_app().session.comment
         # Focus on the next frame so that the docked keyboard opens over the laid-out screen.
-        Clock.schedule_once(lambda _dt: setattr(field, "focus", True), 0)
+        Clock.schedule_once(self._focus, 0)
+
+    def _focus(self, _dt) -> None:
+        # A quick "skip" may have left the screen already: never open the keyboard over another screen.
+        if self.manager is not None and self.manager.current == self.name:
+            self.ids.comment.focus = True
 
     def on_leave(self, *_) -> None:
         self.ids.comment.focus = False

@@ -47,7 +47,13 @@ class Finger:
     def wait_for(self, shown: Callable[[], bool], timeout_s: float = 5.0, what: str = "the screen") -> None:
         """Pump frames until `shown()` is true (work from other threads lands through Kivy's clock)."""
         deadline = time.monotonic() + timeout_s
+        waited = False
         while not shown():
             if time.monotonic() > deadline:
                 raise NotShown(f"{what} did not appear within {timeout_s} s")
+            self.pump(1)
+            waited = True
+        if waited:
+            # The change happened during that frame: draw it (and let a screen switch finish)
+            # before anyone taps, as a person would only tap what is already on screen.
             self.pump(1)

@@ -17,7 +17,7 @@ def register(sub, common) -> None:
     parser.set_defaults(run=run)
 
 
-def _size(text: str) -> tuple[int, int]:
+def window_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(x) for x in text.lower().split("x"))
     except ValueError:
@@ -30,7 +30,7 @@ def _size(text: str) -> tuple[int, int]:
 def run(args) -> int:
     root = paths.data_dir(args.data_dir)
     config = office_config.load(args.config) if args.config else office_config.load_for(root)
-    size = _size(args.size)
+    size = window_size(args.size)
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -42,7 +42,7 @@ def run(args) -> int:
 
     from screens import boot
 
-    boot.prepare(offscreen=True, size=size, maxfps=0)
+    boot.prepare(offscreen=True, size=size, maxfps=0, kivy_home=root / "kivy")
     from screens import driven, shots
     from screens.finger import Finger
 

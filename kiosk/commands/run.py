@@ -1,0 +1,61 @@
+"""`kiosk run [--config F] [--windowed]`: the kiosk UI, full screen and locked down, with background sync."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+
+from kiosk import config as office_config, paths
+from kiosk.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("run", parents=[common], help="the kiosk UI, full screen (Escape and close are ignored)")
+    parser.add_argument("--config", help="office config (default: the data dir's, else the demo office)")
+    parser.add_argument("--windowed", action="store_true", help="a 1280x800 window instead of full screen")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from screens import boot
+
+    if boot.headless():
+        raise UserError("there is no display (DISPLAY is not set); to exercise the UI offscreen, "
+                        "run `kiosk autoplay --count 12`.")
+    root = paths.data_dir(args.data_dir)
+    config = office_config.load(args.config) if args.config else office_config.load_for(root)
+    boot.prepare(fullscreen=not args.windowed, kivy_home=root / "kivy")
+    _screen_saver_off()
+
+    from kiosk.store import Queue
+    from screens.app import KioskApp
+
+    queue = Queue(paths.queue_file(root))
+    if queue.moved_aside is not None:
+        log.error("the old queue file was unreadable and is kept at %s", queue.moved_aside)
+    app = KioskApp(office_config=config, queue=queue, data_dir=root, sync_factory=_sync_factory(queue, root))
+    try:
+        app.run()
+    finally:
+        queue.close()
+    return 0
+
+
+def _sync_factory(queue, root):
+    """A SyncWorker maker for the app (it restarts the worker when staff change the URL), if sync is installed."""
+    try:
+        from sync.worker import SyncWorker
+    except ImportError:
+        log.warning("the sync part is not installed: responses stay in the queue")
+        return None
+    return lambda config: SyncWorker(queue, config, root)
+
+
+def _screen_saver_off() -> None:
+    """SDL keeps the screen awake while the app runs; X's own blanking is turned off too when possible."""
+    if os.environ.get("DISPLAY") and shutil.which("xset"):
+        for flags in (["s", "off"], ["-dpms"], ["s", "noblank"]):
+            subprocess.run(["xset", *flags], check=False, capture_output=True, timeout=5)
