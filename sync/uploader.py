@@ -72,7 +72,11 @@ def write_token(path: Path, token: str) -> None:
 
 
 class Uploader:
-    """One kiosk's connection to its collector. TLS certificates are always verified."""
+    """One kiosk's connection to its collector.
+
+    TLS certificates are always verified, whatever the session says; an office whose
+    collector has a certificate from its own CA sets REQUESTS_CA_BUNDLE to that CA's file.
+    """
 
     def __init__(self, session: requests.Session, base_url: str, token: str, *,
                  clock: Callable[[], float] = time.time, timeout: tuple[float, float] = (10.0, 60.0)):

@@ -132,3 +132,29 @@ def test_sync_stops_at_a_revoked_token_and_keeps_everything(collector, data_dir)
 def test_sync_without_enrolment_is_a_usage_error(data_dir):
     line = one_sentence_error(kiosk("sync", "--once", data_dir=data_dir))
     assert "kiosk enroll" in line
+
+
+def test_sync_without_once_waits_for_the_collector_to_come_back(collector, data_dir):
+    import subprocess
+    import sys
+    import time
+
+    from fixtures_sync import REPO
+
+    assert kiosk("enroll", collector.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
+    assert kiosk("simulate", "--count", "7", data_dir=data_dir).returncode == 0
+    collector.kill()
+    syncing = subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "--data-dir", str(data_dir)], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        assert syncing.poll() is None  # still trying
+        collector.start()
+        out, err = syncing.communicate(timeout=60)
+    finally:
+        if syncing.poll() is None:
+            syncing.kill()
+            syncing.wait()
+    assert syncing.returncode == 0, err
+    assert "retrying in" in err and "pending 0" in out
+    assert collector.stored_count() == 7
