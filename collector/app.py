@@ -148,3 +148,19 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for uvicorn's worker processes (`kiosk serve --workers N`): database from KIOSK_COLLECTOR_DB,
+    access logs as JSON lines on stderr."""
+    import os
+    import sys
+
+    from collector.accesslog import JsonLineFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLineFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    return create_app(os.environ["KIOSK_COLLECTOR_DB"])

@@ -1,9 +1,12 @@
 """The collector's database: one SQLAlchemy engine for SQLite (WAL) or PostgreSQL (psycopg 3)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import threading
 import time
+import weakref
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -87,6 +90,24 @@ def _ensure_wal(cursor) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+_write_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_write_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def writing(engine: Engine):
+    """A write transaction. SQLite has one writer: threads of this process queue on a lock first,
+    because SQLite's own busy wait polls with growing sleeps and lets unlucky batches starve."""
+    if not is_sqlite(engine):
+        with engine.begin() as conn:
+            yield conn
+        return
+    with _write_locks_guard:
+        lock = _write_locks.setdefault(engine, threading.Lock())
+    with lock, engine.begin() as conn:
+        yield conn
 
 
 def reading(engine: Engine):

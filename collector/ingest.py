@@ -13,12 +13,13 @@ from datetime import datetime, timezone
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from collector.db import writing
 from collector.records import KioskRecord, OfficeRecord, get_office, stamp, utc_now
 from collector.tables import kiosks, responses
-from kiosk.response import WIRE_KEYS, Response, canonical_json, parse_timestamp, validate_wire
+from kiosk.response import WIRE_KEYS, Response, parse_timestamp, validate_wire
 
 ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
 MAX_ITEMS = 1000
@@ -59,12 +60,16 @@ def item_problems(wire: Any, office: OfficeRecord) -> list[str]:
         moment = parse_timestamp(wire.get(key))
         if moment is not None and not _EARLIEST <= moment <= _LATEST:
             problems.append(f"{key} must lie between 2000 and 2100")
-    if not problems:
-        try:
-            canonical_json(wire).encode("utf-8")
-        except UnicodeEncodeError:
-            problems.append("the response contains text that is not valid Unicode")
     return problems
+
+
+def _is_unicode(text: str) -> bool:
+    """False for lone surrogates, which JSON can carry but no database column can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _item_id(wire: Any) -> str | None:
@@ -78,7 +83,7 @@ def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
     """Store a kiosk's batch in one transaction; one result per item, in input order."""
     now_text = stamp(now or utc_now())
     results: list[ItemResult | None] = [None] * len(items)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         office = get_office(conn, kiosk.office_id)
         assert office is not None, "a kiosk always belongs to an existing office (foreign key)"
         first: dict[str, tuple[int, str]] = {}  # id -> (index, canonical body) of its first valid copy
@@ -90,6 +95,9 @@ def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
                 results[index] = ItemResult(_item_id(wire), REJECTED, "; ".join(problems))
                 continue
             body = canonical_wire(wire)
+            if not _is_unicode(body):
+                results[index] = ItemResult(wire["id"], REJECTED, "the response contains text that is not valid Unicode")
+                continue
             rid = wire["id"]
             if rid in first:
                 repeats.append((index, rid, body))
@@ -129,9 +137,21 @@ def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
     """Insert the rows whose id is new; returns the ids actually inserted."""
     if not rows:
         return set()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(responses).on_conflict_do_nothing(index_elements=["id"]).returning(responses.c.id)
+    if conn.dialect.name == "postgresql":
+        # One statement with one array per column: PostgreSQL parses it once, whatever the batch size.
+        arrays = {column: [row[column] for row in rows] for column in _COLUMNS}
+        return set(conn.exec_driver_sql(_PG_UNNEST_INSERT, arrays).scalars())
+    statement = sqlite.insert(responses).on_conflict_do_nothing(index_elements=["id"]).returning(responses.c.id)
     return set(conn.execute(statement, rows).scalars())
+
+
+_COLUMNS = ("id", "office_id", "service_id", "kiosk_id", "channel", "submitted_at", "local_date", "complete",
+            "body", "received_at")
+# %(name)b: psycopg sends the arrays in binary, with no quoting of the JSON bodies to do.
+_PG_UNNEST_INSERT = (
+    f"INSERT INTO responses ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"%({c})b::{'boolean' if c == 'complete' else 'text'}[]" for c in _COLUMNS)
+    + ") ON CONFLICT (id) DO NOTHING RETURNING id")
 
 
 def _stored_bodies(conn: Connection, ids: list[str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from kiosk import paths
@@ -13,7 +14,8 @@ def register(sub, common) -> None:
     add_db_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (default: 1); more suit PostgreSQL, SQLite has one writer anyway")
     parser.set_defaults(run=run)
 
 
@@ -41,6 +43,8 @@ def run(args) -> int:
                         "install them with pip install 'skm-kiosk[collector]'.") from None
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port} is not a TCP port (1..65535).")
+    if not 1 <= args.workers <= 64:
+        raise UserError(f"--workers {args.workers} must be between 1 and 64.")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLineFormatter())
     root = logging.getLogger()
@@ -55,6 +59,13 @@ def run(args) -> int:
         raise UserError(f"cannot open the collector database {_redact(url)}: {str(exc).splitlines()[0]}") from None
     print(f"kiosk serve: collector on http://{args.host}:{args.port} with database {_redact(url)}",
           file=sys.stderr, flush=True)
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment: nothing is shared but the database.
+        app.state.engine.dispose()
+        os.environ["KIOSK_COLLECTOR_DB"] = url
+        uvicorn.run("collector.app:app_from_environment", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, access_log=False, log_config=None, timeout_graceful_shutdown=5)
+        return 0
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None,
                 timeout_graceful_shutdown=5)
     return 0
