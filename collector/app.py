@@ -134,7 +134,9 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
         except ReportError as exc:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
-    from collector import websurvey
+    from collector import dashboard, websurvey
+
+    app.include_router(dashboard.router(engine, clock, admin_auth))
 
     app.include_router(websurvey.router(engine, clock))
 

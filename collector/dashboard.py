@@ -1,0 +1,114 @@
+"""The admin dashboard (/admin): offices, kiosks, response counts and the IKM per office and service.
+
+HTML for people at a desk, behind the same admin login (HTTP Basic) as the reports API. Every
+number comes from the database and kiosk.ikm at request time; nothing is cached.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response as HTTPResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.engine import Engine
+
+from collector import records
+from collector.reports import ReportError, office_report
+
+_templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                         autoescape=select_autoescape(["html"]))
+
+WORDS = {
+    "id": {
+        "title": "Dasbor SKM", "offices": "Kantor", "office": "Kantor", "services": "Layanan",
+        "service": "Layanan", "kiosks": "Kiosk aktif", "responses": "Respons tersimpan",
+        "respondents": "Responden", "period": "Periode", "from": "dari", "to": "sampai", "show": "Tampilkan",
+        "ikm": "IKM (konversi)", "mutu": "Mutu", "kinerja": "Kinerja", "none": "belum ada data",
+        "unsur": "Unsur", "nrr": "NRR", "nrr_weighted": "NRR tertimbang", "converted": "Konversi",
+        "kiosk": "Kiosk", "created": "Didaftarkan", "last_seen": "Terakhir mengirim", "revoked": "Dicabut",
+        "active": "aktif", "never": "belum pernah", "back": "Semua kantor", "download": "Unduh laporan",
+        "other_language": "English", "no_service": "(tanpa layanan)", "timezone": "Zona waktu",
+        "no_offices": "Belum ada kantor. Tambahkan dengan `kiosk admin office-add`.",
+    },
+    "en": {
+        "title": "SKM dashboard", "offices": "Offices", "office": "Office", "services": "Services",
+        "service": "Service", "kiosks": "Active kiosks", "responses": "Stored responses",
+        "respondents": "Respondents", "period": "Period", "from": "from", "to": "to", "show": "Show",
+        "ikm": "IKM (converted)", "mutu": "Grade", "kinerja": "Performance", "none": "no data yet",
+        "unsur": "Element", "nrr": "NRR", "nrr_weighted": "Weighted NRR", "converted": "Converted",
+        "kiosk": "Kiosk", "created": "Registered", "last_seen": "Last upload", "revoked": "Revoked",
+        "active": "active", "never": "never", "back": "All offices", "download": "Download report",
+        "other_language": "Bahasa Indonesia", "no_service": "(no service)", "timezone": "Time zone",
+        "no_offices": "No offices yet. Add one with `kiosk admin office-add`.",
+    },
+}
+
+
+def _period(date_from: str | None, date_to: str | None, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The chosen period, this calendar year by default; None when a date is not YYYY-MM-DD."""
+    try:
+        start = dt.date.fromisoformat(date_from) if date_from else today.replace(month=1, day=1)
+        end = dt.date.fromisoformat(date_to) if date_to else today
+    except ValueError:
+        return None
+    return (start, end) if start <= end else (end, start)
+
+
+def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIRouter:
+    routes = APIRouter(include_in_schema=False)
+
+    def page(name: str, locale: str, status: int = 200, **context: Any) -> HTMLResponse:
+        words = WORDS[locale]
+        html = _templates.get_template(name).render(w=words, locale=locale,
+                                                     other="en" if locale == "id" else "id", **context)
+        return HTMLResponse(html, status_code=status)
+
+    def context(request: Request) -> tuple[str, tuple[dt.date, dt.date] | None]:
+        locale = request.query_params.get("lang", "id")
+        locale = locale if locale in WORDS else "id"
+        return locale, _period(request.query_params.get("from"), request.query_params.get("to"), clock().date())
+
+    @routes.get("/admin", response_class=HTMLResponse)
+    def offices_page(request: Request, admin: str = Depends(admin_auth)) -> Any:
+        locale, period = context(request)
+        if period is None:
+            return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
+        rows = []
+        for office in records.list_offices(engine):
+            report = office_report(engine, office["id"], date_from=period[0], date_to=period[1])
+            rows.append({**office, "report": report})
+        return page("admin_offices.html", locale, offices=rows, period=period, admin=admin)
+
+    @routes.get("/admin/offices/{office_id}", response_class=HTMLResponse)
+    def office_page(office_id: str, request: Request, admin: str = Depends(admin_auth)) -> Any:
+        locale, period = context(request)
+        if period is None:
+            return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
+        office = records.get_office(engine, office_id)
+        if office is None:
+            return PlainTextResponse(f"there is no office {office_id!r}", status_code=404)
+        report = office_report(engine, office_id, date_from=period[0], date_to=period[1])
+        names = {s.id: s.name(locale) for s in office.services}
+        kiosks = records.list_kiosks(engine, office_id)
+        return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
+                    period=period, admin=admin)
+
+    @routes.get("/admin/offices/{office_id}/report.csv")
+    def office_csv(office_id: str, request: Request, admin: str = Depends(admin_auth)) -> Any:
+        from kiosk.commands.report import to_csv
+
+        _, period = context(request)
+        if period is None:
+            return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
+        service = request.query_params.get("service") or None
+        try:
+            report = office_report(engine, office_id, service=service, date_from=period[0], date_to=period[1])
+        except ReportError as exc:
+            return PlainTextResponse(exc.detail, status_code=exc.status)
+        name = f"ikm-{office_id}-{period[0]}-{period[1]}.csv"
+        return HTTPResponse(to_csv(report), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return routes
