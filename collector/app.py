@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from collector import db, envelope, ingest, migrations, records, schemas
@@ -39,6 +40,15 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "request"
         return JSONResponse({"detail": f"{where}: {first.get('msg', 'invalid')}"}, status_code=400)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_down(request: Request, exc: DBAPIError) -> JSONResponse:
+        # A database that is down or restarting is temporary: kiosks keep their batch and retry later.
+        if not exc.connection_invalidated and not isinstance(exc, OperationalError):
+            raise exc
+        log.warning("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+        return JSONResponse({"detail": "the database is unavailable; try again later"}, status_code=503,
+                            headers={"Retry-After": "30"})
 
     def kiosk_auth(request: Request,
                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> records.KioskRecord:

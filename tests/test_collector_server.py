@@ -54,3 +54,44 @@ def test_serve_refuses_a_bad_database_in_one_sentence(tmp_path):
                              "--port", "8999"], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "cannot open the collector database" in result.stderr
+
+
+def test_two_collector_processes_on_one_database_store_each_response_once(collector_server, collector_db_url):
+    import threading
+
+    first = collector_server(collector_db_url)
+    second = collector_server(collector_db_url)
+    token = first.kiosk_token()
+    batch = [make_wire() for _ in range(200)]
+    statuses: list[str] = []
+    lock = threading.Lock()
+
+    def send(server) -> None:
+        for start in range(0, 200, 50):
+            answer = requests.post(server.url + "/api/v1/responses", json={"responses": batch[start:start + 50]},
+                                   headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            with lock:
+                statuses.extend(r["status"] for r in answer.json()["results"])
+
+    threads = [threading.Thread(target=send, args=(s,)) for s in (first, second, first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses.count("accepted") == 200 and statuses.count("duplicate") == 600
+    assert sorted(first.stored_ids()) == sorted(w["id"] for w in batch)
+
+
+def test_a_lost_database_is_503_with_retry_after(postgres_cluster):
+    from fixtures_collector import CollectorApp
+
+    url = postgres_cluster.create_database()
+    app = CollectorApp(url)
+    try:
+        assert app.statuses([make_wire()]) == ["accepted"]
+        postgres_cluster.drop_database(url.rsplit("/", 1)[1])
+        answer = app.post([make_wire()])
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "30"
+        assert app.client.get("/api/v1/health").status_code == 503
+    finally:
+        app.close()
