@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "skm-kiosk-sync/1"
 NOT_AUTHORISED = "kiosk not authorised"
+RECORD_EVERY_S = 2.0
 # Error codes shared with the UI (translated there) and `kiosk status`.
 ERROR_CODES = ("unauthorised", "network", "timeout", "server", "captive_portal", "bad_response", "tls")
 
@@ -155,10 +156,13 @@ class Uploader:
               should_stop: Callable[[], bool] = lambda: False) -> "DrainResult":
         """Send batch after batch until nothing is pending, an upload fails, or should_stop() says so.
 
-        Every attempt is recorded with Queue.record_sync, so `kiosk status` can show it.
+        Attempts are recorded with Queue.record_sync, so `kiosk status` can show them: every
+        failure, and successes at most every RECORD_EVERY_S during a long drain and at its end
+        (each record is a durable commit; one per batch was a tenth of the drain's time).
         `progress(done, total)` is called after each batch.
         """
         total = queue.count_by_status()["pending"]
+        last_recorded, unrecorded = float("-inf"), False
         done = sent = rejected = batches = 0
         size = max(1, min(batch_size, wire.MAX_BATCH))
         last = UploadResult()
@@ -169,6 +173,8 @@ class Uploader:
                 log.warning("collector refused a batch as too large; trying batches of %d", size)
                 continue
             if not last.ok:
+                if unrecorded:
+                    queue.record_sync(success=True)
                 queue.record_sync(success=False, error=f"{last.error_code}: {last.error}")
                 log.warning("sync failed (%s): %s", last.error_code, last.error)
                 break
@@ -178,11 +184,17 @@ class Uploader:
             sent += last.sent
             rejected += last.rejected
             done += last.attempted
-            queue.record_sync(success=True)
+            if time.monotonic() - last_recorded >= RECORD_EVERY_S:
+                queue.record_sync(success=True)
+                last_recorded, unrecorded = time.monotonic(), False
+            else:
+                unrecorded = True
             if last.rejected:
                 log.warning("collector refused %d response(s); kept as rejected for staff", last.rejected)
             if progress:
                 progress(done, max(total, done))
+        if unrecorded and last.ok:
+            queue.record_sync(success=True)
         return DrainResult(batches=batches, sent=sent, rejected=rejected, last=last)
 
 

@@ -29,6 +29,9 @@ class ItemStatus(str, Enum):
         return self in (ItemStatus.ACCEPTED, ItemStatus.DUPLICATE)
 
 
+_STATUSES = {s.value: s for s in ItemStatus}
+
+
 @dataclass(frozen=True)
 class ItemResult:
     id: str
@@ -91,9 +94,9 @@ def parse_results(body: bytes, content_type: str | None, expected_ids: Sequence[
         if not isinstance(item, dict) or item.get("id") != want:
             got = item.get("id") if isinstance(item, dict) else item
             return _raise("bad_response", f"result {position} is for {got!r}, not {want!r}")
-        try:
-            status = ItemStatus(item.get("status"))
-        except ValueError:
+        raw_status = item.get("status")
+        status = _STATUSES.get(raw_status) if isinstance(raw_status, str) else None
+        if status is None:
             return _raise("bad_response", f"result {position} has unknown status {item.get('status')!r}")
         reason = item.get("reason")
         if reason is not None and not isinstance(reason, str):

@@ -5,6 +5,7 @@ import gzip
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from sync import wire
 from sync.wire import BadResults, ItemStatus
@@ -62,6 +63,8 @@ def test_refusal_without_reason_gets_one():
     (b'{"results": [{"id": "a", "status": "accepted"}]}', "application/json", "bad_response"),
     (b'{"results": [{"id": "a", "status": "stored"}, {"id": "b", "status": "accepted"}]}',
      "application/json", "bad_response"),
+    (b'{"results": [{"id": "a", "status": ["accepted"]}, {"id": "b", "status": "accepted"}]}',
+     "application/json", "bad_response"),
     (b'{"results": [{"id": "a", "status": "rejected", "reason": 5}, {"id": "b", "status": "accepted"}]}',
      "application/json", "bad_response"),
     (b"plain text", "text/plain", "bad_response"),
@@ -71,3 +74,35 @@ def test_anything_but_the_result_list_is_refused(body, ctype, code):
     with pytest.raises(BadResults) as err:
         wire.parse_results(body, ctype, ["a", "b"])
     assert err.value.code == code
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20)
+result_items = st.fixed_dictionaries({"id": st.sampled_from(["a", "b", "c", 1, None]),
+                                      "status": st.sampled_from(["accepted", "duplicate", "conflict", "rejected",
+                                                                 "ok", 1, None]),
+                                      "reason": st.none() | st.text(max_size=5) | st.integers()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(json_values, st.fixed_dictionaries({"results": st.lists(result_items | json_values, max_size=4)})))
+def test_any_json_answer_parses_to_the_batch_or_is_refused(answer):
+    body = json.dumps(answer).encode()
+    try:
+        parsed = wire.parse_results(body, "application/json", ["a", "b"])
+    except BadResults as exc:
+        assert exc.code == "bad_response"
+        return
+    assert [p.id for p in parsed] == ["a", "b"]
+    assert all(p.status.stored or p.reason for p in parsed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200), st.sampled_from([None, "application/json", "text/html", "text/plain"]))
+def test_any_bytes_are_parsed_or_refused_never_crash(body, ctype):
+    try:
+        wire.parse_results(body, ctype, ["a"])
+    except BadResults as exc:
+        assert exc.code in ("bad_response", "captive_portal")
