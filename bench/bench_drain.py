@@ -77,11 +77,11 @@ class Collector:
         self.log.close()
 
 
-def drain(collector: Collector, queue: Queue, batch_size: int) -> float:
+def drain(collector: Collector, queue: Queue, batch_size: int, depth: int = 2) -> float:
     session = requests.Session()
     uploader = Uploader(session, collector.url, collector.token)
     start = time.perf_counter()
-    result = uploader.drain(queue, batch_size)
+    result = uploader.drain(queue, batch_size, depth=depth)
     elapsed = time.perf_counter() - start
     session.close()
     if not result.ok or queue.count_by_status()["pending"]:
@@ -89,11 +89,11 @@ def drain(collector: Collector, queue: Queue, batch_size: int) -> float:
     return elapsed
 
 
-def bulk_insert(workdir: Path, responses) -> float:
+def bulk_insert(workdir: Path, responses, name: str = "bulk") -> float:
     """The same rows into an identical, freshly migrated collector database, in one transaction."""
     from collector import db, ingest, migrations, records
 
-    url = f"sqlite:///{workdir / 'bulk.db'}"
+    url = f"sqlite:///{workdir / (name + '.db')}"
     engine = db.make_engine(url)
     migrations.migrate(engine)
     office = records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
@@ -106,7 +106,7 @@ def bulk_insert(workdir: Path, responses) -> float:
         row = ingest._row(wire, ingest.canonical_wire(wire), office, kiosk_id, received)
         rows.append(tuple(row.values()))
     columns = ", ".join(row.keys())
-    conn = sqlite3.connect(workdir / "bulk.db", isolation_level=None)
+    conn = sqlite3.connect(workdir / (name + ".db"), isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")  # as the collector runs it
     start = time.perf_counter()
@@ -139,9 +139,9 @@ def ingest_only(workdir: Path, responses, batch_size: int) -> float:
 
 
 def one_by_one(collector: Collector, queue: Queue) -> tuple[int, float]:
-    """One HTTP request per response (keep-alive, as kind to this style as it gets)."""
+    """One HTTP request per response, one after the other (keep-alive, as kind to this style as it gets)."""
     count = queue.count_by_status()["pending"]
-    return count, drain(collector, queue, 1)
+    return count, drain(collector, queue, 1, depth=1)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -170,7 +170,8 @@ def main(argv: list[str] | None = None) -> None:
             collector.stop()
         if stored != odk_n + args.count:
             raise RuntimeError(f"the collector holds {stored} responses, expected {odk_n + args.count}")
-        bulk_s = bulk_insert(workdir, backlog)
+        # Best of three: the limit is what this disk and CPU can do, not what a busy moment allowed.
+        bulk_s = min(bulk_insert(workdir, backlog, f"bulk{i}") for i in range(3))
         ingest_s = ingest_only(workdir, backlog, args.batch_size)
     odk_rate = odk_n / odk_s
     odk_total_s = args.count / odk_rate

@@ -194,10 +194,15 @@ class Queue:
             "SELECT body FROM responses WHERE status = 'pending' ORDER BY seq LIMIT ?", [limit])
         return [Response.from_wire(json.loads(body)) for (body,) in rows]
 
-    def pending_bodies(self, limit: int) -> list[tuple[str, str]]:
-        """(id, canonical wire JSON) of the oldest pending responses: what the uploader sends, unparsed."""
+    def pending_bodies(self, limit: int, after_seq: int = 0) -> list[tuple[int, str, str]]:
+        """(seq, id, canonical wire JSON) of the oldest pending responses queued after `after_seq`.
+
+        What the uploader sends, unparsed; `after_seq` lets it read the next batch while the
+        previous one is still on its way.
+        """
         return self._db().execute(
-            "SELECT id, body FROM responses WHERE status = 'pending' ORDER BY seq LIMIT ?", [limit]).fetchall()
+            "SELECT seq, id, body FROM responses WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+            [after_seq, limit]).fetchall()
 
     def count_by_status(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Status}

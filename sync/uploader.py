@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -142,7 +144,7 @@ class Uploader:
         batch = queue.pending_bodies(min(limit, wire.MAX_BATCH))
         if not batch:
             return UploadResult()
-        results, outcome = self.send_bodies([rid for rid, _ in batch], [body for _, body in batch])
+        results, outcome = self.send_bodies([rid for _, rid, _ in batch], [body for _, _, body in batch])
         if results is None:
             return outcome
         apply_results(queue, results)
@@ -153,8 +155,15 @@ class Uploader:
 
     def drain(self, queue: Queue, batch_size: int, *,
               progress: Callable[[int, int], None] | None = None,
-              should_stop: Callable[[], bool] = lambda: False) -> "DrainResult":
+              should_stop: Callable[[], bool] = lambda: False,
+              depth: int = 2) -> "DrainResult":
         """Send batch after batch until nothing is pending, an upload fails, or should_stop() says so.
+
+        Up to `depth` batches are under way at once: while one is on the network, the next is
+        read and compressed and the previous one's results are written. Requests still go out
+        one at a time on one connection. Every batch in flight is still pending in the queue,
+        so a crash or a failure at any point only means a re-send, which the collector answers
+        `duplicate`. After a failure no new batch starts; those already sent are still applied.
 
         Attempts are recorded with Queue.record_sync, so `kiosk status` can show them: every
         failure, and successes at most every RECORD_EVERY_S during a long drain and at its end
@@ -162,40 +171,75 @@ class Uploader:
         `progress(done, total)` is called after each batch.
         """
         total = queue.count_by_status()["pending"]
-        last_recorded, unrecorded = float("-inf"), False
-        done = sent = rejected = batches = 0
         size = max(1, min(batch_size, wire.MAX_BATCH))
-        last = UploadResult()
-        while not should_stop():
-            last = self.upload_batch(queue, size)
-            if last.too_large and size > 1:
-                size = max(1, size // 2)  # the collector's body limit is smaller than we thought
-                log.warning("collector refused a batch as too large; trying batches of %d", size)
-                continue
-            if not last.ok:
-                if unrecorded:
-                    queue.record_sync(success=True)
-                queue.record_sync(success=False, error=f"{last.error_code}: {last.error}")
-                log.warning("sync failed (%s): %s", last.error_code, last.error)
-                break
-            if last.attempted == 0:
-                break
-            batches += 1
-            sent += last.sent
-            rejected += last.rejected
-            done += last.attempted
-            if time.monotonic() - last_recorded >= RECORD_EVERY_S:
-                queue.record_sync(success=True)
-                last_recorded, unrecorded = time.monotonic(), False
-            else:
-                unrecorded = True
-            if last.rejected:
-                log.warning("collector refused %d response(s); kept as rejected for staff", last.rejected)
-            if progress:
-                progress(done, max(total, done))
-        if unrecorded and last.ok:
-            queue.record_sync(success=True)
-        return DrainResult(batches=batches, sent=sent, rejected=rejected, last=last)
+        tally = _Tally(queue, total, progress)
+        failure: UploadResult | None = None
+        in_flight: deque[Future] = deque()
+        after_seq, exhausted, halving = 0, False, False
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="skm-upload") as sender:
+            while True:
+                while (failure is None and not halving and not exhausted and len(in_flight) < max(1, depth)
+                       and not should_stop()):
+                    rows = queue.pending_bodies(size, after_seq)
+                    if not rows:
+                        exhausted = True
+                        break
+                    after_seq = rows[-1][0]
+                    in_flight.append(sender.submit(self.send_bodies, [r[1] for r in rows], [r[2] for r in rows]))
+                if not in_flight:
+                    if halving:  # everything sent before the 413 is settled: go on with smaller batches
+                        halving, after_seq, exhausted = False, 0, False
+                        continue
+                    break
+                results, outcome = in_flight.popleft().result()
+                if results is not None:
+                    apply_results(queue, results)
+                    tally.batch(results)
+                elif outcome.too_large and size > 1 and failure is None:
+                    size = max(1, size // 2)  # the collector's body limit is smaller than we thought
+                    log.warning("collector refused a batch as too large; trying batches of %d", size)
+                    halving = True
+                elif failure is None:
+                    failure = outcome
+        if failure is not None:
+            tally.flush()
+            queue.record_sync(success=False, error=f"{failure.error_code}: {failure.error}")
+            log.warning("sync failed (%s): %s", failure.error_code, failure.error)
+        else:
+            tally.flush()
+        return DrainResult(batches=tally.batches, sent=tally.sent, rejected=tally.rejected,
+                           last=failure or UploadResult())
+
+
+class _Tally:
+    """Counts a drain's batches, reports progress, and records success at most every RECORD_EVERY_S."""
+
+    def __init__(self, queue: Queue, total: int, progress: Callable[[int, int], None] | None):
+        self.queue, self.total, self.progress = queue, total, progress
+        self.batches = self.sent = self.rejected = 0
+        self._recorded_at = float("-inf")
+        self._unrecorded = False
+
+    def batch(self, results: Sequence[wire.ItemResult]) -> None:
+        stored = sum(1 for r in results if r.status.stored)
+        self.batches += 1
+        self.sent += stored
+        self.rejected += len(results) - stored
+        if len(results) > stored:
+            log.warning("collector refused %d response(s); kept as rejected for staff", len(results) - stored)
+        if time.monotonic() - self._recorded_at >= RECORD_EVERY_S:
+            self.queue.record_sync(success=True)
+            self._recorded_at, self._unrecorded = time.monotonic(), False
+        else:
+            self._unrecorded = True
+        if self.progress:
+            done = self.sent + self.rejected
+            self.progress(done, max(self.total, done))
+
+    def flush(self) -> None:
+        if self._unrecorded:
+            self.queue.record_sync(success=True)
+            self._unrecorded = False
 
 
 @dataclass(frozen=True)
