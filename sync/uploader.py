@@ -55,7 +55,7 @@ def load_token(path: Path) -> str | None:
     """The kiosk token stored by `kiosk enroll`; None when there is none."""
     try:
         token = Path(path).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+    except (OSError, UnicodeDecodeError):  # missing, unreadable or garbled: not enrolled, as far as we can tell
         return None
     return token or None
 
