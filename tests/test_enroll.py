@@ -158,3 +158,15 @@ def test_sync_without_once_waits_for_the_collector_to_come_back(collector, data_
     assert syncing.returncode == 0, err
     assert "retrying in" in err and "pending 0" in out
     assert collector.stored_count() == 7
+
+
+def test_enrolling_to_another_office_warns_about_queued_responses(collector, data_dir):
+    collector.add_office("kecamatan-uji", services=("kk",))
+    assert kiosk("simulate", "--count", "4", data_dir=data_dir).returncode == 0  # demo office responses
+    done = kiosk("enroll", collector.url, collector.enroll_code("kecamatan-uji"), data_dir=data_dir)
+    assert done.returncode == 0
+    assert "4 pending response(s)" in done.stderr and "kecamatan-uji" in done.stderr
+    synced = kiosk("sync", "--once", data_dir=data_dir)
+    assert synced.returncode == 0 and "refused 4" in synced.stderr
+    status = json.loads(kiosk("status", "--json", data_dir=data_dir).stdout)
+    assert (status["pending"], status["rejected"]) == (0, 4)

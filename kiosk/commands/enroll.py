@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from kiosk import config as office_config, paths
 from kiosk.errors import UserError
@@ -73,6 +74,11 @@ def run(args) -> int:
     configsync.write_config(root, data, reply.headers.get("ETag"))
     result = {"kiosk_id": kiosk_id, "office_id": checked.office.id, "office_name": checked.office.name,
               "url": url, "config": str(config_file), "token_file": str(token_file)}
+    foreign = _pending_for_other_offices(root, checked.office.id)
+    if foreign:
+        print(f"kiosk enroll: warning: {foreign} pending response(s) in this kiosk's queue belong to another "
+              f"office than {checked.office.id}; the collector will refuse them (kept as rejected).",
+              file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -80,6 +86,21 @@ def run(args) -> int:
         print(f"config: {config_file}")
         print(f"token:  {token_file} (mode 600)")
     return 0
+
+
+def _pending_for_other_offices(root, office_id: str) -> int:
+    queue_path = paths.queue_file(root)
+    if not queue_path.exists():
+        return 0
+    from kiosk.store import Queue, Status
+
+    queue = Queue(queue_path)
+    try:
+        if queue.count_by_status()["pending"] == 0:
+            return 0
+        return sum(1 for q in queue.all_by_status(Status.PENDING) if q.response.office_id != office_id)
+    finally:
+        queue.close()
 
 
 def _detail(reply) -> str:
