@@ -13,11 +13,13 @@ import requests
 from kiosk.config import Config
 from kiosk.store import Queue
 from sync.backoff import Backoff
+from sync.lock import SenderLock
 from sync.uploader import NOT_AUTHORISED, ERROR_CODES, Uploader, load_token
 
 log = logging.getLogger(__name__)
 
 ALARM_AFTER_S = 24 * 3600.0  # responses waiting longer than this raise the staff alarm
+LOCKED_RETRY_S = 5.0  # another sender holds the lock: look again after this long
 
 
 @dataclass(frozen=True)
@@ -232,11 +234,19 @@ class SyncWorker:
             self._paused_for_token = self._token_mtime()
             return
         uploader = Uploader(session, self.config.sync.url, token, timeout=self.timeout)
+        lock = SenderLock(self.data_dir)
+        if not lock.acquire():
+            # `kiosk sync` is uploading from a terminal: look again shortly instead of sending twice.
+            self._next_timer = self.clock() + LOCKED_RETRY_S
+            with self._lock:
+                self._woken = False
+            return
         self._syncing = True
         try:
             result = uploader.drain(queue, self.config.sync.batch_size, should_stop=self._stopping.is_set)
         finally:
             self._syncing = False
+            lock.release()
         if result.ok:
             self.backoff.succeeded()
             self._maybe_pull_config(session, token)

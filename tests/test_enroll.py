@@ -170,3 +170,31 @@ def test_enrolling_to_another_office_warns_about_queued_responses(collector, dat
     assert synced.returncode == 0 and "refused 4" in synced.stderr
     status = json.loads(kiosk("status", "--json", data_dir=data_dir).stdout)
     assert (status["pending"], status["rejected"]) == (0, 4)
+
+
+def test_kiosk_sync_waits_for_the_app_to_finish_its_upload(collector, data_dir):
+    import subprocess
+    import sys
+    import time
+
+    from fixtures_sync import REPO
+    from sync.lock import SenderLock
+
+    assert kiosk("enroll", collector.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
+    assert kiosk("simulate", "--count", "3", data_dir=data_dir).returncode == 0
+    app = SenderLock(data_dir)
+    assert app.acquire()
+    syncing = subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "--once", "--data-dir", str(data_dir)],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        assert syncing.poll() is None and collector.stored_count() == 0
+        app.release()
+        out, err = syncing.communicate(timeout=30)
+    finally:
+        app.release()
+        if syncing.poll() is None:
+            syncing.kill()
+            syncing.wait()
+    assert syncing.returncode == 0 and "waiting for it to finish" in err
+    assert collector.stored_count() == 3

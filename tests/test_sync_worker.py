@@ -234,3 +234,21 @@ def test_injected_sleep_gets_the_backoff_delay(queue, config, enrolled, make_res
     worker._thread.join(5)
     assert asked[:2] == [8, 16]
     assert queue.count_by_status()["sent"] == 1
+
+
+def test_the_worker_leaves_the_upload_to_another_sender(make_worker, queue, make_responses, fake_collector,
+                                                       enrolled, monkeypatch):
+    from sync import worker as worker_module
+    from sync.lock import SenderLock
+
+    monkeypatch.setattr(worker_module, "LOCKED_RETRY_S", 0.05)
+    (r,) = make_responses(1)
+    queue.enqueue(r)
+    other = SenderLock(enrolled)
+    assert other.acquire()  # as `kiosk sync` in a terminal would hold it
+    worker = make_worker()
+    worker.start()
+    assert eventually(lambda: worker.cycles >= 2)
+    assert fake_collector.posts == [] and worker.status().pending == 1
+    other.release()
+    assert eventually(lambda: worker.status().sent == 1)

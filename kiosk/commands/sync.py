@@ -60,6 +60,13 @@ def run(args) -> int:
     if token is None:
         raise UserError(f"this kiosk has no token at {token_path(config, root)}; "
                         "enrol it first with `kiosk enroll URL CODE`.")
+    from sync.lock import SenderLock
+
+    lock = SenderLock(root)
+    if not lock.acquire():
+        print("kiosk sync: the kiosk app is uploading right now; waiting for it to finish (Ctrl-C to stop)",
+              file=sys.stderr, flush=True)
+        lock.acquire(wait=True)
     queue = Queue(paths.queue_file(root))
     session = requests.Session()
     try:
@@ -95,6 +102,7 @@ def run(args) -> int:
     finally:
         queue.close()
         session.close()
+        lock.release()
     print(f"sent {sent_now} now; pending {counts['pending']}, sent {counts['sent']}, rejected {counts['rejected']}")
     if refused_now:
         print(f"kiosk sync: the collector refused {refused_now} response(s); they are kept as rejected "
