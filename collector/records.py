@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -157,6 +157,50 @@ def office_from_config(path: str | Path) -> dict[str, Any]:
     return {"office_id": config.office.id, "name": config.office.name, "timezone_name": config.office.timezone,
             "logo": config.office.logo, "settings": settings, "pin_hash": config.pin_hash or None,
             "services_": config.services}
+
+
+def update_office(engine: Engine, office_id: str, *, name: str, timezone_name: str, logo: str | None = None,
+                  settings: dict[str, Any] | None = None, pin_hash: str | None = None,
+                  services_: tuple[Service, ...] = ()) -> OfficeRecord:
+    """Replace an office's details and kiosk settings (kiosks pick them up through GET /api/v1/config).
+
+    Services are added or renamed and put in the given order; services left out stay (responses
+    refer to them) and follow the listed ones. A new time zone re-dates the stored responses.
+    """
+    _check_timezone(timezone_name)
+    if not name.strip():
+        raise UserError("the office name must not be empty.")
+    with engine.begin() as conn:
+        old = get_office(conn, office_id)
+        if old is None:
+            raise UserError(f"there is no office {office_id!r}; add it first with `kiosk admin office-add`.")
+        conn.execute(update(offices).where(offices.c.id == office_id).values(
+            name=name.strip(), timezone=timezone_name, logo=logo, settings=json.dumps(settings or {}, sort_keys=True),
+            pin_hash=pin_hash))
+        listed = {s.id for s in services_}
+        ordered = list(services_) + [s for s in old.services if s.id not in listed]
+        known = old.service_ids()
+        for position, service in enumerate(ordered):
+            values = {"name_id": service.name.id, "name_en": service.name.en, "position": position}
+            if service.id in known:
+                conn.execute(update(services).where(services.c.office_id == office_id, services.c.id == service.id)
+                             .values(**values))
+            else:
+                conn.execute(insert(services).values(office_id=office_id, id=service.id, **values))
+        if timezone_name != old.timezone:
+            _redate_responses(conn, office_id, ZoneInfo(timezone_name))
+    return get_office(engine, office_id)  # type: ignore[return-value]
+
+
+def _redate_responses(conn: Connection, office_id: str, tz: ZoneInfo) -> None:
+    """Local dates follow the office's time zone (reports select by them)."""
+    rows = conn.execute(select(responses.c.id, responses.c.submitted_at)
+                        .where(responses.c.office_id == office_id)).all()
+    changes = [{"rid": rid, "day": datetime.fromisoformat(submitted).astimezone(tz).date().isoformat()}
+               for rid, submitted in rows]
+    if changes:
+        conn.execute(update(responses).where(responses.c.id == bindparam("rid")).values(local_date=bindparam("day")),
+                     changes)
 
 
 def add_service(engine: Engine, office_id: str, service_id: str, name_id: str, name_en: str) -> Service:

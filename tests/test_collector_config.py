@@ -1,8 +1,17 @@
 """GET /api/v1/config: the office config for the kiosk of the token, with an ETag."""
 from __future__ import annotations
 
+import tomllib
+from datetime import datetime, timedelta, timezone
+
+import tomli_w
+from sqlalchemy import select
+
 from collector import records
-from fixtures_collector import DEMO_OFFICE
+from collector.db import reading
+from collector.tables import responses
+from fixtures_collector import DEMO_OFFICE, make_wire
+from kiosk.config import DEMO_CONFIG
 
 
 def test_config_is_the_office_of_the_token_with_an_etag(collector_app):
@@ -36,3 +45,31 @@ def test_config_needs_a_live_token(collector_app):
     assert collector_app.client.get("/api/v1/config").status_code == 401
     records.revoke_kiosk(collector_app.engine, collector_app.kiosk_id)
     assert collector_app.client.get("/api/v1/config", headers=collector_app.auth()).status_code == 401
+
+
+def test_office_update_reaches_kiosks_and_redates_responses(collector_app, tmp_path):
+    # 23:30 in Makassar (UTC+8) is 22:30 in Jakarta (UTC+7): the same day; 00:30 is the previous day in Jakarta.
+    after_midnight = make_wire(submitted_at=datetime(2026, 11, 28, 0, 30, tzinfo=timezone(timedelta(hours=8))))
+    collector_app.statuses([after_midnight])
+    etag = collector_app.client.get("/api/v1/config", headers=collector_app.auth()).headers["etag"]
+
+    data = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+    data["office"]["timezone"] = "Asia/Jakarta"
+    data["kiosk"]["idle_timeout_s"] = 90
+    data["services"] = [{"id": "kk", "name": {"id": "Kartu Keluarga (KK)", "en": "Family card"}},
+                        {"id": "sktm", "name": {"id": "SKTM", "en": "Certificate of low income"}}]
+    changed = tmp_path / "office.toml"
+    changed.write_text(tomli_w.dumps(data), encoding="utf-8")
+    fields = records.office_from_config(changed)
+    fields.pop("office_id")
+    records.update_office(collector_app.engine, DEMO_OFFICE, **fields)
+
+    answer = collector_app.client.get("/api/v1/config", headers={**collector_app.auth(), "If-None-Match": etag})
+    assert answer.status_code == 200
+    config = answer.json()
+    assert config["office"]["timezone"] == "Asia/Jakarta" and config["kiosk"]["idle_timeout_s"] == 90
+    assert [s["id"] for s in config["services"]] == ["kk", "sktm", "ktp-el", "akta-lahir", "pindah-datang"]
+    assert config["services"][0]["name"]["id"] == "Kartu Keluarga (KK)"
+
+    with reading(collector_app.engine) as conn:
+        assert conn.execute(select(responses.c.local_date)).scalar_one() == "2026-11-27"

@@ -28,6 +28,11 @@ def register(sub, common) -> None:
     p.add_argument("--timezone", help="IANA time zone (default: Asia/Jakarta, or the config's)")
     p.add_argument("--from-config", metavar="FILE", help="a kiosk config.toml: office, services, kiosk settings, PIN")
 
+    p = action("office-update", "replace an office's name, time zone, services and kiosk settings from a kiosk "
+               "config TOML; enrolled kiosks pick the change up", run_office_update)
+    p.add_argument("--id", help="office id (default: the config's office.id)")
+    p.add_argument("--from-config", metavar="FILE", required=True, help="a kiosk config.toml")
+
     p = action("service-add", "add a service to an office", run_service_add)
     p.add_argument("--office", required=True, help="office id")
     p.add_argument("--id", required=True, help="service id, e.g. ktp-el")
@@ -83,6 +88,22 @@ def run_office_add(args) -> int:
         engine.dispose()
     _print_json({"office_id": office.id, "name": office.name, "timezone": office.timezone,
                  "services": [s.id for s in office.services]})
+    return 0
+
+
+def run_office_update(args) -> int:
+    from collector import records
+
+    fields = records.office_from_config(args.from_config)
+    office_id = args.id or fields.pop("office_id")
+    fields.pop("office_id", None)
+    engine = open_database(args)
+    try:
+        office = records.update_office(engine, office_id, **fields)
+    finally:
+        engine.dispose()
+    _print_json({"office_id": office.id, "name": office.name, "timezone": office.timezone,
+                 "services": [s.id for s in office.services], "config_etag": office.config_etag()})
     return 0
 
 
