@@ -70,6 +70,10 @@ def test_office_from_a_kiosk_config_and_enroll_code(collector_db_url):
         app.close()
     offices = ok_json(admin(collector_db_url, "offices"))
     assert [(o["id"], o["kiosks"]) for o in offices] == [(DEMO_OFFICE, 2)]  # CollectorApp's kiosk and the enrolled one
+    updated = ok_json(admin(collector_db_url, "office-update", "--from-config", str(DEMO_CONFIG)))
+    assert updated["office_id"] == DEMO_OFFICE and updated["config_etag"].startswith('"')
+    refused(admin(collector_db_url, "office-update", "--id", "tidak-ada", "--from-config", str(DEMO_CONFIG)),
+            "no office")
 
 
 def test_user_add_reads_the_password_from_stdin(collector_db_url):
