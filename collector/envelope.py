@@ -50,10 +50,14 @@ def decode(body: bytes, content_encoding: str | None, limit: int = MAX_BODY_BYTE
     return plain
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
 def parse(plain: bytes, max_items: int = MAX_ITEMS) -> list[Any]:
     """The items of a {"responses": [...]} envelope; each item is checked later, on its own."""
     try:
-        envelope = json.loads(plain)
+        envelope = json.loads(plain, parse_constant=_not_json)
     except (ValueError, RecursionError):
         raise EnvelopeError(400, "the body is not valid UTF-8 JSON") from None
     if not isinstance(envelope, dict) or not isinstance(envelope.get("responses"), list):

@@ -58,3 +58,45 @@ def test_no_server_errors(collector_app, method, path, mode):
                 assert len(response.json()["results"]) == len(case.body["responses"])
 
     no_server_error()
+
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False) | st.text(max_size=20)
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                              max_size=3), max_leaves=8)
+
+
+def test_any_value_in_any_field_gets_a_result_per_item(collector_app):
+    from hypothesis import strategies as st
+
+    from fixtures_collector import make_wire
+    from kiosk.response import WIRE_KEYS
+
+    fields = st.sampled_from([*WIRE_KEYS, "answers.U1", "profile.gender", "extra.x", "unknown"])
+    mutations = st.lists(st.tuples(fields, _json_values()), min_size=1, max_size=3)
+
+    @given(batch=st.lists(mutations, min_size=1, max_size=5))
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    def each_item_answered(batch):
+        items = []
+        for changes in batch:
+            wire = make_wire()
+            for field, value in changes:
+                if "." in field:
+                    outer, inner = field.split(".")
+                    wire[outer] = {**wire[outer], inner: value} if isinstance(wire.get(outer), dict) else value
+                else:
+                    wire[field] = value
+            items.append(wire)
+        answer = collector_app.post(items)
+        assert answer.status_code == 200, answer.text
+        results = answer.json()["results"]
+        assert len(results) == len(items)
+        assert {r["status"] for r in results} <= {"accepted", "duplicate", "conflict", "rejected"}
+        for result in results:
+            assert (result["reason"] is None) == (result["status"] == "accepted")
+
+    each_item_answered()

@@ -169,6 +169,8 @@ def test_malformed_envelopes_are_400(collector_app):
         (b"\x1f\x8b\x08garbage", {"Content-Encoding": "gzip"}),
         (gzip.compress(b'{"responses": []}')[:-6], {"Content-Encoding": "gzip"}),
         (b'{"responses": []}', {"Content-Encoding": "br"}),
+        (b'{"responses": [{"extra": {"x": NaN}}]}', {}),
+        (b'{"responses": [{"extra": {"x": -Infinity}}]}', {}),
     ]:
         answer = collector_app.client.post("/api/v1/responses", content=body, headers={**auth, **headers})
         assert answer.status_code == 400, (body, answer.text)
