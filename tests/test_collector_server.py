@@ -95,3 +95,15 @@ def test_a_lost_database_is_503_with_retry_after(postgres_cluster):
         assert app.client.get("/api/v1/health").status_code == 503
     finally:
         app.close()
+
+
+def test_a_taken_port_is_one_sentence(collector_server, tmp_path):
+    import subprocess
+    import sys
+
+    server = collector_server()
+    result = subprocess.run([sys.executable, "-m", "kiosk", "serve", "--db", f"sqlite:///{tmp_path / 'other.db'}",
+                             "--port", str(server.port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{server.port}" in result.stderr and "Traceback" not in result.stderr
+    assert server.running

@@ -45,6 +45,7 @@ def run(args) -> int:
         raise UserError(f"--port {args.port} is not a TCP port (1..65535).")
     if not 1 <= args.workers <= 64:
         raise UserError(f"--workers {args.workers} must be between 1 and 64.")
+    _check_port_free(args.host, args.port)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLineFormatter())
     root = logging.getLogger()
@@ -69,6 +70,23 @@ def run(args) -> int:
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None,
                 timeout_graceful_shutdown=5)
     return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Say so in one sentence when the address is taken or wrong, before uvicorn logs a traceback-ish error."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UserError(f"--host {host!r} is not an address of this machine.") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}.") from None
 
 
 def open_database(args):
