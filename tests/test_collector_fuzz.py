@@ -11,6 +11,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.checks import (content_type_conformance, not_a_server_error, response_schema_conformance,
+                                 status_code_conformance)
 
 from collector import records
 from fixtures_collector import DEMO_OFFICE
@@ -18,6 +20,7 @@ from fixtures_collector import DEMO_OFFICE
 OPERATIONS = [("GET", "/api/v1/health"), ("POST", "/api/v1/responses"), ("POST", "/api/v1/enroll"),
               ("GET", "/api/v1/config"), ("GET", "/api/v1/reports/ikm"), ("GET", "/s/{token}"), ("POST", "/s/{token}")]
 EXAMPLES = 25  # per operation and generation mode
+API_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def credentials(path: str, token: str) -> dict[str, str]:
@@ -54,6 +57,8 @@ def test_no_server_errors(collector_app, method, path, mode):
         for headers in (case.headers or {}, with_login):
             response = case.call(headers=headers)
             assert response.status_code < 500, f"{method} {path}: {response.status_code} {response.text[:300]}"
+            if path.startswith("/api/"):  # the API answers only what its description promises
+                case.validate_response(response, checks=API_CHECKS, headers=headers)
             if response.status_code == 200 and path == "/api/v1/responses" and isinstance(case.body, dict):
                 assert len(response.json()["results"]) == len(case.body["responses"])
 
