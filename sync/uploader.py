@@ -122,7 +122,13 @@ class Uploader:
             except wire.BadResults as exc:
                 return failed(exc.code, exc.detail, http_status=status)
             return results, UploadResult(len(ids), http_status=status)
-        if status in (401, 403):
+        html = reply.headers.get("Content-Type", "").split(";")[0].strip().lower() == "text/html"
+        if status in (401, 403) and html:
+            # The collector answers in JSON; an HTML refusal comes from a proxy or hotspot in the way,
+            # and must not stop sync the way a revoked token does.
+            return failed("captive_portal", f"the network refused the upload with a web page (HTTP {status})",
+                          http_status=status)
+        if status == 401:
             return failed("unauthorised", f"{NOT_AUTHORISED}: the collector answered HTTP {status} "
                                           "(token unknown or revoked; enrol the kiosk again)", http_status=status)
         if 300 <= status < 400 or status == 511:
@@ -136,6 +142,8 @@ class Uploader:
         if status == 413:
             return failed("server", f"the collector found a batch of {len(ids)} too large (HTTP 413)",
                           http_status=status)
+        if status == 403:
+            return failed("bad_response", "the collector refused the upload (HTTP 403)", http_status=status)
         return failed("bad_response", f"the collector answered HTTP {status} to {self.base_url}"
                                       f"{wire.RESPONSES_PATH}: is the sync URL right?", http_status=status)
 

@@ -37,7 +37,7 @@ class FakeCollector:
     `faults` is a queue of what the next requests do instead of (or besides) answering
     normally: "drop_before", "drop_after", "captive", "redirect", "truncated",
     "timeout_after", "mismatch", "tls", or an int HTTP status (optionally a
-    (status, headers) tuple).
+    (status, headers) tuple, or (status, "html") for a proxy's web page).
     """
 
     def __init__(self, office_id: str = "dukcapil-butur", token: str = "good-token"):
@@ -66,6 +66,8 @@ class FakeCollector:
             return http_response(302, b"", None, {"Location": "http://10.0.0.1/login"})
         if isinstance(fault, int):
             return http_response(fault, b'{"detail": "unavailable"}')
+        if isinstance(fault, tuple) and fault[1] == "html":
+            return http_response(fault[0], CAPTIVE_HTML, "text/html")
         if isinstance(fault, tuple):
             return http_response(fault[0], b'{"detail": "slow down"}', headers=fault[1])
         reply = self.ingest(data, headers)

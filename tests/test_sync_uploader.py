@@ -57,6 +57,9 @@ def test_batch_is_oldest_first_and_limited(uploader, fake_collector, queue, back
     (503, "server"),
     (500, "server"),
     (404, "bad_response"),
+    (403, "bad_response"),
+    ((403, "html"), "captive_portal"),
+    ((401, "html"), "captive_portal"),
 ])
 def test_a_failed_upload_changes_nothing(uploader, fake_collector, queue, backlog, fault, code):
     fake_collector.faults.append(fault)
