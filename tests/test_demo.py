@@ -47,3 +47,44 @@ def test_a_failed_step_is_named_and_exits_non_zero(tmp_path):
     assert done.returncode == 1
     assert "start the collector failed" in done.stderr
     assert "report of" not in done.stdout
+
+
+class _ScriptedDemo:
+    """The demo's steps with the kiosk commands recorded instead of run (one unit: the step order)."""
+
+    def __init__(self, tmp_path, fail: str | None = None):
+        from kiosk.commands import demo
+
+        self.calls = []
+        self.demo = demo.Demo(tmp_path / ".demo", port=1)
+        self.demo.start_collector = lambda: None
+        outputs = {"offices": "[]", "enroll-code": '{"code": "C0DE"}', "report": '{"respondents": 5}'}
+
+        def kiosk(step, *args, **kwargs):
+            self.calls.append(args)
+            if step == fail:
+                raise demo.StepFailed(step, "exited with status 1")
+            return next((out for key, out in outputs.items() if key in args), "")
+
+        self.demo.kiosk = kiosk
+
+
+@pytest.mark.parametrize("windowed, ui_step", [(True, ("run", "--windowed")), (False, ("autoplay", "--count", "5"))])
+def test_the_ui_step_depends_on_the_display(tmp_path, capsys, windowed, ui_step):
+    scripted = _ScriptedDemo(tmp_path)
+    scripted.demo.run(count=5, windowed=windowed)
+    commands = [c[0] if c[0] != "admin" else c[1] for c in scripted.calls]
+    assert commands == ["offices", "office-add", "user-add", "enroll-code", "enroll", ui_step[0], "sync", "report"]
+    assert ui_step in scripted.calls
+    assert ("enroll", "http://127.0.0.1:1", "C0DE") in scripted.calls
+    assert "5 respondents" in capsys.readouterr().out
+
+
+def test_a_failed_sync_stops_before_the_report(tmp_path, capsys):
+    from kiosk.commands import demo
+
+    scripted = _ScriptedDemo(tmp_path, fail="sync")
+    with pytest.raises(demo.StepFailed, match="sync failed"):
+        scripted.demo.run(count=5, windowed=False)
+    assert not any("report" in c for c in scripted.calls)
+    assert "respondents" not in capsys.readouterr().out
