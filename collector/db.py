@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sqlite3
 import threading
@@ -92,21 +93,46 @@ def _ensure_wal(cursor) -> None:
             time.sleep(0.01)
 
 
-_write_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
-_write_locks_guard = threading.Lock()
+class _WriterQueue:
+    """Where SQLite writers wait their turn: a lock for this process's threads, then an flock on a file
+    beside the database for the other processes (`--workers`). Both block in the kernel and wake the
+    next waiter at once, where SQLite's own busy wait polls with growing sleeps and lets unlucky
+    batches starve."""
+
+    def __init__(self, database: str | None):
+        self.threads = threading.Lock()
+        self.path = f"{database}.writer" if database and database != ":memory:" else None
+
+    @contextlib.contextmanager
+    def turn(self):
+        with self.threads:
+            if self.path is None:
+                yield
+                return
+            with open(self.path, "a+b") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_writer_queues: "weakref.WeakKeyDictionary[Engine, _WriterQueue]" = weakref.WeakKeyDictionary()
+_writer_queues_guard = threading.Lock()
 
 
 @contextlib.contextmanager
 def writing(engine: Engine):
-    """A write transaction. SQLite has one writer: threads of this process queue on a lock first,
-    because SQLite's own busy wait polls with growing sleeps and lets unlucky batches starve."""
+    """A write transaction; on SQLite, taken in turn with the other writers (see _WriterQueue)."""
     if not is_sqlite(engine):
         with engine.begin() as conn:
             yield conn
         return
-    with _write_locks_guard:
-        lock = _write_locks.setdefault(engine, threading.Lock())
-    with lock, engine.begin() as conn:
+    with _writer_queues_guard:
+        queue = _writer_queues.get(engine)
+        if queue is None:
+            queue = _writer_queues[engine] = _WriterQueue(engine.url.database)
+    with queue.turn(), engine.begin() as conn:
         yield conn
 
 
