@@ -36,8 +36,9 @@ def _engine(db_url: str):
 class CollectorServer:
     """A `python -m kiosk serve` process with its database; the database outlives restarts."""
 
-    def __init__(self, db_url: str, workdir: Path, port: int | None = None):
+    def __init__(self, db_url: str, workdir: Path, port: int | None = None, extra_args: tuple[str, ...] = ()):
         self.db_url = db_url
+        self.extra_args = tuple(extra_args)
         self.workdir = workdir
         self.port = port or free_port()
         self.log_path = workdir / "collector.log"
@@ -62,7 +63,7 @@ class CollectorServer:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "serve", "--db", self.db_url, "--host", "127.0.0.1",
-             "--port", str(self.port), "--data-dir", str(self.workdir / "data")],
+             "--port", str(self.port), "--data-dir", str(self.workdir / "data"), *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
         log.close()
         self.wait_ready(timeout)
@@ -200,13 +201,15 @@ def collector_db_url(collector_backend, tmp_path, request) -> str:
 
 @pytest.fixture
 def collector_server(tmp_path):
-    """Factory: collector_server(db_url=None) starts `kiosk serve` (SQLite in tmp_path by default)."""
+    """Factory: collector_server(db_url=None) starts `kiosk serve` (SQLite in tmp_path by default);
+    extra_args go to `kiosk serve` (e.g. ("--workers", "2"))."""
     started: list[CollectorServer] = []
 
-    def start(db_url: str | None = None, *, port: int | None = None) -> CollectorServer:
+    def start(db_url: str | None = None, *, port: int | None = None,
+              extra_args: tuple[str, ...] = ()) -> CollectorServer:
         workdir = tmp_path / f"collector-{len(started)}"
         url = db_url or f"sqlite:///{workdir / 'collector.db'}"
-        server = CollectorServer(url, workdir, port)
+        server = CollectorServer(url, workdir, port, extra_args)
         started.append(server)
         return server.start()
 

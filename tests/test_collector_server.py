@@ -107,3 +107,16 @@ def test_a_taken_port_is_one_sentence(collector_server, tmp_path):
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{server.port}" in result.stderr and "Traceback" not in result.stderr
     assert server.running
+
+
+def test_serve_with_worker_processes(collector_server, collector_db_url):
+    server = collector_server(collector_db_url, extra_args=("--workers", "2"))
+    token = server.kiosk_token()
+    batches = [[make_wire() for _ in range(20)] for _ in range(6)]
+    for batch in batches + batches:
+        requests.post(server.url + "/api/v1/responses", json={"responses": batch},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30).raise_for_status()
+    assert server.stored_count() == 120
+    server.stop()
+    pids = {json.loads(line).get("message", "") for line in server.log().splitlines() if line.startswith("{")}
+    assert sum("Started server process" in m for m in pids) == 2
