@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from collector import db, envelope, ingest, migrations, records, schemas
@@ -49,6 +49,11 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
         log.warning("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
         return JSONResponse({"detail": "the database is unavailable; try again later"}, status_code=503,
                             headers={"Retry-After": "30"})
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # Input the database cannot take even for a lookup (such as NUL in text on PostgreSQL) is the caller's.
+        return JSONResponse({"detail": "the request holds a value the database cannot take"}, status_code=400)
 
     def kiosk_auth(request: Request,
                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> records.KioskRecord:

@@ -221,6 +221,8 @@ def add_service(engine: Engine, office_id: str, service_id: str, name_id: str, n
 
 
 def get_office(source: Engine | Connection, office_id: str) -> OfficeRecord | None:
+    if "\x00" in office_id:  # no id has one, and PostgreSQL refuses to even compare it
+        return None
     if isinstance(source, Engine):
         with reading(source) as conn:
             return get_office(conn, office_id)
@@ -354,6 +356,8 @@ def add_admin(engine: Engine, name: str, password: str, *, now: datetime | None 
 
 
 def check_admin(engine: Engine, name: str, password: str) -> bool:
+    if "\x00" in name:
+        return False
     with reading(engine) as conn:
         row = conn.execute(select(admins.c.password_hash).where(admins.c.name == name)).first()
     if row is None:

@@ -83,3 +83,10 @@ def test_bad_report_requests(collector_app, admin):
     assert report(collector_app, admin, **{"from": "2026-13-01"}).status_code == 400
     assert report(collector_app, admin, **{"from": "2026-12-01", "to": "2026-11-01"}).status_code == 400
     assert collector_app.client.get("/api/v1/reports/ikm", headers=admin).status_code == 400
+
+
+def test_nul_characters_are_not_found_rather_than_a_server_error(collector_app, admin):
+    assert report(collector_app, admin, office="a\x00b").status_code == 404
+    assert report(collector_app, admin, service="ktp\x00").status_code == 404
+    assert report(collector_app, basic("peng\x00elola", "kata-sandi-rahasia")).status_code == 401
+    assert collector_app.client.get("/admin/offices/a%00b", headers=admin).status_code == 404
