@@ -19,10 +19,9 @@ from sqlalchemy.engine import Connection, Engine
 from collector.db import writing
 from collector.records import KioskRecord, OfficeRecord, get_office, stamp, utc_now
 from collector.tables import kiosks, responses
-from kiosk.response import WIRE_KEYS, Response, parse_timestamp, validate_wire
+from kiosk.response import Response, parse_timestamp, validate_wire
 
 ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
-MAX_ITEMS = 1000
 _EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
@@ -175,5 +174,5 @@ def stored_responses(conn: Connection, office_id: str, *, service_id: str | None
     return [Response.from_wire(json.loads(body)) for body in conn.execute(query.order_by(responses.c.submitted_at)).scalars()]
 
 
-__all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "MAX_ITEMS", "ItemResult", "ingest_batch",
-           "canonical_wire", "item_problems", "stored_responses", "WIRE_KEYS"]
+__all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "ItemResult", "ingest_batch",
+           "canonical_wire", "item_problems", "stored_responses"]
