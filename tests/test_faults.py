@@ -26,6 +26,18 @@ def collector(collector_server):
 
 
 @pytest.fixture
+def any_collector(collector_server, collector_db_url):
+    """The collector on SQLite and on PostgreSQL (collector_db_url is parametrised over both)."""
+    return collector_server(collector_db_url)
+
+
+def through_proxy(server):
+    proxy = FaultProxy(server.port)
+    proxy.slow_s = READ_TIMEOUT + 1.0
+    return proxy
+
+
+@pytest.fixture
 def proxy(collector):
     proxy = FaultProxy(collector.port)
     proxy.slow_s = READ_TIMEOUT + 1.0
@@ -74,27 +86,41 @@ def test_one_fault_then_exactly_once(collector, proxy, uploader, queue, backlog,
     assert_exactly_once(collector, queue, backlog)
 
 
-def test_every_fault_in_a_row_then_exactly_once(collector, proxy, uploader, queue, backlog):
+def test_every_fault_in_a_row_then_exactly_once(any_collector, queue, backlog):
     faults = ["drop_after", "truncated", "captive", "slow", "drop_before", "503", "drop_after", "truncated"]
-    proxy.faults.extend(faults)
-    failures = sync_until_empty(queue, uploader, batch_size=5)
+    proxy = through_proxy(any_collector)
+    session = requests.Session()
+    try:
+        uploader = Uploader(session, proxy.url, any_collector.kiosk_token(), timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+        proxy.faults.extend(faults)
+        failures = sync_until_empty(queue, uploader, batch_size=5)
+    finally:
+        session.close()
+        proxy.close()
     assert proxy.applied == faults and 1 <= len(failures) <= len(faults)
-    assert_exactly_once(collector, queue, backlog)
+    assert_exactly_once(any_collector, queue, backlog)
 
 
-def test_collector_killed_mid_batch_and_restarted(collector, proxy, uploader, queue, make_responses):
+def test_collector_killed_mid_batch_and_restarted(any_collector, queue, make_responses):
+    collector = any_collector
     backlog = make_responses(600, seed=12)
-    for r in backlog:
-        queue.enqueue(r)
+    queue.enqueue_many(backlog)
+    proxy = through_proxy(collector)
     proxy.on_kill = collector.kill
     proxy.faults.append("kill")
+    session = requests.Session()
 
     def restart_when_down(_failure):
         if not collector.running:
             time.sleep(0.2)  # a few attempts meet a dead server first
             collector.start()
 
-    failures = sync_until_empty(queue, uploader, batch_size=300, on_failure=restart_when_down)
+    try:
+        uploader = Uploader(session, proxy.url, collector.kiosk_token(), timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+        failures = sync_until_empty(queue, uploader, batch_size=300, on_failure=restart_when_down)
+    finally:
+        session.close()
+        proxy.close()
     assert proxy.applied == ["kill"] and failures
     assert_exactly_once(collector, queue, backlog)
 
