@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 ALARM_AFTER_S = 24 * 3600.0  # responses waiting longer than this raise the staff alarm
 LOCKED_RETRY_S = 5.0  # another sender holds the lock: look again after this long
+KEEP_SENT_S = 180 * 86400.0  # sent responses stay on the kiosk this long (the collector has them), then go
+PURGE_EVERY_S = 86400.0
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ class SyncWorker:
                  backoff: Backoff | None = None,
                  timeout: tuple[float, float] = (10.0, 60.0),
                  config_interval_s: float = 3600.0,
-                 on_config: Callable[[Config], None] | None = None):
+                 on_config: Callable[[Config], None] | None = None,
+                 keep_sent_s: float | None = KEEP_SENT_S):
         self.queue = queue
         self.config = config
         self.data_dir = Path(data_dir)
@@ -116,6 +119,10 @@ class SyncWorker:
         self.config_interval_s = config_interval_s
         self.on_config = on_config
         self._next_config_check = float("-inf")
+        # Sent responses older than keep_sent_s are deleted once a day so a kiosk's disk never fills;
+        # pending and rejected ones are never deleted. None keeps everything.
+        self.keep_sent_s = keep_sent_s
+        self._next_purge = float("-inf")
 
     # -- the interface the UI calls ----------------------------------------------------
 
@@ -250,6 +257,7 @@ class SyncWorker:
         if result.ok:
             self.backoff.succeeded()
             self._maybe_pull_config(session, token)
+            self._maybe_purge(queue)
         elif result.last.unauthorised:
             log.error("%s: automatic sync stopped until the kiosk is enrolled again", result.last.error)
             self._paused_for_token = self._token_mtime()
@@ -257,6 +265,15 @@ class SyncWorker:
             delay = self.backoff.failed(result.last.retry_after_s)
             self._next_timer = min(self._next_timer, self.clock() + delay)  # retry when the backoff ends
             log.info("next sync attempt in %.1f s", delay)
+
+    def _maybe_purge(self, queue: Queue) -> None:
+        if self.keep_sent_s is None or self.clock() < self._next_purge:
+            return
+        self._next_purge = self.clock() + PURGE_EVERY_S
+        purged = queue.purge_sent(self.keep_sent_s)
+        if purged:
+            log.info("deleted %d sent response(s) older than %.0f days from the kiosk", purged,
+                     self.keep_sent_s / 86400)
 
     def _maybe_pull_config(self, session: requests.Session, token: str) -> None:
         """Pick up office config changes now and then; a failure here never affects uploads."""

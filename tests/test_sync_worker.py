@@ -252,3 +252,34 @@ def test_the_worker_leaves_the_upload_to_another_sender(make_worker, queue, make
     assert fake_collector.posts == [] and worker.status().pending == 1
     other.release()
     assert eventually(lambda: worker.status().sent == 1)
+
+
+def test_old_sent_responses_are_purged_pending_and_rejected_kept(tmp_path, config, enrolled, make_responses,
+                                                                fake_collector):
+    now = [1_800_000_000.0]
+    queue = Queue(tmp_path / "q.db", clock=lambda: now[0])
+    try:
+        old, refused, waiting = make_responses(3, seed=21)
+        queue.enqueue(old)
+        queue.enqueue(replace(refused, office_id="another-office"))
+        worker = SyncWorker(queue, config, enrolled, session=fake_collector, keep_sent_s=30 * 86400,
+                            clock=lambda: now[0])
+        worker.run_cycle(queue, fake_collector)
+        assert queue.count_by_status() == {"pending": 0, "sent": 1, "rejected": 1}
+        now[0] += 31 * 86400
+        queue.enqueue(waiting)
+        fake_collector.faults.append(503)  # the new one cannot go out: it stays pending
+        worker.run_cycle(queue, fake_collector)
+        worker.backoff.reset()
+        fake_collector.faults.clear()
+        fake_collector.tokens.clear()  # and now it cannot be sent either: 401 keeps it pending
+        worker.sync_now()
+        worker.run_cycle(queue, fake_collector)
+        assert queue.count_by_status() == {"pending": 1, "sent": 1, "rejected": 1}  # no purge without a success
+        fake_collector.tokens["good-token"] = fake_collector.office_id
+        worker.run_cycle(queue, fake_collector)
+        assert queue.count_by_status() == {"pending": 0, "sent": 1, "rejected": 1}
+        assert queue.get(old.id) is None and queue.get(waiting.id).status.value == "sent"
+        assert queue.get(refused.id).status.value == "rejected"
+    finally:
+        queue.close()
