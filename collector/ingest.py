@@ -136,6 +136,9 @@ def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
     """Insert the rows whose id is new; returns the ids actually inserted."""
     if not rows:
         return set()
+    # Ids in one order for everyone: two batches holding the same ids in opposite orders would
+    # otherwise each wait for the other's row locks (a deadlock) on PostgreSQL.
+    rows = sorted(rows, key=lambda row: row["id"])
     if conn.dialect.name == "postgresql":
         # One statement with one array per column: PostgreSQL parses it once, whatever the batch size.
         arrays = {column: [row[column] for row in rows] for column in _COLUMNS}

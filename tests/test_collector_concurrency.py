@@ -79,3 +79,37 @@ def test_conflicting_copies_racing_keep_exactly_one(collector_db_url):
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_the_same_ids_in_opposite_orders_do_not_deadlock(collector_db_url):
+    engines = [db.make_engine(collector_db_url) for _ in range(2)]
+    try:
+        for engine in engines:
+            migrations.migrate(engine)
+        records.add_office(engines[0], **records.office_from_config(DEMO_CONFIG))
+        _, token = records.add_kiosk(engines[0], DEMO_OFFICE)
+        with db.reading(engines[0]) as conn:
+            kiosk = records.kiosk_for_token(conn, token)
+        for _ in range(5):
+            wires = [make_wire() for _ in range(200)]
+            orders = [wires, list(reversed(wires))]
+            outcomes: dict[int, object] = {}
+            barrier = threading.Barrier(2)
+
+            def send(index: int) -> None:
+                barrier.wait()
+                try:
+                    outcomes[index] = [r.status for r in ingest_batch(engines[index], kiosk, orders[index])]
+                except Exception as exc:  # noqa: BLE001 - a deadlock would surface here
+                    outcomes[index] = exc
+
+            threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert all(isinstance(o, list) for o in outcomes.values()), outcomes
+            assert Counter(outcomes[0] + outcomes[1]) == Counter({"accepted": 200, "duplicate": 200})
+    finally:
+        for engine in engines:
+            engine.dispose()
