@@ -165,7 +165,9 @@ class SyncWorker:
     # -- the thread --------------------------------------------------------------------
 
     def _run(self) -> None:
-        own = Queue(self.queue.path, clock=self.queue.clock)  # this thread's own connection
+        # The Queue keeps one SQLite connection per thread, so this thread has its own. (Not a second
+        # Queue on the same file: opening one checks the file and could move it aside under the UI.)
+        own = self.queue
         session = self.session or requests.Session()
         try:
             while not self._stopping.is_set():
@@ -177,7 +179,6 @@ class SyncWorker:
                         self._next_timer = self.clock() + self.backoff.failed()
                 self._wait(self._wait_time())
         finally:
-            own.close()
             if self.session is None:
                 session.close()
 
