@@ -42,7 +42,10 @@ def run(args) -> int:
     session = requests.Session()
     check = test_connection(url, timeout=ENROLL_TIMEOUT[0], session=session)
     if not check.ok:
-        raise UserError(f"could not reach an SKM collector at {url}: {check.detail}.")
+        detail = check.detail
+        if detail.startswith("could not reach the collector (") and detail.endswith(")"):
+            detail = detail[len("could not reach the collector ("):-1]
+        raise UserError(f"could not reach an SKM collector at {url}: {detail}.")
     try:
         reply = session.post(url + ENROLL_PATH, json={"code": code}, timeout=ENROLL_TIMEOUT, verify=True,
                              allow_redirects=False, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
