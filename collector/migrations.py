@@ -71,6 +71,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (2, "collector settings (the survey-link secret)", [
         "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]),
+    (3, "admins limited to some offices (none listed: every office)", [
+        """CREATE TABLE admin_offices (
+            admin TEXT NOT NULL REFERENCES admins (name),
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            PRIMARY KEY (admin, office_id)
+        )""",
+    ]),
 ]
 
 

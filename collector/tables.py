@@ -52,6 +52,12 @@ admins = Table(
     Column("created_at", Text, nullable=False),
 )
 
+admin_offices = Table(
+    "admin_offices", metadata,
+    Column("admin", Text, primary_key=True),
+    Column("office_id", Text, primary_key=True),
+)
+
 responses = Table(
     "responses", metadata,
     Column("id", Text, primary_key=True),
