@@ -42,7 +42,8 @@ class Finger:
         self.taps += 1
         self.pump(frames)
 
-    tap = touch
+    def tap(self, widget, **kwargs) -> None:
+        self.touch(widget, **kwargs)
 
     def wait_for(self, shown: Callable[[], bool], timeout_s: float = 5.0, what: str = "the screen") -> None:
         """Pump frames until `shown()` is true (work from other threads lands through Kivy's clock)."""

@@ -48,19 +48,27 @@ class QuestionScreen(Screen):
         session = App.get_running_app().session
         unsur = session.unsur
         box = self.ids.answers
-        box.clear_widgets()
         if unsur is None:
             return
         if unsur.scored:
-            for value, label in enumerate(unsur.labels, start=1):
-                face = FaceButton(value=value, text=label(session.locale), selected=session.answer == value)
-                face.bind(on_release=lambda b: session.answer_with(b.value))
-                box.add_widget(face)
-        else:  # an office's own choice question
-            for key, label in unsur.choices:
-                tile = Tile(text=label(session.locale), key=key, selected=session.answer == key)
-                tile.bind(on_release=lambda b: session.answer_with(b.key))
-                box.add_widget(tile)
+            # The four faces are made once and relabelled: a kiosk shows thousands of questions a day.
+            if not hasattr(self, "faces"):
+                self.faces = [FaceButton(value=value) for value in (1, 2, 3, 4)]
+                for face in self.faces:
+                    face.bind(on_release=lambda b: session.answer_with(b.value))
+            if box.children != self.faces[::-1]:
+                box.clear_widgets()
+                for face in self.faces:
+                    box.add_widget(face)
+            for face, label in zip(self.faces, unsur.labels):
+                face.text = label(session.locale)
+                face.selected = session.answer == face.value
+            return
+        box.clear_widgets()
+        for key, label in unsur.choices:  # an office's own choice question
+            tile = Tile(text=label(session.locale), key=key, selected=session.answer == key)
+            tile.bind(on_release=lambda b: session.answer_with(b.key))
+            box.add_widget(tile)
 
     def mark(self, *_) -> None:
         answer = App.get_running_app().session.answer

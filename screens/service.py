@@ -13,7 +13,7 @@ from screens.widgets import Tile
 class ServiceScreen(Screen):
     def on_kv_post(self, _base) -> None:
         app = App.get_running_app()
-        app.session.bind(locale=self.fill, service_id=self.fill)
+        app.session.bind(locale=self.fill, service_id=self.mark)
         app.bind(office_name=self.fill)  # the office config may change in staff mode
         self.fill()
 
@@ -28,6 +28,11 @@ class ServiceScreen(Screen):
                         selected=service.id == app.session.service_id)
             tile.bind(on_release=lambda t: app.session.choose_service(t.key))
             grid.add_widget(tile)
+
+    def mark(self, *_) -> None:
+        chosen = App.get_running_app().session.service_id
+        for tile in self.ids.tiles.children:
+            tile.selected = tile.key == chosen
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
