@@ -121,7 +121,7 @@ class KioskApp(App):
             self._ticker.cancel()
         self._stop_sync()
         self.background.shutdown()  # a response being written is finished, never cut off
-        self.staff.net.shutdown()
+        self.staff.shutdown()
 
     def _tick(self, _dt) -> None:
         self.session.tick()

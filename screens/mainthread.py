@@ -24,10 +24,14 @@ class Background:
 
     def __init__(self, name: str):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._closed = False
         self.busy = 0
 
     def run(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> Future:
+            on_error: Callable[[BaseException], None] | None = None) -> Future | None:
+        if self._closed:
+            log.warning("background work asked for after shutdown: ignored")
+            return None
         self.busy += 1
 
         def deliver(future: Future) -> None:
@@ -49,4 +53,6 @@ class Background:
             on_error(error)
 
     def shutdown(self) -> None:
+        """Finish the work already queued (a response being written is never cut off), then stop."""
+        self._closed = True
         self._pool.shutdown(wait=True)

@@ -45,6 +45,7 @@ class StaffMode(EventDispatcher):
         self.guard = PinGuard(app.office_config.pin_hash, clock=clock)
         self.net = Background("kiosk-net")
         self._pin_opened = 0.0
+        self._later = None
         self.status = self._status_texts(None)
         self.reset_form()
 
@@ -204,7 +205,7 @@ class StaffMode(EventDispatcher):
             return
         worker.sync_now()
         self._say(self.t("sync_requested", self.locale))
-        Clock.schedule_once(lambda _dt: self.refresh_status(), 1.0)
+        self._later = Clock.schedule_once(self.refresh_status, 1.0)
 
     def export(self, fmt: str) -> None:
         app = self.app
@@ -239,6 +240,11 @@ class StaffMode(EventDispatcher):
 
     def exit_app(self) -> None:
         self.app.stop()
+
+    def shutdown(self) -> None:
+        if self._later is not None:
+            self._later.cancel()
+        self.net.shutdown()
 
     # -- words -----------------------------------------------------------------------------
 

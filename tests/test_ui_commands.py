@@ -47,3 +47,10 @@ def test_screenshot_writes_every_screen(tmp_path, data_dir):
     for name in pngs:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not (data_dir / "queue.db").exists(), "screenshots never touch the kiosk's queue"
+
+
+def test_run_without_a_display_says_how_to_exercise_the_ui(data_dir):
+    done = kiosk("run", "--windowed", data_dir=data_dir)
+    assert done.returncode == 2
+    assert "autoplay" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

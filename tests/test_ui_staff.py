@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kiosk import config as office_config
 from kiosk.config import DEMO_PIN
 from kiosk.pin import verify_pin
@@ -164,3 +166,72 @@ def test_escape_leaves_staff_mode(launch_kiosk):
     window = kiosk.app.root.get_root_window()
     window.dispatch("on_keyboard", 27, 0, None, [])
     kiosk.expect("welcome")
+
+
+class RecordingWorker:
+    """Stands in for sync.worker.SyncWorker (its agreed interface) to see what the UI asks of it."""
+
+    def __init__(self, config):
+        from kivy.app import App
+
+        self.queue, self.config, self.calls = App.get_running_app().queue, config, []
+
+    def start(self):
+        self.calls.append("start")
+
+    def stop(self, timeout=5):
+        self.calls.append("stop")
+
+    def wake(self):
+        self.calls.append("wake")
+
+    def sync_now(self):
+        self.calls.append("sync_now")
+
+    def status(self):
+        from sync.worker import SyncStatus
+
+        counts = self.queue.count_by_status()
+        return SyncStatus(enabled=True, pending=counts["pending"], sent=7, rejected=1, oldest_pending_age_s=7200.0,
+                          last_success=None, last_error="connect timeout", last_error_code="timeout",
+                          alarm=False, authorised=True, syncing=False)
+
+
+def test_sync_worker_is_woken_after_each_save_and_driven_from_staff(launch_kiosk, demo_config):
+    config = demo_config.with_kiosk(service="kk", ask_profile=False, ask_comment=False).with_sync(
+        url="http://127.0.0.1:9")
+    workers = []
+    kiosk = launch_kiosk(config, sync_factory=lambda cfg: workers.append(RecordingWorker(cfg)) or workers[-1])
+    assert workers and workers[0].calls == ["start"]
+    kiosk.tap("welcome", "start")
+    for _ in range(9):
+        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+    kiosk.expect("thanks")
+    assert workers[0].calls == ["start", "wake"]
+    kiosk.clock.advance(10)
+    kiosk.expect("welcome")
+    open_staff(kiosk)
+    kiosk.finger.wait_for(lambda: kiosk.widget("staff", "sent").text == "7", what="the worker's status")
+    assert kiosk.widget("staff", "oldest").text == "2 jam"
+    assert kiosk.widget("staff", "last_error").text == "Server tidak menjawab (waktu habis)."
+    staff = kiosk.screen("staff")
+    staff.ids.scroll.scroll_to(staff.ids.sync_now, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.sync_now)
+    assert workers[0].calls[-1] == "sync_now"
+
+
+def test_test_connection_reports_in_words(launch_kiosk):
+    kiosk = launch_kiosk()
+    open_staff(kiosk)
+    staff = kiosk.screen("staff")
+    staff.ids.sync_url.text = "http://127.0.0.1:9"  # nothing listens on the discard port
+    staff.ids.scroll.scroll_to(staff.ids.test_connection, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.test_connection)
+    kiosk.finger.wait_for(lambda: kiosk.app.staff.connection not in ("", "Memeriksa koneksi..."),
+                          timeout_s=10, what="the connection result")
+    assert kiosk.widget("staff", "connection").text == "Tidak ada jaringan ke server."
+    staff.ids.sync_url.text = "ftp://nope"
+    kiosk.finger.tap(staff.ids.test_connection)
+    kiosk.finger.wait_for(lambda: kiosk.app.staff.connection == "Alamat server tidak valid.", what="bad URL words")
