@@ -13,6 +13,7 @@ import tempfile
 import pytest
 
 os.environ["SDL_VIDEODRIVER"] = "offscreen"
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy must not take over pytest's stderr and logging
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")

@@ -192,3 +192,18 @@ def test_escape_and_close_do_nothing_outside_staff_mode(launch_kiosk):
     assert kiosk.app.manager.current == "welcome"
     kiosk.tap("welcome", "start")
     kiosk.expect("service")
+
+
+def test_suggestion_is_cut_at_the_office_limit(launch_kiosk, demo_config):
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", ask_profile=False, comment_max=40))
+    kiosk.tap("welcome", "start")
+    answer(kiosk, [3] * 9)
+    kiosk.expect("comment")
+    field = kiosk.widget("comment", "comment")
+    kiosk.finger.wait_for(lambda: field.focus, what="the keyboard focus on the suggestion field")
+    field.insert_text("Pelayanan cepat, tetapi ruang tunggu terlalu sempit dan panas.")
+    kiosk.finger.pump(1)
+    assert field.text == "Pelayanan cepat, tetapi ruang tunggu ter"
+    kiosk.tap("comment", "send")
+    kiosk.expect("thanks")
+    assert pending(kiosk)[0].comment == "Pelayanan cepat, tetapi ruang tunggu ter"
