@@ -68,12 +68,14 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
         return kiosk
 
     def admin_auth(request: Request,
-                   credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> str:
-        if credentials is None or not records.check_admin(engine, credentials.username, credentials.password):
+                   credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> records.Admin:
+        admin = None if credentials is None else records.authenticate_admin(
+            engine, credentials.username, credentials.password)
+        if admin is None:
             raise HTTPException(401, "an admin login is required",
                                 headers={"WWW-Authenticate": 'Basic realm="skm-kiosk collector"'})
-        request.state.admin = credentials.username
-        return credentials.username
+        request.state.admin = admin.name
+        return admin
 
     @app.get("/api/v1/health", response_model=schemas.Health, tags=["kiosk"],
              responses={503: {"description": "the database does not answer", "model": schemas.Problem}})
@@ -131,9 +133,10 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     @app.get("/api/v1/reports/ikm", response_model=schemas.Report, tags=["reports"],
              summary="The IKM report of an office or service over a range of local dates",
              responses={400: _BAD_REQUEST, 401: {"description": "admin login required", "model": schemas.Problem},
+                        403: {"description": "this admin may not read this office", "model": schemas.Problem},
                         404: {"description": "no such office or service", "model": schemas.Problem}})
     def report_ikm(
-        admin: Annotated[str, Depends(admin_auth)],
+        admin: Annotated[records.Admin, Depends(admin_auth)],
         office: Annotated[str, Query(min_length=1, max_length=100, description="office id")],
         service: Annotated[str | None, Query(max_length=100, description="service id; all when absent")] = None,
         date_from: Annotated[dt.date | None, Query(alias="from", description="first local date")] = None,
@@ -143,6 +146,8 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     ) -> Any:
         from collector.reports import ReportError, office_report
 
+        if not admin.may_read(office):
+            return JSONResponse({"detail": f"admin {admin.name!r} may not read office {office!r}"}, status_code=403)
         try:
             return office_report(engine, office, service=service or None, date_from=date_from, date_to=date_to,
                                  population=population)

@@ -71,21 +71,25 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         return locale, _period(request.query_params.get("from"), request.query_params.get("to"), clock().date())
 
     @routes.get("/admin", response_class=HTMLResponse)
-    def offices_page(request: Request, admin: str = Depends(admin_auth)) -> Any:
+    def offices_page(request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
         locale, period = context(request)
         if period is None:
             return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
         rows = []
         for office in records.list_offices(engine):
+            if not admin.may_read(office["id"]):
+                continue
             report = office_report(engine, office["id"], date_from=period[0], date_to=period[1])
             rows.append({**office, "report": report})
-        return page("admin_offices.html", locale, offices=rows, period=period, admin=admin)
+        return page("admin_offices.html", locale, offices=rows, period=period, admin=admin.name)
 
     @routes.get("/admin/offices/{office_id}", response_class=HTMLResponse)
-    def office_page(office_id: str, request: Request, admin: str = Depends(admin_auth)) -> Any:
+    def office_page(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
         locale, period = context(request)
         if period is None:
             return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
+        if not admin.may_read(office_id):
+            return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
         office = records.get_office(engine, office_id)
         if office is None:
             return PlainTextResponse(f"there is no office {office_id!r}", status_code=404)
@@ -93,15 +97,17 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         names = {s.id: s.name(locale) for s in office.services}
         kiosks = records.list_kiosks(engine, office_id)
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
-                    period=period, admin=admin)
+                    period=period, admin=admin.name)
 
     @routes.get("/admin/offices/{office_id}/report.csv")
-    def office_csv(office_id: str, request: Request, admin: str = Depends(admin_auth)) -> Any:
+    def office_csv(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
         from kiosk.commands.report import to_csv
 
         _, period = context(request)
         if period is None:
             return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
+        if not admin.may_read(office_id):
+            return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
         service = request.query_params.get("service") or None
         try:
             report = office_report(engine, office_id, service=service, date_from=period[0], date_to=period[1])

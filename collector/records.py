@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from collector import credentials
 from collector.db import reading
-from collector.tables import admins, enroll_codes, kiosks, offices, responses, services
+from collector.tables import admin_offices, admins, enroll_codes, kiosks, offices, responses, services
 from kiosk import config as office_config
 from kiosk.config import KioskSettings, Service, SyncSettings
 from kiosk.errors import UserError
@@ -341,29 +341,68 @@ def redeem_enroll_code(engine: Engine, code: str, *, now: datetime | None = None
 
 # --- admins --------------------------------------------------------------------------------------
 
-def add_admin(engine: Engine, name: str, password: str, *, now: datetime | None = None) -> None:
-    if not name.strip() or ":" in name:
+@dataclass(frozen=True)
+class Admin:
+    """Someone who reads reports and the dashboard: of every office, or only of those listed."""
+
+    name: str
+    offices: frozenset[str] | None = None  # None: every office
+
+    def may_read(self, office_id: str) -> bool:
+        return self.offices is None or office_id in self.offices
+
+
+def add_admin(engine: Engine, name: str, password: str, *, office_ids: tuple[str, ...] = (),
+              now: datetime | None = None) -> Admin:
+    """Add an admin or replace its password and offices (none given: every office)."""
+    if not name.strip() or ":" in name or "\x00" in name:
         raise UserError("an admin name must be non-empty and must not contain ':'.")
     if len(password) < 8:
         raise UserError("an admin password needs at least 8 characters.")
     password_hash = credentials.hash_password(password)
     with engine.begin() as conn:
+        for office_id in office_ids:
+            if conn.execute(select(offices.c.id).where(offices.c.id == office_id)).first() is None:
+                raise UserError(f"there is no office {office_id!r}; add it first with `kiosk admin office-add`.")
         exists = conn.execute(select(admins.c.name).where(admins.c.name == name)).first() is not None
         if exists:
             conn.execute(update(admins).where(admins.c.name == name).values(password_hash=password_hash))
+            conn.execute(delete(admin_offices).where(admin_offices.c.admin == name))
         else:
             conn.execute(insert(admins).values(name=name, password_hash=password_hash, created_at=stamp(now or utc_now())))
+        for office_id in sorted(set(office_ids)):
+            conn.execute(insert(admin_offices).values(admin=name, office_id=office_id))
+    return Admin(name, frozenset(office_ids) if office_ids else None)
+
+
+def authenticate_admin(engine: Engine, name: str, password: str) -> Admin | None:
+    """The admin with this name and password, or None (a wrong name costs as long as a wrong password)."""
+    if "\x00" in name:
+        return None
+    with reading(engine) as conn:
+        row = conn.execute(select(admins.c.password_hash).where(admins.c.name == name)).first()
+        scope = frozenset(conn.execute(select(admin_offices.c.office_id)
+                                       .where(admin_offices.c.admin == name)).scalars())
+    if row is None:
+        credentials.verify_password(password, credentials.DUMMY_PASSWORD_HASH)
+        return None
+    if not credentials.verify_password(password, row.password_hash):
+        return None
+    return Admin(name, scope or None)
 
 
 def check_admin(engine: Engine, name: str, password: str) -> bool:
-    if "\x00" in name:
-        return False
+    return authenticate_admin(engine, name, password) is not None
+
+
+def list_admins(engine: Engine) -> list[dict[str, Any]]:
     with reading(engine) as conn:
-        row = conn.execute(select(admins.c.password_hash).where(admins.c.name == name)).first()
-    if row is None:
-        credentials.verify_password(password, credentials.DUMMY_PASSWORD_HASH)
-        return False
-    return credentials.verify_password(password, row.password_hash)
+        scopes: dict[str, list[str]] = {}
+        for admin, office_id in conn.execute(select(admin_offices.c.admin, admin_offices.c.office_id)
+                                             .order_by(admin_offices.c.office_id)):
+            scopes.setdefault(admin, []).append(office_id)
+        return [{"name": row.name, "offices": scopes.get(row.name, "all"), "created_at": row.created_at}
+                for row in conn.execute(select(admins.c.name, admins.c.created_at).order_by(admins.c.name))]
 
 
 def set_office_pin(engine: Engine, office_id: str, pin_hash: str | None) -> None:

@@ -89,6 +89,12 @@ def test_user_add_reads_the_password_from_stdin(collector_db_url):
         assert answer.status_code == 200
     finally:
         app.close()
+    assert admin(collector_db_url, "user-add", "kepala", "--office", DEMO_OFFICE, stdin="kata-sandi-kepala\n"
+                 ).returncode == 0
+    users = ok_json(admin(collector_db_url, "users"))
+    assert [(u["name"], u["offices"]) for u in users] == [("kepala", [DEMO_OFFICE]), ("pengelola", "all")]
+    refused(admin(collector_db_url, "user-add", "x", "--office", "tidak-ada", stdin="kata-sandi-rahasia\n"),
+            "no office")
 
 
 def test_mistakes_are_one_sentence_and_non_zero(collector_db_url):

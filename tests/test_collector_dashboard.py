@@ -64,3 +64,15 @@ def test_csv_download_is_the_report_of_the_period(collector_app, login):
     empty = collector_app.client.get(f"/admin/offices/{DEMO_OFFICE}/report.csv",
                                      params={"from": "2025-01-01", "to": "2025-01-31"}, headers=login)
     assert next(r for r in csv.reader(io.StringIO(empty.text)) if r[0] == "IKM")[2] == "0"
+
+
+def test_an_admin_of_one_office_sees_only_that_office(collector_app):
+    records.add_office(collector_app.engine, "kantor-lain", "Kantor Kecamatan Lain",
+                       services_=(Service("umum", Text("Umum", "General")),))
+    records.add_admin(collector_app.engine, "kepala-lain", "kata-sandi-kepala", office_ids=("kantor-lain",))
+    login = {"Authorization": "Basic " + base64.b64encode(b"kepala-lain:kata-sandi-kepala").decode()}
+    page = collector_app.client.get("/admin", headers=login).text
+    assert "Kantor Kecamatan Lain" in page and "Buton Utara" not in page
+    assert collector_app.client.get(f"/admin/offices/{DEMO_OFFICE}", headers=login).status_code == 403
+    assert collector_app.client.get(f"/admin/offices/{DEMO_OFFICE}/report.csv", headers=login).status_code == 403
+    assert collector_app.client.get("/admin/offices/kantor-lain", headers=login).status_code == 200

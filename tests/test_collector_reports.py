@@ -90,3 +90,19 @@ def test_nul_characters_are_not_found_rather_than_a_server_error(collector_app, 
     assert report(collector_app, admin, service="ktp\x00").status_code == 404
     assert report(collector_app, basic("peng\x00elola", "kata-sandi-rahasia")).status_code == 401
     assert collector_app.client.get("/admin/offices/a%00b", headers=admin).status_code == 404
+
+
+def test_an_admin_of_some_offices_reads_only_those(collector_app):
+    from kiosk.config import Service
+    from kiosk.questionnaire import Text
+
+    records.add_office(collector_app.engine, "kantor-lain", "Kantor Lain",
+                       services_=(Service("umum", Text("Umum", "General")),))
+    records.add_admin(collector_app.engine, "kepala-dukcapil", "kata-sandi-kepala", office_ids=(DEMO_OFFICE,))
+    own = basic("kepala-dukcapil", "kata-sandi-kepala")
+    assert report(collector_app, own).status_code == 200
+    refused = report(collector_app, own, office="kantor-lain")
+    assert refused.status_code == 403 and "kantor-lain" in refused.json()["detail"]
+    # Setting the password again without offices makes the admin province-wide.
+    records.add_admin(collector_app.engine, "kepala-dukcapil", "kata-sandi-kepala")
+    assert report(collector_app, own, office="kantor-lain").status_code == 200

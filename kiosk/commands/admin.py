@@ -54,8 +54,13 @@ def register(sub, common) -> None:
     p.add_argument("--office", required=True, help="office id")
     p.add_argument("--hours", type=float, default=24.0, help="hours until it expires (default: 24)")
 
-    p = action("user-add", "add an admin (or change its password); password from stdin", run_user_add)
+    p = action("user-add", "add an admin, or set its password and offices again; password from stdin",
+               run_user_add)
     p.add_argument("name", help="login name")
+    p.add_argument("--office", action="append", default=[], metavar="ID",
+                   help="limit to this office (repeat for more); without it: every office")
+
+    action("users", "list admins and the offices they may read (JSON)", run_users)
 
     action("offices", "list offices with their services, kiosks and response counts (JSON)", run_offices)
     p = action("kiosks", "list kiosks (JSON)", run_kiosks)
@@ -188,10 +193,22 @@ def run_user_add(args) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
     engine = open_database(args)
     try:
-        records.add_admin(engine, args.name, password)
+        admin = records.add_admin(engine, args.name, password, office_ids=tuple(args.office))
     finally:
         engine.dispose()
-    print(f"admin {args.name}: saved")
+    scope = "every office" if admin.offices is None else "offices " + ", ".join(sorted(admin.offices))
+    print(f"admin {args.name}: saved ({scope})")
+    return 0
+
+
+def run_users(args) -> int:
+    from collector import records
+
+    engine = open_database(args)
+    try:
+        _print_json(records.list_admins(engine))
+    finally:
+        engine.dispose()
     return 0
 
 
