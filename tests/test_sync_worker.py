@@ -24,6 +24,12 @@ def eventually(check, timeout=5.0):
     return check()
 
 
+def drained(worker) -> bool:
+    """Nothing pending and the drain that sent it has finished (its results recorded)."""
+    status = worker.status()
+    return status.pending == 0 and not status.syncing
+
+
 @pytest.fixture
 def config(demo_config):
     return demo_config.with_sync(url=URL, token_file="token", batch_size=4, interval_s=3600)
@@ -56,7 +62,7 @@ def test_start_up_drains_the_backlog_in_batches(make_worker, queue, make_respons
         queue.enqueue(r)
     worker = make_worker()
     worker.start()
-    assert eventually(lambda: worker.status().pending == 0)
+    assert eventually(lambda: drained(worker))
     assert [len(p["ids"]) for p in fake_collector.posts] == [4, 4, 2]
     status = worker.status()
     assert status.sent == 10 and status.authorised and status.last_success and status.last_error is None
@@ -92,7 +98,7 @@ def test_backoff_holds_wakes_but_sync_now_goes_through(make_worker, queue, make_
     time.sleep(0.2)
     assert len(fake_collector.posts) == 1 and worker.status().pending == 2  # backing off for 1000 s
     worker.sync_now()
-    assert eventually(lambda: worker.status().pending == 0)
+    assert eventually(lambda: drained(worker))
     assert worker.status().last_error is None
 
 
@@ -123,7 +129,7 @@ def test_401_keeps_everything_pending_and_stops_trying(make_worker, queue, make_
     time.sleep(0.01)
     write_token(enrolled / "token", "new-token")
     worker.wake()
-    assert eventually(lambda: worker.status().pending == 0)
+    assert eventually(lambda: drained(worker))
     assert worker.status().authorised
 
 
