@@ -137,6 +137,7 @@ def test_sync_without_enrolment_is_a_usage_error(data_dir):
 def test_sync_without_once_waits_for_the_collector_to_come_back(collector, data_dir):
     import subprocess
     import sys
+    import threading
     import time
 
     from fixtures_sync import REPO
@@ -146,17 +147,24 @@ def test_sync_without_once_waits_for_the_collector_to_come_back(collector, data_
     collector.kill()
     syncing = subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "--data-dir", str(data_dir)], cwd=REPO,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    err_lines: list[str] = []
+    reader = threading.Thread(target=lambda: err_lines.extend(syncing.stderr), daemon=True)
+    reader.start()
     try:
-        time.sleep(1.0)
-        assert syncing.poll() is None  # still trying
+        deadline = time.monotonic() + 30
+        while not any("retrying in" in line for line in err_lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert syncing.poll() is None and any("retrying in" in line for line in err_lines)
         collector.start()
-        out, err = syncing.communicate(timeout=60)
+        syncing.wait(timeout=90)  # its stdout is a few lines: the pipe cannot fill up meanwhile
+        out = syncing.stdout.read()
     finally:
         if syncing.poll() is None:
             syncing.kill()
             syncing.wait()
-    assert syncing.returncode == 0, err
-    assert "retrying in" in err and "pending 0" in out
+    reader.join(5)
+    assert syncing.returncode == 0, "".join(err_lines)
+    assert "pending 0" in out
     assert collector.stored_count() == 7
 
 
