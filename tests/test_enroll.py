@@ -183,6 +183,7 @@ def test_enrolling_to_another_office_warns_about_queued_responses(collector, dat
 def test_kiosk_sync_waits_for_the_app_to_finish_its_upload(collector, data_dir):
     import subprocess
     import sys
+    import threading
     import time
 
     from fixtures_sync import REPO
@@ -194,15 +195,22 @@ def test_kiosk_sync_waits_for_the_app_to_finish_its_upload(collector, data_dir):
     assert app.acquire()
     syncing = subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "--once", "--data-dir", str(data_dir)],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    err_lines: list[str] = []
+    reader = threading.Thread(target=lambda: err_lines.extend(syncing.stderr), daemon=True)
+    reader.start()
     try:
-        time.sleep(1.5)
+        deadline = time.monotonic() + 30
+        while not any("waiting for it to finish" in line for line in err_lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
         assert syncing.poll() is None and collector.stored_count() == 0
         app.release()
-        out, err = syncing.communicate(timeout=30)
+        syncing.wait(timeout=60)
     finally:
         app.release()
         if syncing.poll() is None:
             syncing.kill()
             syncing.wait()
-    assert syncing.returncode == 0 and "waiting for it to finish" in err
+    reader.join(5)
+    assert syncing.returncode == 0 and any("waiting for it to finish" in line for line in err_lines)
     assert collector.stored_count() == 3
