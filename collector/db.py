@@ -69,7 +69,7 @@ def _sqlite_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         _ensure_wal(cursor)
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # a 200 to a kiosk must survive a power cut here too
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

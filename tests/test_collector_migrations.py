@@ -46,11 +46,13 @@ def test_collectors_starting_together_migrate_once(collector_db_url):
             engine.dispose()
 
 
-def test_sqlite_database_is_in_wal_mode(tmp_path):
+def test_sqlite_database_is_in_wal_mode_with_durable_commits(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
     try:
         migrations.migrate(engine)
         with db.reading(engine) as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+            # FULL (2): a batch answered 200 is on disk, so a kiosk may mark it sent.
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2
     finally:
         engine.dispose()
