@@ -9,7 +9,8 @@ log = logging.getLogger("collector.access")
 
 
 class AccessLog:
-    """ASGI middleware: method, path, status, duration and the kiosk (set by the auth dependency) per request."""
+    """ASGI middleware: method, path, status, duration and the kiosk (set by the auth dependency) per request;
+    for uploads also the number of items and how many were accepted, duplicate, conflict or rejected."""
 
     def __init__(self, app, clock=time.perf_counter):
         self.app, self.clock = app, clock
@@ -37,6 +38,7 @@ class AccessLog:
                 "kiosk_id": state.get("kiosk_id"),
                 "admin": state.get("admin"),
                 "items": state.get("items"),
+                "outcome": state.get("outcome"),
                 "client": (scope.get("client") or (None,))[0],
             }
             log.info(json.dumps({k: v for k, v in record.items() if v is not None}, separators=(",", ":")))

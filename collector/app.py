@@ -103,6 +103,10 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
             return JSONResponse({"detail": exc.detail}, status_code=exc.status)
         request.state.items = len(items)
         results = await run_in_threadpool(ingest.ingest_batch, engine, kiosk, items, now=clock())
+        counts: dict[str, int] = {}
+        for result in results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+        request.state.outcome = counts
         return {"results": [r.to_json() for r in results]}
 
     @app.post("/api/v1/enroll", response_model=schemas.EnrollAnswer, tags=["kiosk"],

@@ -40,6 +40,7 @@ def test_access_log_is_json_lines_without_answers(collector_server):
     access = [e for e in lines if e.get("path") == "/api/v1/responses"]
     assert [(e["method"], e["status"]) for e in access] == [("POST", 200), ("POST", 401)]
     assert access[0]["kiosk_id"] == kiosk_id and access[0]["items"] == 1
+    assert access[0]["outcome"] == {"accepted": 1}
     assert "kiosk_id" not in access[1]
     assert all(isinstance(e["duration_ms"], (int, float)) for e in access)
     text = server.log()
