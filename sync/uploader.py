@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -182,33 +182,33 @@ class Uploader:
         size = max(1, min(batch_size, wire.MAX_BATCH))
         tally = _Tally(queue, total, progress)
         failure: UploadResult | None = None
-        in_flight: deque[Future] = deque()
+        in_flight: deque[_Send] = deque()
         after_seq, exhausted, halving = 0, False, False
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="skm-upload") as sender:
-            while True:
-                while (failure is None and not halving and not exhausted and len(in_flight) < max(1, depth)
-                       and not should_stop()):
-                    rows = queue.pending_bodies(size, after_seq)
-                    if not rows:
-                        exhausted = True
-                        break
-                    after_seq = rows[-1][0]
-                    in_flight.append(sender.submit(self.send_bodies, [r[1] for r in rows], [r[2] for r in rows]))
-                if not in_flight:
-                    if halving:  # everything sent before the 413 is settled: go on with smaller batches
-                        halving, after_seq, exhausted = False, 0, False
-                        continue
+        while True:
+            while (failure is None and not halving and not exhausted and len(in_flight) < max(1, depth)
+                   and not should_stop()):
+                rows = queue.pending_bodies(size, after_seq)
+                if not rows:
+                    exhausted = True
                     break
-                results, outcome = in_flight.popleft().result()
-                if results is not None:
-                    apply_results(queue, results)
-                    tally.batch(results)
-                elif outcome.too_large and size > 1 and failure is None:
-                    size = max(1, size // 2)  # the collector's body limit is smaller than we thought
-                    log.warning("collector refused a batch as too large; trying batches of %d", size)
-                    halving = True
-                elif failure is None:
-                    failure = outcome
+                after_seq = rows[-1][0]
+                in_flight.append(_Send(self.send_bodies, [r[1] for r in rows], [r[2] for r in rows],
+                                      after=in_flight[-1] if in_flight else None))
+            if not in_flight:
+                if halving:  # everything sent before the 413 is settled: go on with smaller batches
+                    halving, after_seq, exhausted = False, 0, False
+                    continue
+                break
+            results, outcome = in_flight.popleft().outcome()
+            if results is not None:
+                apply_results(queue, results)
+                tally.batch(results)
+            elif outcome.too_large and size > 1 and failure is None:
+                size = max(1, size // 2)  # the collector's body limit is smaller than we thought
+                log.warning("collector refused a batch as too large; trying batches of %d", size)
+                halving = True
+            elif failure is None:
+                failure = outcome
         if failure is not None:
             tally.flush()
             queue.record_sync(success=False, error=f"{failure.error_code}: {failure.error}")
@@ -217,6 +217,36 @@ class Uploader:
             tally.flush()
         return DrainResult(batches=tally.batches, sent=tally.sent, rejected=tally.rejected,
                            last=failure or UploadResult())
+
+
+class _Send(threading.Thread):
+    """One batch's POST on its own daemon thread, starting only after the previous one finished.
+
+    Daemon threads rather than a thread pool: Ctrl-C or the end of the program must not wait
+    for an upload stuck on a dead network (a pool joins its threads at exit).
+    """
+
+    def __init__(self, send, ids, bodies, *, after: "_Send | None"):
+        super().__init__(name="skm-upload", daemon=True)
+        self._send, self._ids, self._bodies, self._after = send, ids, bodies, after
+        self._outcome = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        if self._after is not None:
+            self._after.join()
+            self._after = None  # no chain of finished threads kept alive through a long drain
+        try:
+            self._outcome = self._send(self._ids, self._bodies)
+        except BaseException as exc:  # handed to the caller, raised there
+            self._error = exc
+
+    def outcome(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._outcome
 
 
 class _Tally:

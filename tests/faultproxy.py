@@ -90,7 +90,7 @@ class FaultProxy:
                 return _reset(client)
             answer = _close_answer(answer)
             if fault == "slow":
-                time.sleep(self.slow_s)
+                self._stopping.wait(self.slow_s)  # close() cuts the stall short
             if fault == "truncated":
                 split = answer.index(b"\r\n\r\n") + 4
                 answer = answer[: split + max(1, (len(answer) - split) // 2)]

@@ -6,6 +6,7 @@ the kiosk's queue showing nothing pending.
 """
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -141,3 +142,36 @@ def test_the_worker_rides_out_faults_on_its_own(collector, proxy, queue, backlog
     assert proxy.applied == ["drop_after", "503", "captive", "truncated"]
     assert worker.status().last_error is None
     assert_exactly_once(collector, queue, backlog)
+
+
+def test_ctrl_c_stops_kiosk_sync_at_once_on_a_stalled_network(collector, proxy, data_dir):
+    import signal
+    import subprocess
+    import sys
+
+    from fixtures_sync import REPO, run_kiosk
+
+    collector.add_demo_office()
+    assert run_kiosk("enroll", proxy.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
+    assert run_kiosk("simulate", "--count", "5", data_dir=data_dir).returncode == 0
+    proxy.slow_s = 30.0
+    proxy.faults.append("slow")
+    syncing = subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "--data-dir", str(data_dir)], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while proxy.forwarded == 0 and time.monotonic() < deadline:  # the upload is under way, then stalls
+            time.sleep(0.05)
+        time.sleep(0.3)
+        syncing.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _, err = syncing.communicate(timeout=10)
+        stopped_in = time.monotonic() - started
+    finally:
+        if syncing.poll() is None:
+            syncing.kill()
+            syncing.wait()
+    assert syncing.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert stopped_in < 5
+    status = json.loads(run_kiosk("status", "--json", data_dir=data_dir).stdout)
+    assert status["pending"] == 5  # nothing confirmed, nothing lost: sent again next time
