@@ -7,7 +7,11 @@ Each part runs in its own process (Kivy owns one window per process). Baselines:
 - memory: peak RSS after N autoplayed surveys against the RSS after 10 (growth shows a leak).
   Goal: growth under 5 MB for N = 1000 (the default N is smaller to keep the run short).
 With no display this runs on SDL's offscreen driver and Mesa's software OpenGL (llvmpipe),
-so frame times here are an upper bound for a tablet with a GPU.
+so frame times here are an upper bound for a tablet with a GPU: every label whose text
+changes is uploaded as a texture, and llvmpipe makes each upload wait for the previous
+frame to be rasterised on the CPU (measured: ~0.07 ms to render a label's text, ~5-25 ms
+per upload here). The first RSS samples include warm-up (fonts, textures, caches), so the
+per-survey growth after warm-up is printed as well.
 """
 from __future__ import annotations
 
@@ -41,10 +45,10 @@ def rss_mb() -> tuple[float, float]:
 
 # -- the parts, each in a child process ---------------------------------------------------
 
-def _app(size: tuple[int, int], data_dir: Path):
+def _app(size: tuple[int, int], data_dir: Path, multisamples: int = 2):
     from screens import boot
 
-    boot.prepare(offscreen=True, size=size, maxfps=0, kivy_home=data_dir / "kivy")
+    boot.prepare(offscreen=True, size=size, maxfps=0, kivy_home=data_dir / "kivy", multisamples=multisamples)
     from kiosk.config import DEMO_CONFIG, load
     from kiosk.store import Queue
     from screens import driven
@@ -53,10 +57,10 @@ def _app(size: tuple[int, int], data_dir: Path):
     return driven.scripted_app(load(DEMO_CONFIG), queue, data_dir, flags=("simulated",)), queue
 
 
-def part_taps(taps: int, size: tuple[int, int]) -> dict:
+def part_taps(taps: int, size: tuple[int, int], multisamples: int) -> dict:
     """Latency of `taps` taps, each from touch-up to the end of the next frame that shows its effect."""
     with tempfile.TemporaryDirectory() as tmp:
-        app, queue = _app(size, Path(tmp))
+        app, queue = _app(size, Path(tmp), multisamples)
         from kivy.core.window import Window
         from kivy.tests.common import UnitTestTouch
 
@@ -124,18 +128,24 @@ def part_memory(surveys: int, size: tuple[int, int]) -> dict:
         from screens.autoplay import Player
         from screens.finger import Finger
 
+        checkpoints: dict[int, float] = {}
+        step = max(10, (surveys - 10) // 5)
         with driven.running(app):
             player = Player(app, Finger(app.flow.clock), random.Random(2))
             player.play(10)
-            after_10, _ = rss_mb()
+            checkpoints[10], _ = rss_mb()
             started = time.perf_counter()
-            player.play(surveys - 10)
+            done = 10
+            while done < surveys:
+                batch = min(step, surveys - done)
+                player.play(batch)
+                done += batch
+                checkpoints[done], peak = rss_mb()
             took = time.perf_counter() - started
-            after_n, peak = rss_mb()
         counts = queue.count_by_status()
         queue.close()
-    return {"surveys": surveys, "rss_10_mb": after_10, "rss_n_mb": after_n, "peak_mb": peak,
-            "stored": counts["pending"], "s_per_survey": took / max(1, surveys - 10)}
+    return {"surveys": surveys, "rss_10_mb": checkpoints[10], "rss_n_mb": checkpoints[surveys], "peak_mb": peak,
+            "checkpoints": checkpoints, "stored": counts["pending"], "s_per_survey": took / max(1, surveys - 10)}
 
 
 def _child(args: list[str]) -> dict:
@@ -160,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         part, *rest = args.child
         size = tuple(int(x) for x in rest[1].split("x")) if len(rest) > 1 else (1280, 800)
-        result = {"taps": lambda: part_taps(int(rest[0]), size),
+        result = {"taps": lambda: part_taps(int(rest[0]), size, int(rest[2]) if len(rest) > 2 else 2),
                   "ready": lambda: part_ready(size, float(rest[0])),
                   "memory": lambda: part_memory(int(rest[0]), size)}[part]()
         print(json.dumps(result))
@@ -170,11 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--surveys must be more than 10 (the baseline is the RSS after 10)")
     frame_ms = FRAME_60HZ_S * 1000
 
-    taps = _child(["taps", str(args.taps), "1280x800"])
-    print(f"tap to next frame, {taps['taps']} taps at 1280x800: median {taps['median_s'] * 1000:.1f} ms "
-          f"({taps['median_s'] / FRAME_60HZ_S:.2f} frames at 60 Hz), p99 {taps['p99_s'] * 1000:.1f} ms "
-          f"({taps['p99_s'] / FRAME_60HZ_S:.2f} frames), max {taps['max_s'] * 1000:.1f} ms; "
-          f"one frame is {frame_ms:.1f} ms; goal p99 <= 2 frames")
+    for multisamples, what in ((2, "as `kiosk run` draws (anti-aliasing 2)"),
+                               (0, "without anti-aliasing (KIOSK_MULTISAMPLES=0)")):
+        taps = _child(["taps", str(args.taps), "1280x800", str(multisamples)])
+        print(f"tap to next frame, {taps['taps']} taps at 1280x800, {what}: median "
+              f"{taps['median_s'] * 1000:.1f} ms ({taps['median_s'] / FRAME_60HZ_S:.2f} frames at 60 Hz), "
+              f"p99 {taps['p99_s'] * 1000:.1f} ms ({taps['p99_s'] / FRAME_60HZ_S:.2f} frames), "
+              f"max {taps['max_s'] * 1000:.1f} ms; one frame is {frame_ms:.1f} ms; goal p99 <= 2 frames")
 
     readies = [_child(["ready", repr(time.time()), "1280x800"])["ready_s"] for _ in range(args.starts)]
     print(f"cold start to first frame, {args.starts} starts: first {readies[0]:.2f} s, "
@@ -187,6 +199,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{memory['rss_n_mb']:.1f} MB (peak {memory['peak_mb']:.1f} MB): growth {growth:+.1f} MB, "
           f"{growth * 1024 / (memory['surveys'] - 10):+.1f} KB per survey; goal < 5 MB over 1000 surveys; "
           f"{memory['stored']} responses stored, {memory['s_per_survey']:.2f} s per autoplayed survey")
+    marks = {int(k): v for k, v in memory["checkpoints"].items()}
+    print("RSS along the run: " + ", ".join(f"{n}: {mb:.1f} MB" for n, mb in sorted(marks.items())))
+    later = sorted(marks)[1:]
+    if len(later) >= 2:
+        first, last = later[0], later[-1]
+        slope = (marks[last] - marks[first]) * 1024 / (last - first)
+        print(f"after warm-up ({first} surveys) the RSS grows {slope:+.1f} KB per survey: "
+              f"{slope * 1000 / 1024:+.1f} MB per 1000 surveys (goal < 5 MB)")
     return 0
 
 

@@ -14,8 +14,13 @@ def headless() -> bool:
 
 
 def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), offscreen: bool | None = None,
-            kivy_home: str | os.PathLike | None = None, maxfps: int = 60) -> None:
-    """Set the environment and kivy.config; call once, before anything imports kivy.core.window."""
+            kivy_home: str | os.PathLike | None = None, maxfps: int = 60,
+            multisamples: int | None = None) -> None:
+    """Set the environment and kivy.config; call once, before anything imports kivy.core.window.
+
+    `multisamples` is the anti-aliasing of the drawn faces and rounded shapes (Kivy's default 2,
+    or $KIOSK_MULTISAMPLES): cheap on a GPU, but it triples frame time on software OpenGL.
+    """
     global _prepared
     if _prepared:
         return
@@ -44,6 +49,9 @@ def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), of
     Config.set("kivy", "log_level", "warning")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("graphics", "maxfps", str(maxfps))
+    if multisamples is None:
+        multisamples = int(os.environ.get("KIOSK_MULTISAMPLES", "2"))
+    Config.set("graphics", "multisamples", str(multisamples))
     Config.set("graphics", "resizable", "0" if fullscreen else "1")
     if fullscreen:
         Config.set("graphics", "fullscreen", "auto")
