@@ -122,7 +122,7 @@ def _compare(rid: str, body: str, stored: str | None) -> ItemResult:
     return ItemResult(rid, CONFLICT, "another response with this id is already stored")
 
 
-def _row(wire: Mapping[str, Any], body: str, office: OfficeRecord, kiosk_id: str, now_text: str) -> dict[str, Any]:
+def _row(wire: Mapping[str, Any], body: str, office: OfficeRecord, kiosk_id: str | None, now_text: str) -> dict[str, Any]:
     submitted = parse_timestamp(wire["submitted_at"])
     return {
         "id": wire["id"], "office_id": office.id, "service_id": wire.get("service_id"), "kiosk_id": kiosk_id,
@@ -164,6 +164,12 @@ def _stored_bodies(conn: Connection, ids: list[str]) -> dict[str, str]:
     return found
 
 
+def insert_if_new(conn: Connection, office: OfficeRecord, wire: Mapping[str, Any], *, kiosk_id: str | None,
+                  now: datetime) -> bool:
+    """Store one valid response unless its id is stored already; True when it was new (web survey)."""
+    return bool(_insert_new(conn, [_row(wire, canonical_wire(wire), office, kiosk_id, stamp(now))]))
+
+
 def stored_responses(conn: Connection, office_id: str, *, service_id: str | None = None,
                      date_from: str | None = None, date_to: str | None = None) -> list[Response]:
     """The office's stored responses, optionally for one service and a range of local dates (inclusive)."""
@@ -177,5 +183,5 @@ def stored_responses(conn: Connection, office_id: str, *, service_id: str | None
     return [Response.from_wire(json.loads(body)) for body in conn.execute(query.order_by(responses.c.submitted_at)).scalars()]
 
 
-__all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "ItemResult", "ingest_batch",
+__all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "ItemResult", "ingest_batch", "insert_if_new",
            "canonical_wire", "item_problems", "stored_responses"]

@@ -89,7 +89,7 @@ class OfficeRecord:
 @functools.lru_cache(maxsize=64)
 def _questionnaire(office_id: str, own_json: str) -> Questionnaire:
     problems: list[str] = []
-    questionnaire = office_config._questionnaire(json.loads(own_json), office_id,
+    questionnaire = office_config.office_questionnaire(json.loads(own_json), office_id,
                                                  lambda key, found, expected: problems.append(key))
     return SKM_2017 if problems else questionnaire
 

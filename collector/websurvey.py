@@ -18,8 +18,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 
 from collector import links
-from collector.ingest import _insert_new, _row, canonical_wire, item_problems
-from collector.records import OfficeRecord, get_office, stamp, utc_now
+from collector.ingest import insert_if_new, item_problems
+from collector.records import OfficeRecord, get_office, utc_now
 from kiosk.questionnaire import LOCALES, PROFILE_FIELDS
 from kiosk.response import COMMENT_MAX, new_response, parse_timestamp
 
@@ -165,4 +165,4 @@ def _store(engine: Engine, office: OfficeRecord, wire: dict[str, Any], now: date
     if problems:  # the form was checked field by field; this would be a bug, not a user mistake
         raise ValueError("; ".join(problems))
     with engine.begin() as conn:
-        return bool(_insert_new(conn, [_row(wire, canonical_wire(wire), office, None, stamp(now))]))
+        return insert_if_new(conn, office, wire, kiosk_id=None, now=now)

@@ -185,7 +185,7 @@ def check(data: dict[str, Any], source: str = "config") -> tuple[Config | None, 
         bad("staff.pin_hash", "<hidden>" if isinstance(pin_hash, str) else pin_hash,
             "a scrypt hash made by `kiosk config set-pin` (never a plain PIN)")
 
-    questionnaire = _questionnaire(data, office_id, bad)
+    questionnaire = office_questionnaire(data, office_id, bad)
 
     if problems:
         return None, problems
@@ -262,8 +262,9 @@ def _services(raw: object, bad) -> list[Service] | None:
     return services
 
 
-def _questionnaire(data: dict, office_id: object, bad) -> Questionnaire:
-    """SKM 2017, plus the office's own questions and weights when it has any."""
+def office_questionnaire(data: dict, office_id: object, bad) -> Questionnaire:
+    """SKM 2017, plus the office's own questions and weights when it has any; `bad(key, found, expected)`
+    is called for each problem in `data["questions"]` and `data["weights"]`."""
     raw_questions = data.get("questions", [])
     raw_weights = data.get("weights", {})
     if not raw_questions and not raw_weights:
