@@ -1,14 +1,17 @@
 """IKM reports from the collector database, computed by the core engine kiosk.ikm."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from collector.db import reading
 from collector.ingest import stored_responses
-from collector.records import get_office
+from collector.records import OfficeRecord, get_office
+from kiosk.response import Response
 
 
 class ReportError(Exception):
@@ -17,11 +20,14 @@ class ReportError(Exception):
         self.status, self.detail = status, detail
 
 
-def office_report(engine: Engine, office_id: str, *, service: str | None = None, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None, population: int | None = None) -> dict[str, Any]:
-    """The report JSON of DESIGN.md for an office (or one of its services) over local dates, both ends included."""
-    from kiosk import ikm
+def _scope(office_id: str, service: str | None, date_from: dt.date | None, date_to: dt.date | None) -> dict[str, Any]:
+    return {"office_id": office_id, "service_id": service,
+            "from": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None}
 
+
+def _read(engine: Engine, office_id: str, service: str | None, date_from: dt.date | None,
+          date_to: dt.date | None) -> tuple[OfficeRecord, list[Response]]:
+    """The office and its stored responses in scope (complete or not), or a ReportError saying why not."""
     if date_from and date_to and date_from > date_to:
         raise ReportError(400, f"from ({date_from}) is after to ({date_to})")
     with reading(engine) as conn:
@@ -33,6 +39,58 @@ def office_report(engine: Engine, office_id: str, *, service: str | None = None,
         found = stored_responses(conn, office_id, service_id=service,
                                  date_from=date_from.isoformat() if date_from else None,
                                  date_to=date_to.isoformat() if date_to else None)
-    scope = {"office_id": office_id, "service_id": service,
-             "from": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None}
-    return ikm.report(found, office.questionnaire(), scope=scope, population=population)
+    return office, found
+
+
+def office_report(engine: Engine, office_id: str, *, service: str | None = None, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None, population: int | None = None) -> dict[str, Any]:
+    """The report JSON of DESIGN.md for an office (or one of its services) over local dates, both ends included."""
+    from kiosk import ikm
+
+    office, found = _read(engine, office_id, service, date_from, date_to)
+    return ikm.report(found, office.questionnaire(), scope=_scope(office_id, service, date_from, date_to),
+                      population=population)
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """What a Laporan SKM document (XLSX, PDF) is built from; the numbers are all kiosk.ikm's."""
+
+    office: OfficeRecord
+    report: dict[str, Any]            # the report JSON of the period
+    responses: tuple[Response, ...]   # the complete responses behind it, oldest first
+    abandoned: int                    # surveys in scope left unfinished (not in the IKM)
+    previous: dict[str, Any] | None   # the report JSON of the previous period of equal length, if there is one
+
+
+def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of equal length just before: whole calendar months step back by months
+    (July-December -> January-June), any other period by its number of days."""
+    if date_from.day == 1 and date_to.day == calendar.monthrange(date_to.year, date_to.month)[1]:
+        months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+        index = date_from.year * 12 + date_from.month - 1 - months
+        start = dt.date(index // 12, index % 12 + 1, 1)
+        return start, date_from - dt.timedelta(days=1)
+    days = (date_to - date_from).days + 1
+    return date_from - dt.timedelta(days=days), date_from - dt.timedelta(days=1)
+
+
+def report_source(engine: Engine, office_id: str, *, service: str | None = None, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None, population: int | None = None) -> ReportSource:
+    """The report of the period with its responses, and the previous period's report for the trend
+    (only when both dates are given: an open period has no "before" of equal length)."""
+    from kiosk import ikm
+
+    office, found = _read(engine, office_id, service, date_from, date_to)
+    report = ikm.report(found, office.questionnaire(), scope=_scope(office_id, service, date_from, date_to),
+                        population=population)
+    previous = None
+    if date_from and date_to:
+        try:
+            before = previous_period(date_from, date_to)
+        except (ValueError, OverflowError):  # before year 1: there is no earlier period
+            before = None
+        if before:
+            previous = office_report(engine, office_id, service=service, date_from=before[0], date_to=before[1])
+    complete = tuple(r for r in found if r.complete)
+    return ReportSource(office, report, complete, len(found) - len(complete), previous)

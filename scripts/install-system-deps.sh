@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the kiosk and its tests need: Mesa's GL/EGL for Kivy, mtdev for touch,
-# PostgreSQL for the collector's tests, Chromium for the web-survey browser tests.
+# PostgreSQL for the collector's tests, Chromium for the web-survey browser tests, poppler-utils
+# (pdftotext, pdftoppm) for the tests that read the PDF report back.
 # Installs only what is missing, and only as root.
 set -euo pipefail
-wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip chromium)
+wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip chromium poppler-utils)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -1,4 +1,8 @@
-"""`kiosk report --office ID [--service S] [--from D] [--to D] --format json|csv [--out F]`: IKM from the collector."""
+"""`kiosk report --office ID [--service S] [--from D] [--to D] --format json|csv|xlsx|pdf [--out F]`: IKM from the collector.
+
+json and csv are the report JSON and its table; xlsx and pdf are the Laporan SKM documents
+(collector/report_xlsx.py, collector/report_pdf.py), written only to a file.
+"""
 from __future__ import annotations
 
 import csv
@@ -11,7 +15,8 @@ from pathlib import Path
 from kiosk.commands.serve import add_db_option, open_database
 from kiosk.errors import UserError
 
-FORMATS = ("json", "csv")
+FORMATS = ("json", "csv", "xlsx", "pdf")
+DOCUMENTS = ("xlsx", "pdf")
 CSV_COLUMNS = ("code", "name", "answered", "sum", "nrr", "nrr_weighted", "converted", "mutu")
 
 
@@ -24,8 +29,11 @@ def register(sub, common) -> None:
     parser.add_argument("--from", dest="date_from", type=_date, help="first date, YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", type=_date, help="last date, YYYY-MM-DD")
     parser.add_argument("--population", type=_population, help="service recipients in the period (sample check)")
-    parser.add_argument("--format", choices=FORMATS, default="json", help="json (the report JSON) or csv")
-    parser.add_argument("--out", help="write to this file instead of stdout")
+    parser.add_argument("--format", choices=FORMATS, default="json",
+                        help="json (the report JSON), csv, xlsx (workbook with the data) or pdf (the Laporan SKM)")
+    parser.add_argument("--out", help="write to this file instead of stdout (required for xlsx and pdf)")
+    parser.add_argument("--with-comments", action="store_true",
+                        help="xlsx only: add the respondents' suggestions to the Data sheet (they may name people)")
     parser.set_defaults(run=run)
 
 
@@ -49,6 +57,12 @@ def _population(text: str) -> int:
 def run(args) -> int:
     from collector.reports import ReportError, office_report
 
+    if args.format in DOCUMENTS and not args.out:
+        raise UserError(f"--format {args.format} writes a file: give it with --out FILE.{args.format}.")
+    if args.with_comments and args.format != "xlsx":
+        raise UserError("--with-comments applies only to --format xlsx.")
+    if args.format in DOCUMENTS:
+        return _document(args)
     engine = open_database(args)
     try:
         report = office_report(engine, args.office, service=args.service, date_from=args.date_from,
@@ -66,6 +80,37 @@ def run(args) -> int:
         print(f"kiosk report: {report['respondents']} respondents, written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _document(args) -> int:
+    try:
+        from collector.reports import ReportError, report_source
+        if args.format == "xlsx":
+            from collector.report_xlsx import build_xlsx as build
+        else:
+            from collector.report_pdf import build_pdf as build
+    except ImportError as exc:
+        raise UserError(f"--format {args.format} needs the collector's extra packages ({exc.name} is missing); "
+                        "install them with pip install 'skm-kiosk[collector]'.") from None
+    engine = open_database(args)
+    try:
+        source = report_source(engine, args.office, service=args.service, date_from=args.date_from,
+                               date_to=args.date_to, population=args.population)
+    except ReportError as exc:
+        raise UserError(f"{exc.detail}.") from None
+    finally:
+        engine.dispose()
+    data = build(source, with_comments=True) if args.with_comments else build(source)
+    target = Path(args.out)
+    partial = target.with_name(target.name + ".part")
+    try:  # whole or not at all: a half-written report must never look like a finished one
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"cannot write {args.out}: {exc.strerror}.") from None
+    print(f"kiosk report: {source.report['respondents']} respondents, written to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,424 @@
+"""The chapters of the Laporan SKM (cover, BAB I-IV, penutup, lampiran) as reportlab flowables.
+
+Fixed wording is the customary wording of SKM reports; every number is read from the report
+JSON (kiosk.ikm). Nothing is invented: what the office must add (follow-up actions, signature,
+population when unknown) is shown as a blank to fill, and said to be one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from collector.report_text import (angka, channel_counts, channel_label, period_text, persen, profile_rows,
+                                   responses_span, service_names, tanggal)
+from collector.reports import ReportSource, previous_period
+
+REGULATION = ("Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 Tahun 2017 "
+              "tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik")
+LAW = "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik"
+CLASSES = (  # Permen PANRB 14/2017: nilai persepsi, interval IKM, interval konversi, mutu, kinerja
+    ("1", "1,00 - 2,5996", "25,00 - 64,99", "D", "Tidak baik"),
+    ("2", "2,60 - 3,064", "65,00 - 76,60", "C", "Kurang baik"),
+    ("3", "3,0644 - 3,532", "76,61 - 88,30", "B", "Baik"),
+    ("4", "3,5324 - 4,00", "88,31 - 100,00", "A", "Sangat baik"),
+)
+_HEADER = colors.HexColor("#DDE5F0")
+_TOTAL = colors.HexColor("#F1F1F1")
+
+
+def _p(text: str, style) -> Paragraph:
+    return Paragraph(text, style)
+
+
+def _e(text: Any) -> str:
+    return escape("-" if text is None else str(text))
+
+
+class _Doc:
+    """Helpers bound to the styles and the text width."""
+
+    def __init__(self, styles, width: float):
+        self.s, self.width = styles, width
+
+    def chapter(self, number: str, title: str) -> list:
+        heading = f"{number}<br/>{title}" if number else title
+        return [PageBreak(), _p(heading, self.s.chapter)]
+
+    def section(self, title: str) -> Paragraph:
+        return _p(title, self.s.section)
+
+    def para(self, text: str) -> Paragraph:
+        return _p(text, self.s.body)
+
+    def items(self, texts: Sequence[str], numbered: bool = True) -> list:
+        return [Paragraph(text, self.s.item, bulletText=f"{i}." if numbered else "•")
+                for i, text in enumerate(texts, 1)]
+
+    def table(self, rows: Sequence[Sequence[Any]], widths: Sequence[float], *, numeric: Sequence[int] = (),
+              centre: Sequence[int] = (), total_rows: int = 0, caption: str | None = None,
+              extra: Sequence[tuple] = (), row_heights=None) -> list:
+        """A grid table: the first row is the header; `numeric` columns align right; the last
+        `total_rows` rows are shaded and bold."""
+        body = []
+        for r, row in enumerate(rows):
+            bold = r == 0 or r >= len(rows) - total_rows
+            style = self.s.cell_bold if bold else self.s.cell
+            body.append([cell if not isinstance(cell, (str, int, float)) and cell is not None
+                         else _p(_e(cell), style) for cell in row])
+        scale = self.width / sum(widths)
+        table = Table(body, colWidths=[w * scale for w in widths], repeatRows=1, rowHeights=row_heights)
+        commands = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#808080")),
+            ("BACKGROUND", (0, 0), (-1, 0), _HEADER),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ]
+        if total_rows:
+            commands.append(("BACKGROUND", (0, len(rows) - total_rows), (-1, -1), _TOTAL))
+        table.setStyle(TableStyle(commands + list(extra)))
+        for column in numeric:
+            for row in body:
+                if isinstance(row[column], Paragraph):
+                    row[column].style = _aligned(row[column].style, 2)
+        for column in centre:
+            for row in body:
+                if isinstance(row[column], Paragraph):
+                    row[column].style = _aligned(row[column].style, 1)
+        flow = [_p(caption, self.s.caption)] if caption else []
+        # Short tables stay on one page with their caption; long ones break and repeat their header.
+        placed = [KeepTogether(flow + [table])] if len(rows) <= 25 else [*flow, table]
+        return [*placed, Spacer(1, 5 * mm)]
+
+
+_ALIGNED: dict[tuple[str, int], Any] = {}
+
+
+def _aligned(style, alignment: int):
+    key = (style.name, alignment)
+    if key not in _ALIGNED:
+        from reportlab.lib.styles import ParagraphStyle
+
+        _ALIGNED[key] = ParagraphStyle(f"{style.name}-{alignment}", parent=style, alignment=alignment)
+    return _ALIGNED[key]
+
+
+def story(source: ReportSource, styles, *, period: str, generated_at: dt.datetime, width: float) -> list:
+    d = _Doc(styles, width)
+    return [*_cover(source, d, period, generated_at), *_bab1(source, d, period), *_bab2(source, d, period),
+            *_bab3(source, d), *_bab4(source, d), *_penutup(source, d, period), *_lampiran(source, d)]
+
+
+def _scope_service(source: ReportSource) -> str | None:
+    service = source.report["scope"].get("service_id")
+    return service_names(source.office).get(service, service) if service else None
+
+
+def _cover(source: ReportSource, d: _Doc, period: str, generated_at: dt.datetime) -> list:
+    s = d.s
+    service = _scope_service(source)
+    flow = [Spacer(1, 45 * mm), _p("LAPORAN", s.cover_title), _p("SURVEI KEPUASAN MASYARAKAT", s.cover_title),
+            _p("(SKM)", s.cover), Spacer(1, 30 * mm), _p(_e(source.office.name).upper(), s.cover_office)]
+    if service:
+        flow += [Spacer(1, 4 * mm), _p(f"Jenis layanan: {_e(service)}", s.cover)]
+    flow += [Spacer(1, 10 * mm), _p(f"Periode {_e(period)}", s.cover), Spacer(1, 60 * mm),
+             _p("Disusun sesuai Peraturan Menteri PANRB Nomor 14 Tahun 2017", s.cover),
+             _p(f"Dibuat dengan skm-kiosk pada {tanggal(generated_at.date())}", s.cover_note)]
+    return flow
+
+
+def _bab1(source: ReportSource, d: _Doc, period: str) -> list:
+    office = _e(source.office.name)
+    return [
+        *d.chapter("BAB I", "PENDAHULUAN"),
+        d.section("A. Latar Belakang"),
+        d.para(f"Pelayanan publik yang baik adalah hak setiap warga negara. {LAW} mewajibkan penyelenggara "
+               "pelayanan publik menilai kinerja penyelenggaraan pelayanannya secara berkala, dan pendapat "
+               "masyarakat penerima layanan adalah salah satu ukurannya."),
+        d.para("Survei Kepuasan Masyarakat (SKM) adalah kegiatan pengukuran secara komprehensif tentang tingkat "
+               "kepuasan masyarakat, yang diperoleh dari pendapat masyarakat setelah menerima pelayanan dari "
+               "penyelenggara pelayanan publik. Setiap unit penyelenggara pelayanan publik melaksanakan SKM "
+               "paling sedikit sekali setahun dan mempublikasikan hasilnya."),
+        d.para(f"Laporan ini menyajikan hasil SKM pada {office} untuk periode {_e(period)}."),
+        d.section("B. Dasar Pelaksanaan"),
+        *d.items([f"{LAW};", f"{REGULATION}."]),
+        d.section("C. Maksud dan Tujuan"),
+        d.para(f"SKM dimaksudkan untuk mengukur tingkat kepuasan masyarakat sebagai pengguna layanan terhadap "
+               f"pelayanan yang diberikan oleh {office}. Tujuannya adalah:"),
+        *d.items(["mengetahui kelemahan dan kekuatan setiap unsur pelayanan;",
+                  "mengukur kinerja penyelenggaraan pelayanan secara berkala;",
+                  "menjadi bahan penetapan kebijakan dan tindak lanjut perbaikan kualitas pelayanan;",
+                  "mendorong partisipasi masyarakat dalam menilai kinerja pelayanan."]),
+    ]
+
+
+def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
+    report, office = source.report, source.office
+    name = _e(office.name)
+    unsur = report["unsur"]
+    collected = len(source.responses)
+    channels = channel_counts(source.responses)
+    channel_rows = [["Saluran pengumpulan data", "Responden", "Persentase"]]
+    channel_rows += [[channel_label(c), n, persen(n, collected)] for c, n in channels.items()]
+    channel_rows.append(["Jumlah", collected, persen(collected, collected)])
+    service = _scope_service(source)
+    services = [service] if service else [s.name("id") for s in office.services]
+    span = responses_span(source.responses, office.tz)
+    flow = [
+        *d.chapter("BAB II", "PENGUMPULAN DATA"),
+        d.section("A. Pelaksana"),
+        d.para(f"SKM dilaksanakan oleh {name}. Kuesioner dikumpulkan dan diolah dengan perangkat lunak "
+               "skm-kiosk; nilai dihitung dengan cara yang ditetapkan Permen PANRB Nomor 14 Tahun 2017."),
+        d.section("B. Metode Pengumpulan Data"),
+        d.para(f"Data dikumpulkan dengan kuesioner SKM yang memuat {len(unsur)} unsur pelayanan ("
+               + ", ".join(f"{_e(u['code'])} {_e(u['name'])}" for u in unsur)
+               + "). Setiap unsur dijawab dengan skala 1 sampai 4, dengan 4 sebagai nilai terbaik. Responden "
+                 "mengisi kuesioner setelah menerima layanan, tanpa menuliskan nama (anonim), melalui saluran "
+                 "berikut:"),
+        *d.table(channel_rows, (60, 20, 20), numeric=(1, 2), total_rows=1, caption="Tabel 2.1 Saluran pengumpulan data"),
+    ]
+    if source.abandoned:
+        flow.append(d.para(f"Selain itu, {source.abandoned} survei ditinggalkan sebelum selesai; survei tersebut "
+                           "tidak diikutkan dalam perhitungan."))
+    flow += [
+        d.section("C. Lokasi Pengumpulan Data"),
+        d.para(f"Pengumpulan data dilakukan di {name}, pada jenis layanan: "
+               + ", ".join(_e(s) for s in services) + "."),
+        d.section("D. Waktu Pelaksanaan"),
+        d.para(f"Periode survei: {_e(period)}. "
+               + (f"Respons pertama diterima pada {tanggal(span[0])} dan respons terakhir pada {tanggal(span[1])}."
+                  if span else "Belum ada respons yang diterima pada periode ini.")),
+        d.section("E. Penentuan Jumlah Responden"),
+        d.para("Jumlah responden minimal ditentukan dengan tabel Krejcie dan Morgan (tingkat kepercayaan 95%, "
+               "batas kesalahan 5%), dengan populasi berupa jumlah penerima layanan selama periode survei."),
+    ]
+    flow += _sample(report, d)
+    return flow
+
+
+def _sample(report: dict[str, Any], d: _Doc) -> list:
+    sample, n = report["sample"], report["respondents"]
+    if sample["population"] is None:
+        return [d.para(f"Jumlah penerima layanan (populasi) selama periode survei tidak dicantumkan saat laporan "
+                       f"ini dibuat, sehingga kecukupan jumlah responden belum dapat dinilai. Jumlah responden "
+                       f"yang terkumpul adalah {n} orang.")]
+    enough = sample["sufficient"]
+    verdict = "Memenuhi" if enough else "Belum memenuhi"
+    rows = [["Populasi (penerima layanan)", "Sampel minimum", "Responden terkumpul", "Kesimpulan"],
+            [sample["population"], sample["required"], n, verdict]]
+    shortfall = "" if enough else f" (kurang {sample['required'] - n} responden)"
+    return [*d.table(rows, (30, 22, 24, 24), numeric=(0, 1, 2), caption="Tabel 2.2 Jumlah responden"),
+            d.para(f"Dengan populasi {sample['population']} penerima layanan, jumlah sampel minimum adalah "
+                   f"{sample['required']} responden. Terkumpul {n} responden, sehingga jumlah responden "
+                   f"<b>{verdict.lower()}</b> jumlah sampel minimum{shortfall}.")]
+
+
+def _bab3(source: ReportSource, d: _Doc) -> list:
+    report = source.report
+    n = report["respondents"]
+    names = service_names(source.office)
+    flow = [*d.chapter("BAB III", "HASIL PENGOLAHAN DATA"), d.section("A. Jumlah Responden"),
+            d.para(f"Jumlah responden yang mengisi kuesioner sampai selesai pada periode ini adalah <b>{n}</b> "
+                   "orang.")]
+    flow += [d.section("B. Profil Responden"),
+             d.para("Profil responden menurut jenis kelamin, usia, pendidikan, pekerjaan dan disabilitas. "
+                    "Semua isian profil bersifat sukarela; yang tidak diisi dicatat sebagai \"Tidak diisi\".")]
+    number = 0
+    for number, (_, label, rows) in enumerate(profile_rows(report.get("profile", {})), 1):
+        total = sum(count for _, count in rows)
+        table = [[label, "Jumlah", "Persentase"]] + [[option, count, persen(count, total)] for option, count in rows]
+        flow += d.table(table, (50, 20, 20), numeric=(1, 2), caption=f"Tabel 3.{number} Responden menurut "
+                                                                      f"{label.lower()}")
+    flow += [CondPageBreak(90 * mm), d.section("C. Indeks Kepuasan Masyarakat per Unsur"),
+             d.para("Nilai rata-rata (NRR) setiap unsur adalah jumlah nilai jawaban dibagi jumlah responden yang "
+                    "menjawab unsur itu. NRR tertimbang adalah NRR dikalikan bobot unsur; jumlahnya adalah nilai "
+                    "IKM (skala 1-4), dan nilai konversi adalah IKM x 25 (skala 25-100). Pembulatan hanya untuk "
+                    "penyajian; perhitungan memakai nilai eksak.")]
+    rows = [["No", "Unsur pelayanan", "Jawaban", "NRR", "NRR tertimbang", "Konversi", "Mutu"]]
+    for i, u in enumerate(report["unsur"], 1):
+        rows.append([i, f"{u['code']} {u['name']}", u["answered"], angka(u["nrr"], 4), angka(u["nrr_weighted"], 3),
+                     angka(u["converted"], 2), u["mutu"] or "-"])
+    rows.append(["", "Nilai IKM (jumlah NRR tertimbang)", n, "", angka(report["ikm"], 4),
+                 angka(report["ikm_converted"], 2), report["mutu"] or "-"])
+    flow += d.table(rows, (6, 40, 11, 11, 13, 11, 8), numeric=(0, 2, 3, 4, 5), centre=(6,), total_rows=1,
+                    caption=f"Tabel 3.{number + 1} Nilai per unsur pelayanan")
+    flow += [d.section("D. Indeks Kepuasan Masyarakat per Jenis Layanan")]
+    services = report.get("services", [])
+    if services:
+        rows = [["Jenis layanan", "Responden", "IKM", "Konversi", "Mutu", "Kinerja"]]
+        rows += [[names.get(s["service_id"], s["service_id"]), s["respondents"], angka(s["ikm"], 4),
+                  angka(s["ikm_converted"], 2), s["mutu"] or "-", s["kinerja"] or "-"] for s in services]
+        flow += d.table(rows, (38, 13, 11, 11, 8, 19), numeric=(1, 2, 3), centre=(4,),
+                        caption=f"Tabel 3.{number + 2} IKM per jenis layanan")
+    else:
+        flow.append(d.para("Belum ada responden pada periode ini."))
+    flow += [d.section("E. Indeks Kepuasan Masyarakat Unit Pelayanan")]
+    if report["ikm"] is None:
+        flow.append(d.para("Belum ada responden pada periode ini, sehingga IKM belum dapat dihitung."))
+        return flow
+    rows = [["Nilai IKM (1-4)", "Nilai konversi (25-100)", "Mutu pelayanan", "Kinerja unit pelayanan"],
+            [angka(report["ikm"], 4), angka(report["ikm_converted"], 2), report["mutu"], report["kinerja"]]]
+    flow += d.table(rows, (25, 25, 25, 25), centre=(0, 1, 2, 3), total_rows=1)
+    flow.append(d.para(f"Nilai IKM {_e(source.office.name)} pada periode ini adalah <b>{angka(report['ikm'], 4)}</b> "
+                       f"dengan nilai konversi <b>{angka(report['ikm_converted'], 2)}</b>, sehingga mutu pelayanan "
+                       f"<b>{_e(report['mutu'])}</b> dan kinerja unit pelayanan <b>{_e(report['kinerja'])}</b>."))
+    return flow
+
+
+def _extremes(unsur: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
+    """The unsur with the lowest and the highest NRR (all of them when tied)."""
+    answered = [u for u in unsur if u["nrr"] is not None]
+    if not answered:
+        return [], []
+    low, high = min(u["nrr"] for u in answered), max(u["nrr"] for u in answered)
+    return [u for u in answered if u["nrr"] == low], [u for u in answered if u["nrr"] == high]
+
+
+def _names(unsur: list[dict]) -> str:
+    parts = [f"{_e(u['code'])} {_e(u['name'])}" for u in unsur]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
+
+
+def _bab4(source: ReportSource, d: _Doc) -> list:
+    report = source.report
+    weakest, strongest = _extremes(report["unsur"])
+    flow = [*d.chapter("BAB IV", "ANALISIS HASIL"), d.section("A. Unsur dengan Nilai Terendah dan Tertinggi")]
+    if not weakest:
+        flow.append(d.para("Belum ada responden pada periode ini, sehingga belum ada unsur yang dapat dianalisis."))
+    else:
+        ranked = sorted((u for u in report["unsur"] if u["nrr"] is not None), key=lambda u: (u["nrr"], u["code"]))
+        rows = [["Peringkat", "Unsur pelayanan", "NRR", "Konversi", "Mutu"]]
+        rows += [[i, f"{u['code']} {u['name']}", angka(u["nrr"], 4), angka(u["converted"], 2), u["mutu"]]
+                 for i, u in enumerate(ranked, 1)]
+        flow += d.table(rows, (12, 50, 12, 14, 10), numeric=(0, 2, 3), centre=(4,),
+                        caption="Tabel 4.1 Unsur pelayanan dari nilai terendah")
+        w, s = weakest[0], strongest[0]
+        flow.append(d.para(
+            f"Unsur dengan nilai terendah adalah <b>{_names(weakest)}</b> (NRR {angka(w['nrr'], 4)}, konversi "
+            f"{angka(w['converted'], 2)}, mutu {_e(w['mutu'])}). Unsur dengan nilai tertinggi adalah "
+            f"<b>{_names(strongest)}</b> (NRR {angka(s['nrr'], 4)}, konversi {angka(s['converted'], 2)}, "
+            f"mutu {_e(s['mutu'])})."))
+        poor = [u for u in ranked if u["mutu"] in ("C", "D")]
+        if poor:
+            flow.append(d.para(f"Unsur dengan mutu C atau D perlu diprioritaskan untuk perbaikan: {_names(poor)}."))
+    flow += [d.section("B. Rencana Tindak Lanjut"),
+             d.para(f"Rencana tindak lanjut <b>diisi oleh {_e(source.office.name)}</b> berdasarkan hasil di atas, "
+                    "dengan mendahulukan unsur yang nilainya terendah. Perangkat lunak hanya mengisi kolom unsur "
+                    "menurut urutan nilai; program, waktu dan penanggung jawab ditetapkan oleh unit pelayanan.")]
+    lowest = sorted((u for u in report["unsur"] if u["nrr"] is not None), key=lambda u: (u["nrr"], u["code"]))[:3]
+    rows = [["No", "Unsur (prioritas)", "Rencana tindak lanjut", "Waktu", "Penanggung jawab"]]
+    rows += [[i, f"{u['code']} {u['name']}", "", "", ""] for i, u in enumerate(lowest, 1)]
+    rows += [[len(rows), "", "", "", ""]]
+    flow += d.table(rows, (6, 28, 36, 14, 16), numeric=(0,), caption="Tabel 4.2 Rencana tindak lanjut (diisi oleh "
+                                                                      "unit pelayanan)",
+                    row_heights=[None] + [16 * mm] * (len(rows) - 1))
+    flow += [d.section("C. Tren Nilai SKM")] + _trend(source, d)
+    return flow
+
+
+def _trend(source: ReportSource, d: _Doc) -> list:
+    report, previous = source.report, source.previous
+    scope = report["scope"]
+    if previous is None:
+        return [d.para("Periode laporan ini tidak dibatasi tanggal awal dan akhir, sehingga tidak ada periode "
+                       "pembanding dengan panjang yang sama.")]
+    before = previous_period(dt.date.fromisoformat(scope["from"]), dt.date.fromisoformat(scope["to"]))
+    before_text = f"{tanggal(before[0])} s.d. {tanggal(before[1])}"
+    if not previous["respondents"]:
+        return [d.para(f"Tidak ada data SKM pada periode sebelumnya ({before_text}) dalam basis data, sehingga tren "
+                       "belum dapat disajikan.")]
+    rows = [["Uraian", "Periode sebelumnya", "Periode ini", "Perubahan"],
+            ["Responden", previous["respondents"], report["respondents"],
+             _change(report["respondents"], previous["respondents"], 0)],
+            ["Nilai konversi IKM", angka(previous["ikm_converted"], 2), angka(report["ikm_converted"], 2),
+             _change(report["ikm_converted"], previous["ikm_converted"], 2)],
+            ["Mutu", previous["mutu"], report["mutu"] or "-", ""]]
+    earlier = {u["code"]: u for u in previous["unsur"]}
+    for u in report["unsur"]:
+        old = earlier.get(u["code"], {}).get("nrr")
+        rows.append([f"NRR {u['code']} {u['name']}", angka(old, 4), angka(u["nrr"], 4), _change(u["nrr"], old, 4)])
+    flow = [d.para(f"Perbandingan dengan periode sebelumnya yang sama panjangnya ({before_text}):"),
+            *d.table(rows, (44, 19, 19, 18), numeric=(1, 2, 3), caption="Tabel 4.3 Perbandingan dengan periode "
+                                                                         "sebelumnya")]
+    if report["ikm_converted"] is not None:
+        delta = Decimal(repr(report["ikm_converted"])) - Decimal(repr(previous["ikm_converted"]))
+        direction = "naik" if delta > 0 else "turun" if delta < 0 else "tetap"
+        amount = f" {angka(abs(delta), 2)} poin" if delta else ""
+        flow.append(d.para(f"Nilai konversi IKM {direction}{amount} dibandingkan periode sebelumnya."))
+    return flow
+
+
+def _change(now: Any, before: Any, places: int) -> str:
+    if now is None or before is None:
+        return "-"
+    delta = Decimal(repr(now)) - Decimal(repr(before))
+    return ("+" if delta > 0 else "") + angka(delta, places)
+
+
+def _penutup(source: ReportSource, d: _Doc, period: str) -> list:
+    report, name = source.report, _e(source.office.name)
+    flow = [*d.chapter("BAB V", "PENUTUP"), d.section("A. Kesimpulan")]
+    points = []
+    if report["ikm"] is None:
+        points.append(f"Belum ada responden SKM pada {name} untuk periode {_e(period)}.")
+    else:
+        weakest, strongest = _extremes(report["unsur"])
+        points += [
+            f"IKM {name} periode {_e(period)} adalah {angka(report['ikm'], 4)} dengan nilai konversi "
+            f"{angka(report['ikm_converted'], 2)}, mutu pelayanan {_e(report['mutu'])} dan kinerja unit pelayanan "
+            f"{_e(report['kinerja'])}, dari {report['respondents']} responden.",
+            f"Unsur dengan nilai terendah adalah {_names(weakest)}; unsur dengan nilai tertinggi adalah "
+            f"{_names(strongest)}.",
+        ]
+    sample = report["sample"]
+    if sample["population"] is None:
+        points.append("Kecukupan jumlah responden belum dapat dinilai karena populasi tidak dicantumkan.")
+    else:
+        points.append(f"Jumlah responden {'telah memenuhi' if sample['sufficient'] else 'belum memenuhi'} "
+                      f"jumlah sampel minimum ({report['respondents']} dari {sample['required']}).")
+    flow += d.items(points)
+    flow += [d.section("B. Saran"),
+             d.para("Hasil SKM ini dipublikasikan kepada masyarakat dan ditindaklanjuti sesuai rencana tindak lanjut "
+                    "pada BAB IV, dengan mendahulukan unsur yang nilainya terendah, serta dipantau pada periode "
+                    "survei berikutnya."),
+             Spacer(1, 12 * mm)]
+    signature = [["", _p("........................., ...............................", d.s.left)],
+                 ["", _p(f"Kepala {name}", d.s.left)], ["", ""],
+                 ["", _p("(.............................................)", d.s.left)],
+                 ["", _p("NIP. ........................................", d.s.left)]]
+    table = Table(signature, colWidths=[d.width * 0.45, d.width * 0.55], rowHeights=[None, None, 22 * mm, None, None])
+    flow.append(KeepTogether([table]))
+    return flow
+
+
+def _lampiran(source: ReportSource, d: _Doc) -> list:
+    flow = [*d.chapter("", "LAMPIRAN"), d.section("Lampiran 1. Nilai persepsi, interval IKM, interval konversi, "
+                                                  "mutu dan kinerja unit pelayanan")]
+    rows = [["Nilai persepsi", "Nilai interval (NI)", "Nilai interval konversi (NIK)", "Mutu pelayanan",
+             "Kinerja unit pelayanan"], *[list(row) for row in CLASSES]]
+    flow += d.table(rows, (14, 22, 26, 14, 24), centre=(0, 1, 2, 3))
+    flow.append(_p("Sumber: Permen PANRB Nomor 14 Tahun 2017. Mutu ditetapkan dari nilai konversi yang telah "
+                   "dibulatkan dua desimal: paling sedikit 88,31 mutu A; 76,61 mutu B; 65,00 mutu C; di bawahnya "
+                   "mutu D.", d.s.note))
+    questionnaire = source.office.questionnaire()
+    flow += [Spacer(1, 6 * mm), d.section("Lampiran 2. Unsur pelayanan dan pilihan jawaban kuesioner")]
+    rows = [["Unsur", "1", "2", "3", "4"]]
+    for u in questionnaire.scored_items:
+        rows.append([f"{u.code} {u.name('id')}", *(label("id") for label in u.labels)])
+    flow += d.table(rows, (28, 18, 18, 18, 18))
+    weights = set(questionnaire.weights.values())
+    if len(weights) == 1:
+        flow.append(_p(f"Bobot setiap unsur sama, yaitu 1/{len(questionnaire.weights)}.", d.s.note))
+    else:
+        flow.append(_p("Bobot unsur ditetapkan oleh unit pelayanan: " + "; ".join(
+            f"{code} {weight.numerator}/{weight.denominator}" for code, weight in questionnaire.weights.items())
+            + ".", d.s.note))
+    flow.append(_p("Data per responden (tanpa saran/komentar) tersedia dalam berkas XLSX laporan ini, lembar Data.",
+                   d.s.note))
+    return flow

@@ -1,0 +1,189 @@
+"""The Laporan SKM as a workbook: summary, unsur, services, respondent profile and the raw data.
+
+Every number is the report JSON's (computed by kiosk.ikm) stored as a number with a number
+format, so the workbook shows what the PDF shows and a spreadsheet can still add it up.
+Text is always written as text: a comment starting with "=" never becomes a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from collector.report_text import (channel_counts, channel_label, period_text, profile_rows, responses_span,
+                                   service_names)
+from collector.reports import ReportSource
+from kiosk.questionnaire import PROFILE_FIELDS
+
+SHEETS = ("Ringkasan", "Per unsur", "Per layanan", "Profil responden", "Data")
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INDEX = "0.0000"           # NRR and IKM on the 1..4 scale, as reports print them
+INDEX_FULL = "0.0000####"  # the unrounded IKM: at least 4 decimals, up to 8
+WEIGHTED = "0.000"
+CONVERTED = "0.00"
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+MOMENT = "yyyy-mm-dd hh:mm:ss"
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_MUTED = Font(color="808080", size=9)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def build_xlsx(source: ReportSource, *, with_comments: bool = False,
+               generated_at: dt.datetime | None = None) -> bytes:
+    """The workbook as bytes. Comments stay out unless asked for: they may name people."""
+    book = Workbook(write_only=True)
+    _summary(book.create_sheet(SHEETS[0]), source, generated_at or dt.datetime.now(dt.timezone.utc))
+    _unsur(book.create_sheet(SHEETS[1]), source.report)
+    _services(book.create_sheet(SHEETS[2]), source)
+    _profile(book.create_sheet(SHEETS[3]), source.report)
+    _data(book.create_sheet(SHEETS[4]), source, with_comments)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(sheet, value: Any, number_format: str | None = None, font: Font | None = None,
+          fill: PatternFill | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    if number_format and value is not None and not isinstance(value, str):
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
+    return cell
+
+
+def _header(sheet, names: Iterable[str]) -> list[WriteOnlyCell]:
+    return [_cell(sheet, name, font=_BOLD, fill=_HEADER_FILL, alignment=_WRAP) for name in names]
+
+
+def _widths(sheet, widths: Iterable[float]) -> None:
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("Ya" if value else "Tidak")
+
+
+def _summary(sheet, source: ReportSource, generated_at: dt.datetime) -> None:
+    report, office = source.report, source.office
+    scope, sample = report["scope"], report["sample"]
+    service = scope.get("service_id")
+    _widths(sheet, (44, 44, 26))
+    sheet.append([_cell(sheet, "Laporan Survei Kepuasan Masyarakat", font=_TITLE)])
+    sheet.append([_cell(sheet, office.name, font=_BOLD)])
+    sheet.append([_cell(sheet, "Permen PANRB Nomor 14 Tahun 2017", font=_MUTED)])
+    sheet.append([])
+    sheet.append(_header(sheet, ("Uraian", "Nilai", "Kunci di laporan JSON")))
+    span = responses_span(source.responses, office.tz)
+    rows: list[tuple[str, Any, str | None, str]] = [
+        ("Kantor", office.name, None, "-"),
+        ("Kode kantor", office.id, None, "scope.office_id"),
+        ("Jenis layanan", service_names(office).get(service, service) if service else "Semua layanan", None,
+         "scope.service_id"),
+        ("Periode", period_text(scope, span), None, "-"),
+        ("Periode dari", dt.date.fromisoformat(scope["from"]) if scope.get("from") else "-", DATE, "scope.from"),
+        ("Periode sampai", dt.date.fromisoformat(scope["to"]) if scope.get("to") else "-", DATE, "scope.to"),
+        ("Jumlah responden", report["respondents"], "0", "respondents"),
+        ("Survei tidak selesai (tidak dihitung)", source.abandoned, "0", "-"),
+        ("IKM (nilai indeks 1-4, tanpa pembulatan)", report["ikm"], INDEX_FULL, "ikm"),
+        ("Nilai konversi (IKM x 25)", report["ikm_converted"], CONVERTED, "ikm_converted"),
+        ("Mutu pelayanan", report["mutu"], None, "mutu"),
+        ("Kinerja unit pelayanan", report["kinerja"], None, "kinerja"),
+        ("Populasi (penerima layanan dalam periode)", sample["population"], "0", "sample.population"),
+        ("Jumlah sampel minimum (Krejcie-Morgan)", sample["required"], "0", "sample.required"),
+        ("Jumlah sampel mencukupi", _yes_no(sample["sufficient"]), None, "sample.sufficient"),
+        *((f"Responden - {channel_label(channel)}", count, "0", "-")
+          for channel, count in channel_counts(source.responses).items()),
+        ("Dibuat pada (UTC)", generated_at.astimezone(dt.timezone.utc).replace(tzinfo=None), MOMENT, "-"),
+    ]
+    for label, value, number_format, key in rows:
+        sheet.append([_cell(sheet, label), _cell(sheet, "-" if value is None else value, number_format),
+                      _cell(sheet, key, font=_MUTED)])
+    sheet.append([])
+    for note in ("NRR per unsur = jumlah nilai / jumlah jawaban (jawaban kosong tidak dihitung); "
+                 "IKM = jumlah NRR x bobot (bobot sama, pecahan eksak); nilai konversi = IKM x 25, "
+                 "dibulatkan dua desimal sekali saja.",
+                 "Angka dihitung oleh mesin IKM skm-kiosk; pembulatan di lembar lain hanya untuk tampilan.",
+                 "Lembar Data: satu baris per survei selesai; channel kiosk = kiosk di loket, web = tautan/QR, "
+                 "paper = kuesioner kertas; local_time = waktu setempat kantor."):
+        sheet.append([_cell(sheet, note, font=_MUTED)])
+
+
+def _unsur(sheet, report: dict[str, Any]) -> None:
+    _widths(sheet, (8, 42, 12, 12, 10, 14, 12, 8))
+    sheet.freeze_panes = "A2"
+    sheet.append(_header(sheet, ("Kode", "Unsur", "Jumlah jawaban", "Jumlah nilai", "NRR", "NRR tertimbang",
+                                 "Nilai konversi", "Mutu")))
+    for u in report["unsur"]:
+        sheet.append([_cell(sheet, u["code"]), _cell(sheet, u["name"]), _cell(sheet, u["answered"], "0"),
+                      _cell(sheet, u["sum"], "0"), _cell(sheet, u["nrr"], INDEX),
+                      _cell(sheet, u["nrr_weighted"], WEIGHTED), _cell(sheet, u["converted"], CONVERTED),
+                      _cell(sheet, u["mutu"])])
+    sheet.append([_cell(sheet, "IKM", font=_BOLD), _cell(sheet, "Nilai IKM (jumlah NRR tertimbang)", font=_BOLD),
+                  _cell(sheet, report["respondents"], "0", font=_BOLD), None, None,
+                  _cell(sheet, report["ikm"], INDEX, font=_BOLD),
+                  _cell(sheet, report["ikm_converted"], CONVERTED, font=_BOLD),
+                  _cell(sheet, report["mutu"], font=_BOLD)])
+
+
+def _services(sheet, source: ReportSource) -> None:
+    names = service_names(source.office)
+    _widths(sheet, (16, 36, 12, 10, 12, 8, 14))
+    sheet.freeze_panes = "A2"
+    sheet.append(_header(sheet, ("Kode layanan", "Jenis layanan", "Responden", "IKM", "Nilai konversi", "Mutu",
+                                 "Kinerja")))
+    for s in source.report.get("services", []):
+        sid = s["service_id"]
+        sheet.append([_cell(sheet, sid or "-"), _cell(sheet, names.get(sid, sid)), _cell(sheet, s["respondents"], "0"),
+                      _cell(sheet, s["ikm"], INDEX), _cell(sheet, s["ikm_converted"], CONVERTED),
+                      _cell(sheet, s["mutu"]), _cell(sheet, s["kinerja"])])
+
+
+def _profile(sheet, report: dict[str, Any]) -> None:
+    _widths(sheet, (18, 26, 12, 12))
+    sheet.freeze_panes = "A2"
+    sheet.append(_header(sheet, ("Karakteristik", "Kategori", "Jumlah", "Persentase")))
+    for _, label, rows in profile_rows(report.get("profile", {})):
+        total = sum(count for _, count in rows)
+        for option, count in rows:
+            sheet.append([_cell(sheet, label), _cell(sheet, option), _cell(sheet, count, "0"),
+                          _cell(sheet, count / total if total else None, PERCENT)])
+
+
+def _data(sheet, source: ReportSource, with_comments: bool) -> None:
+    codes = [u["code"] for u in source.report["unsur"]]
+    profile_keys = [f.key for f in PROFILE_FIELDS]
+    columns = ["id", "service", "channel", "submitted_at", "local_time", *codes, *profile_keys]
+    if with_comments:
+        columns.append("comment")
+    _widths(sheet, (38, 14, 10, 27, 20, *([5] * len(codes)), *([12] * len(profile_keys)), 60)[:26])
+    sheet.freeze_panes = "B2"
+    sheet.append(_header(sheet, columns))
+    tz = source.office.tz
+    for r in source.responses:
+        local = dt.datetime.fromisoformat(r.submitted_at).astimezone(tz).replace(tzinfo=None)
+        row = [_cell(sheet, r.id), _cell(sheet, r.service_id), _cell(sheet, r.channel),
+               _cell(sheet, r.submitted_at), _cell(sheet, local, MOMENT)]
+        row += [_cell(sheet, r.answers.get(code), "0") for code in codes]
+        row += [_cell(sheet, r.profile.get(key)) for key in profile_keys]
+        if with_comments:
+            row.append(_cell(sheet, r.comment))
+        sheet.append(row)
