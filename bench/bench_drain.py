@@ -77,7 +77,7 @@ class Collector:
         self.log.close()
 
 
-def drain(collector: Collector, queue: Queue, batch_size: int, depth: int = 2) -> float:
+def drain(collector: Collector, queue: Queue, batch_size: int, depth: int = 1) -> float:
     session = requests.Session()
     uploader = Uploader(session, collector.url, collector.token)
     start = time.perf_counter()

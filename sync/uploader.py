@@ -164,14 +164,16 @@ class Uploader:
     def drain(self, queue: Queue, batch_size: int, *,
               progress: Callable[[int, int], None] | None = None,
               should_stop: Callable[[], bool] = lambda: False,
-              depth: int = 2) -> "DrainResult":
+              depth: int = 1) -> "DrainResult":
         """Send batch after batch until nothing is pending, an upload fails, or should_stop() says so.
 
-        Up to `depth` batches are under way at once: while one is on the network, the next is
-        read and compressed and the previous one's results are written. Requests still go out
-        one at a time on one connection. Every batch in flight is still pending in the queue,
-        so a crash or a failure at any point only means a re-send, which the collector answers
-        `duplicate`. After a failure no new batch starts; those already sent are still applied.
+        With depth > 1, that many batches are under way at once: while one is on the network,
+        the next is read and compressed and the previous one's results are written (requests
+        still go out one at a time). On this project's 2-core test machine that gained nothing
+        measurable (the collector's ingest dominates; see bench/bench_drain.py), so the default
+        is 1; a kiosk with a slow CPU may gain. Every batch in flight is still pending in the
+        queue, so a crash or a failure at any point only means a re-send, which the collector
+        answers `duplicate`. After a failure no new batch starts; those already sent are applied.
 
         Attempts are recorded with Queue.record_sync, so `kiosk status` can show them: every
         failure, and successes at most every RECORD_EVERY_S during a long drain and at its end
