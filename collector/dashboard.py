@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 
 from collector import records
-from collector.reports import ReportError, office_report
+from collector.reports import ReportError, office_report, report_source
 
 _templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                          autoescape=select_autoescape(["html"]))
@@ -99,22 +99,58 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
                     period=period, admin=admin.name)
 
-    @routes.get("/admin/offices/{office_id}/report.csv")
-    def office_csv(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        from kiosk.commands.report import to_csv
-
+    def download_scope(office_id: str, request: Request, admin: records.Admin) -> Any:
+        """(period, service, population) of a download, or the plain-text answer refusing it."""
         _, period = context(request)
         if period is None:
             return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
         if not admin.may_read(office_id):
             return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
-        service = request.query_params.get("service") or None
+        population = request.query_params.get("population") or None
+        if population is not None:
+            if not population.isdigit() or int(population) < 1:
+                return PlainTextResponse("population must be a whole number of at least 1", status_code=400)
+            population = int(population)
+        return period, request.query_params.get("service") or None, population
+
+    def attachment(body: str | bytes, media_type: str, name: str) -> HTTPResponse:
+        return HTTPResponse(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @routes.get("/admin/offices/{office_id}/report.csv")
+    def office_csv(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        from kiosk.commands.report import to_csv
+
+        scope = download_scope(office_id, request, admin)
+        if isinstance(scope, HTTPResponse):
+            return scope
+        period, service, population = scope
         try:
-            report = office_report(engine, office_id, service=service, date_from=period[0], date_to=period[1])
+            report = office_report(engine, office_id, service=service, date_from=period[0], date_to=period[1],
+                                   population=population)
         except ReportError as exc:
             return PlainTextResponse(exc.detail, status_code=exc.status)
-        name = f"ikm-{office_id}-{period[0]}-{period[1]}.csv"
-        return HTTPResponse(to_csv(report), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return attachment(to_csv(report), "text/csv; charset=utf-8", f"ikm-{office_id}-{period[0]}-{period[1]}.csv")
+
+    @routes.get("/admin/offices/{office_id}/report.{kind}")
+    def office_document(office_id: str, kind: str, request: Request,
+                        admin: records.Admin = Depends(admin_auth)) -> Any:
+        """The Laporan SKM of the period: xlsx (without the respondents' comments) or pdf."""
+        if kind not in ("xlsx", "pdf"):
+            return PlainTextResponse(f"no report format {kind!r}; csv, xlsx or pdf", status_code=404)
+        scope = download_scope(office_id, request, admin)
+        if isinstance(scope, HTTPResponse):
+            return scope
+        period, service, population = scope
+        try:
+            source = report_source(engine, office_id, service=service, date_from=period[0], date_to=period[1],
+                                   population=population)
+        except ReportError as exc:
+            return PlainTextResponse(exc.detail, status_code=exc.status)
+        if kind == "xlsx":
+            from collector.report_xlsx import MEDIA_TYPE, build_xlsx as build
+        else:
+            from collector.report_pdf import MEDIA_TYPE, build_pdf as build
+        name = f"laporan-skm-{office_id}{'-' + service if service else ''}-{period[0]}-{period[1]}.{kind}"
+        return attachment(build(source, generated_at=clock()), MEDIA_TYPE, name)
 
     return routes

@@ -58,6 +58,11 @@ def _cell(sheet, value: Any, number_format: str | None = None, font: Font | None
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
+    elif isinstance(value, float):
+        # openpyxl writes numbers with "%.16g", one digit short of a double's round trip; the
+        # shortest repr reads back as the very same float, so the workbook equals the JSON exactly.
+        cell.value = repr(value)
+        cell.data_type = "n"
     if number_format and value is not None and not isinstance(value, str):
         cell.number_format = number_format
     if font:
