@@ -108,7 +108,7 @@ def bulk_insert(workdir: Path, responses, name: str = "bulk") -> float:
     columns = ", ".join(row.keys())
     conn = sqlite3.connect(workdir / (name + ".db"), isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")  # as the collector runs it
+    conn.execute("PRAGMA synchronous = FULL")  # as the collector runs it: durable at commit
     start = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(f"INSERT INTO responses ({columns}) VALUES ({', '.join('?' * len(row))})", rows)
