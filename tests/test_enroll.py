@@ -113,7 +113,8 @@ def test_sync_once_exits_non_zero_when_the_collector_is_down(collector, data_dir
     synced = kiosk("sync", "--once", data_dir=data_dir)
     assert synced.returncode == 1 and "could not reach" in synced.stderr
     status = json.loads(kiosk("status", "--json", data_dir=data_dir).stdout)
-    assert status["pending"] == 5 and status["last_error"].startswith("network")
+    assert status["pending"] == 5 and status["last_error_code"] == "network"
+    assert status["last_error"] == "could not reach the collector (connection refused)"
     collector.start()
     assert kiosk("sync", "--once", data_dir=data_dir).returncode == 0
     assert collector.stored_count() == 5

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timezone
 
 from kiosk import config as office_config, paths
 from kiosk.store import Queue
-
-ALARM_AFTER_S = 24 * 3600
-
 
 def register(sub, common) -> None:
     parser = sub.add_parser("status", parents=[common], help="queue counts and the last sync")
@@ -18,21 +14,28 @@ def register(sub, common) -> None:
 
 
 def collect(root) -> dict:
+    from sync.worker import status_of
+
     config = office_config.load_for(root)
     queue = Queue(paths.queue_file(root))
     try:
-        counts, age, state = queue.count_by_status(), queue.oldest_pending_age(), queue.sync_state()
+        sync = status_of(queue, config, root)
+        state = queue.sync_state()
     finally:
         queue.close()
     return {
         "office_id": config.office.id,
         "sync_url": config.sync.url or None,
-        **counts,
-        "oldest_pending_age_s": None if age is None else round(age, 1),
-        "alarm": age is not None and age > ALARM_AFTER_S,
+        "pending": sync.pending,
+        "sent": sync.sent,
+        "rejected": sync.rejected,
+        "oldest_pending_age_s": None if sync.oldest_pending_age_s is None else round(sync.oldest_pending_age_s, 1),
+        "alarm": sync.alarm,
+        "authorised": sync.authorised,
         "last_attempt": _iso(state.last_attempt),
-        "last_success": _iso(state.last_success),
-        "last_error": state.last_error,
+        "last_success": _iso(sync.last_success),
+        "last_error": sync.last_error,
+        "last_error_code": sync.last_error_code,
         "last_error_at": _iso(state.last_error_at),
     }
 
@@ -64,4 +67,6 @@ def run(args) -> int:
     print(f"oldest        {_age(status['oldest_pending_age_s'])}" + ("  ALARM: waiting over 24 h" if status["alarm"] else ""))
     print(f"last success  {status['last_success'] or 'never'}")
     print(f"last error    {status['last_error'] or '-'}")
+    if status["sync_url"] and not status["authorised"]:
+        print("              kiosk not authorised: enrol it again with `kiosk enroll URL CODE`")
     return 0
