@@ -31,6 +31,7 @@ WORDS = {
         "active": "aktif", "never": "belum pernah", "back": "Semua kantor", "download": "Unduh laporan",
         "other_language": "English", "no_service": "(tanpa layanan)", "timezone": "Zona waktu",
         "no_offices": "Belum ada kantor. Tambahkan dengan `kiosk admin office-add`.",
+        "laporan": "Laporan SKM", "population": "Populasi (penerima layanan dalam periode, boleh kosong)",
     },
     "en": {
         "title": "SKM dashboard", "offices": "Offices", "office": "Office", "services": "Services",
@@ -42,6 +43,7 @@ WORDS = {
         "active": "active", "never": "never", "back": "All offices", "download": "Download report",
         "other_language": "Bahasa Indonesia", "no_service": "(no service)", "timezone": "Time zone",
         "no_offices": "No offices yet. Add one with `kiosk admin office-add`.",
+        "laporan": "SKM report", "population": "Population (service recipients in the period, optional)",
     },
 }
 

@@ -47,11 +47,14 @@ class _Doc:
         self.s, self.width = styles, width
 
     def chapter(self, number: str, title: str) -> list:
-        heading = f"{number}<br/>{title}" if number else title
-        return [PageBreak(), _p(heading, self.s.chapter)]
+        heading = _p(f"{number}<br/>{title}" if number else title, self.s.chapter)
+        heading.toc = (0, f"{number} {title}".strip())  # read by the document template for the daftar isi
+        return [PageBreak(), heading]
 
     def section(self, title: str) -> Paragraph:
-        return _p(title, self.s.section)
+        heading = _p(title, self.s.section)
+        heading.toc = (1, title)
+        return heading
 
     def para(self, text: str) -> Paragraph:
         return _p(text, self.s.body)
@@ -111,7 +114,8 @@ def _aligned(style, alignment: int):
 
 def story(source: ReportSource, styles, *, period: str, generated_at: dt.datetime, width: float) -> list:
     d = _Doc(styles, width)
-    return [*_cover(source, d, period, generated_at), *_bab1(source, d, period), *_bab2(source, d, period),
+    return [*_cover(source, d, period, generated_at), *_preface(source, d, period),
+            *_bab1(source, d, period), *_bab2(source, d, period),
             *_bab3(source, d), *_bab4(source, d), *_penutup(source, d, period), *_lampiran(source, d)]
 
 
@@ -123,14 +127,68 @@ def _scope_service(source: ReportSource) -> str | None:
 def _cover(source: ReportSource, d: _Doc, period: str, generated_at: dt.datetime) -> list:
     s = d.s
     service = _scope_service(source)
-    flow = [Spacer(1, 45 * mm), _p("LAPORAN", s.cover_title), _p("SURVEI KEPUASAN MASYARAKAT", s.cover_title),
+    flow = [Spacer(1, 25 * mm), *_logo(source.office.logo), Spacer(1, 10 * mm), _p("LAPORAN", s.cover_title), _p("SURVEI KEPUASAN MASYARAKAT", s.cover_title),
             _p("(SKM)", s.cover), Spacer(1, 30 * mm), _p(_e(source.office.name).upper(), s.cover_office)]
     if service:
         flow += [Spacer(1, 4 * mm), _p(f"Jenis layanan: {_e(service)}", s.cover)]
-    flow += [Spacer(1, 10 * mm), _p(f"Periode {_e(period)}", s.cover), Spacer(1, 60 * mm),
+    years = sorted({day[:4] for day in (source.report["scope"].get("from"), source.report["scope"].get("to")) if day})
+    flow += [Spacer(1, 10 * mm), _p(f"Periode {_e(period)}", s.cover)]
+    if years:
+        flow += [Spacer(1, 4 * mm), _p("TAHUN " + " - ".join(years), s.cover_office)]
+    flow += [Spacer(1, 45 * mm),
              _p("Disusun sesuai Peraturan Menteri PANRB Nomor 14 Tahun 2017", s.cover),
              _p(f"Dibuat dengan skm-kiosk pada {tanggal(generated_at.date())}", s.cover_note)]
     return flow
+
+
+def _logo(path: str | None) -> list:
+    """The office's logo when its file is readable on this machine (the config may name a kiosk's path)."""
+    from reportlab.platypus import Image
+
+    if not path:
+        return [Spacer(1, 30 * mm)]
+    try:
+        image = Image(path)
+        scale = min(30 * mm / image.imageHeight, 30 * mm / image.imageWidth)
+        image.drawHeight, image.drawWidth = image.imageHeight * scale, image.imageWidth * scale
+        return [image]
+    except Exception:  # missing or unreadable: a report without a logo is still a report
+        return [Spacer(1, 30 * mm)]
+
+
+def _preface(source: ReportSource, d: _Doc, period: str) -> list:
+    """Kata pengantar and daftar isi, as every Laporan SKM opens."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    name = _e(source.office.name)
+    contents = TableOfContents(dotsMinLevel=0)
+    contents.levelStyles = [
+        ParagraphStyle("toc0", parent=d.s.left, fontName=d.s.section.fontName, spaceBefore=5, spaceAfter=1),
+        ParagraphStyle("toc1", parent=d.s.left, leftIndent=8 * mm, spaceAfter=0),
+    ]
+    return [
+        PageBreak(), _p("KATA PENGANTAR", d.s.chapter),
+        d.para(f"Laporan ini menyajikan hasil Survei Kepuasan Masyarakat (SKM) pada {name} untuk periode "
+               f"{_e(period)}, disusun sesuai {REGULATION}."),
+        d.para("Hasil survei menunjukkan tingkat kepuasan masyarakat terhadap setiap unsur pelayanan, sekaligus "
+               "unsur yang perlu diperbaiki. Kami menyampaikan terima kasih kepada masyarakat yang telah "
+               "meluangkan waktu mengisi kuesioner, serta kepada semua pihak yang membantu pelaksanaan survei."),
+        d.para("Semoga laporan ini bermanfaat sebagai bahan perbaikan kualitas pelayanan publik."),
+        Spacer(1, 8 * mm),
+        *_signature(d, name),
+        PageBreak(), _p("DAFTAR ISI", d.s.chapter), contents,
+    ]
+
+
+def _signature(d: _Doc, name: str) -> list:
+    """A signature block for the head of the office to fill in and sign."""
+    rows = [["", _p("........................., ...............................", d.s.left)],
+            ["", _p(f"Kepala {name}", d.s.left)], ["", ""],
+            ["", _p("(.............................................)", d.s.left)],
+            ["", _p("NIP. ........................................", d.s.left)]]
+    return [KeepTogether([Table(rows, colWidths=[d.width * 0.45, d.width * 0.55],
+                                rowHeights=[None, None, 22 * mm, None, None])])]
 
 
 def _bab1(source: ReportSource, d: _Doc, period: str) -> list:
@@ -384,16 +442,10 @@ def _penutup(source: ReportSource, d: _Doc, period: str) -> list:
                       f"jumlah sampel minimum ({report['respondents']} dari {sample['required']}).")
     flow += d.items(points)
     flow += [d.section("B. Saran"),
-             d.para("Hasil SKM ini dipublikasikan kepada masyarakat dan ditindaklanjuti sesuai rencana tindak lanjut "
-                    "pada BAB IV, dengan mendahulukan unsur yang nilainya terendah, serta dipantau pada periode "
+             d.para("Hasil SKM ini perlu dipublikasikan kepada masyarakat dan ditindaklanjuti sesuai rencana tindak "
+                    "lanjut pada BAB IV, dengan mendahulukan unsur yang nilainya terendah, serta dipantau pada periode "
                     "survei berikutnya."),
-             Spacer(1, 12 * mm)]
-    signature = [["", _p("........................., ...............................", d.s.left)],
-                 ["", _p(f"Kepala {name}", d.s.left)], ["", ""],
-                 ["", _p("(.............................................)", d.s.left)],
-                 ["", _p("NIP. ........................................", d.s.left)]]
-    table = Table(signature, colWidths=[d.width * 0.45, d.width * 0.55], rowHeights=[None, None, 22 * mm, None, None])
-    flow.append(KeepTogether([table]))
+             Spacer(1, 12 * mm), *_signature(d, name)]
     return flow
 
 

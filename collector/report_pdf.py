@@ -19,6 +19,15 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import SimpleDocTemplate
 
+
+class _Document(SimpleDocTemplate):
+    """Tells the daftar isi about every heading that carries a `toc` (level, text) as it is placed."""
+
+    def afterFlowable(self, flowable):
+        entry = getattr(flowable, "toc", None)
+        if entry is not None:
+            self.notify("TOCEntry", (entry[0], entry[1], self.page))
+
 import assets
 from collector.reports import ReportSource
 
@@ -113,12 +122,12 @@ def build_pdf(source: ReportSource, *, generated_at: dt.datetime | None = None) 
     styles = Styles()
     period = period_text(source.report["scope"], responses_span(source.responses, source.office.tz))
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=20 * mm,
+    doc = _Document(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=20 * mm,
                             bottomMargin=22 * mm, title=f"Laporan SKM {source.office.name} {period}",
                             author=source.office.name, subject="Laporan Survei Kepuasan Masyarakat",
                             creator="skm-kiosk")
     story = report_chapters.story(source, styles, period=period, generated_at=generated_at,
                                   width=A4[0] - 2 * MARGIN)
     footer = f"Laporan SKM {source.office.name}, {period}"
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    doc.multiBuild(story, canvasmaker=_numbered_canvas(footer))  # twice: the daftar isi needs the page numbers
     return out.getvalue()

@@ -212,9 +212,13 @@ def test_pdf_follows_the_national_template(produced):
              "C. Lokasi Pengumpulan Data", "D. Waktu Pelaksanaan", "E. Penentuan Jumlah Responden",
              "BAB III HASIL PENGOLAHAN DATA", "A. Jumlah Responden", "B. Profil Responden",
              "BAB IV ANALISIS HASIL", "B. Rencana Tindak Lanjut", "C. Tren Nilai SKM", "PENUTUP", "LAMPIRAN"]
-    positions = [text.find(heading) for heading in order]
-    assert -1 not in positions, [h for h, p in zip(order, positions) if p < 0]
+    # Each heading's last occurrence is in the body (the daftar isi comes first, with page numbers).
+    contents = text.find("DAFTAR ISI")
+    positions = [text.rfind(heading) for heading in order]
+    assert all(p > contents > 0 for p in positions[1:]), [h for h, p in zip(order, positions) if p <= contents]
     assert positions == sorted(positions)
+    assert re.search(r"DAFTAR ISI BAB I PENDAHULUAN[ .]+\d+ A\. Latar Belakang[ .]+\d+", text)
+    assert re.search(r"BAB IV ANALISIS HASIL[ .]+\d+", text)
     assert "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Buton Utara" in text
     assert "1 Juli 2026 s.d. 31 Desember 2026" in text
     assert "Nomor 14 Tahun 2017" in text
@@ -327,6 +331,20 @@ def test_dashboard_offers_the_documents_behind_the_login(collector_app, login):
     assert cells["ikm"].value == api.json()["ikm"] and cells["respondents"].value == 6
     pdf = collector_app.client.get(f"/admin/offices/{DEMO_OFFICE}/report.pdf", params=period, headers=login)
     assert pdf.content.startswith(b"%PDF-")
+
+
+def test_dashboard_form_passes_the_population(collector_app, login):
+    collector_app.statuses([make_wire(answers=_answers(i)) for i in range(6)])
+    period = {"from": "2026-11-01", "to": "2026-11-30"}
+    page = collector_app.client.get(f"/admin/offices/{DEMO_OFFICE}", params=period, headers=login).text
+    assert 'name="population"' in page and f'formaction="/admin/offices/{DEMO_OFFICE}/report.xlsx"' in page
+    base = f"/admin/offices/{DEMO_OFFICE}/report.xlsx"
+    answer = collector_app.client.get(base, params={**period, "population": "10"}, headers=login)
+    cells = _by_key(openpyxl.load_workbook(io.BytesIO(answer.content))["Ringkasan"])
+    assert (cells["sample.population"].value, cells["sample.required"].value) == (10, 10)
+    assert cells["sample.sufficient"].value == "Tidak"  # 6 of the 10 required
+    blank = collector_app.client.get(base, params={**period, "population": ""}, headers=login)  # the form's empty field
+    assert _by_key(openpyxl.load_workbook(io.BytesIO(blank.content))["Ringkasan"])["sample.population"].value == "-"
 
 
 def test_dashboard_documents_refuse_what_the_csv_refuses(collector_app, login):
