@@ -306,6 +306,11 @@ def _bab3(source: ReportSource, d: _Doc) -> list:
                  angka(report["ikm_converted"], 2), report["mutu"] or "-"])
     flow += d.table(rows, (6, 40, 11, 11, 13, 11, 8), numeric=(0, 2, 3, 4, 5), centre=(6,), total_rows=1,
                     caption=f"Tabel 3.{number + 1} Nilai per unsur pelayanan")
+    unanswered = [u for u in report["unsur"] if not u["answered"]]
+    if unanswered and report["ikm"] is not None:
+        flow.append(d.para(f"Unsur yang tidak dijawab oleh satu responden pun ({_names(unanswered)}) tidak ikut "
+                           "dihitung; bobotnya dibagikan kepada unsur lainnya sebanding dengan bobot masing-masing, "
+                           "sehingga jumlah bobot tetap 1."))
     flow += [d.section("D. Indeks Kepuasan Masyarakat per Jenis Layanan")]
     services = report.get("services", [])
     if services:
@@ -339,8 +344,8 @@ def _extremes(unsur: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
 
 
 def _names(unsur: list[dict]) -> str:
-    parts = [f"{_e(u['code'])} {_e(u['name'])}" for u in unsur]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
+    # Semicolons: the names themselves hold commas and "dan" ("Sistem, mekanisme, dan prosedur").
+    return "; ".join(f"{_e(u['code'])} {_e(u['name'])}" for u in unsur)
 
 
 def _bab4(source: ReportSource, d: _Doc) -> list:

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from collector.report_text import (channel_counts, channel_label, period_text, profile_rows, responses_span,
                                    service_names)
@@ -86,8 +87,8 @@ def _header(sheet, names: Iterable[str]) -> list[WriteOnlyCell]:
 
 
 def _widths(sheet, widths: Iterable[float]) -> None:
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def _yes_no(value: bool | None) -> str:
@@ -186,7 +187,7 @@ def _data(sheet, source: ReportSource, with_comments: bool) -> None:
     columns = ["id", "service", "channel", "submitted_at", "local_time", *codes, *profile_keys]
     if with_comments:
         columns.append("comment")
-    _widths(sheet, (38, 14, 10, 27, 20, *([5] * len(codes)), *([12] * len(profile_keys)), 60)[:26])
+    _widths(sheet, (38, 14, 10, 27, 20, *([5] * len(codes)), *([12] * len(profile_keys)), 60))
     sheet.freeze_panes = "B2"
     sheet.append(_header(sheet, columns))
     tz = source.office.tz

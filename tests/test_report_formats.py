@@ -363,3 +363,43 @@ def test_dashboard_documents_refuse_what_the_csv_refuses(collector_app, login):
     other = _basic("kepala-lain", "kata-sandi-kepala")
     assert collector_app.client.get(f"{base}/report.pdf", headers=other).status_code == 403
     assert collector_app.client.get("/admin/offices/kantor-lain/report.pdf", headers=other).status_code == 200
+
+
+@needs_poppler
+def test_one_service_odd_names_and_unanswered_unsur(tmp_path):
+    """Markup characters in names are text, a single service is named on the cover, and an unsur nobody
+    answered is said to be left out."""
+    from collector import db, migrations
+    from collector.ingest import ingest_batch
+    from collector.report_pdf import build_pdf
+    from collector.report_xlsx import build_xlsx
+    from collector.reports import report_source
+    from kiosk.config import Service
+    from kiosk.questionnaire import Text
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'collector.db'}")
+    migrations.migrate(engine)
+    name = 'Kantor A & B <Uji> "Satu"'
+    records.add_office(engine, "kantor-x", name, timezone_name="Asia/Jakarta",
+                       services_=(Service("umum", Text("Layanan <umum> & lain", "General")),
+                                  Service("lain", Text("Lain", "Other"))))
+    _, token = records.add_kiosk(engine, "kantor-x")
+    with db.reading(engine) as conn:
+        kiosk = records.kiosk_for_token(conn, token)
+    ingest_batch(engine, kiosk, [make_wire(office_id="kantor-x", service_id="umum", answers={"U1": 2, "U3": 4}),
+                                 make_wire(office_id="kantor-x", service_id="lain", answers={"U1": 4})])
+    source = report_source(engine, "kantor-x", service="umum", date_from=dt.date(2026, 11, 1),
+                           date_to=dt.date(2026, 11, 30))
+    engine.dispose()
+    assert source.report["respondents"] == 1
+    (tmp_path / "x.pdf").write_bytes(build_pdf(source))
+    text = _pdf_text(tmp_path / "x.pdf")
+    assert name.upper() in text and f"Kepala {name}" in text
+    assert "Jenis layanan: Layanan <umum> & lain" in text
+    assert "Unsur yang tidak dijawab oleh satu responden pun (U2 Sistem, mekanisme, dan prosedur; U4" in text
+    book = openpyxl.load_workbook(io.BytesIO(build_xlsx(source)))
+    assert _by_key(book["Ringkasan"])["scope.service_id"].value == "Layanan <umum> & lain"
+    _, rows = _table(book["Per layanan"])
+    assert [r[0] for r in rows] == ["umum"]
+    _, rows = _table(book["Per unsur"])
+    assert rows[1][:5] == ["U2", "Sistem, mekanisme, dan prosedur", 0, 0, None]
