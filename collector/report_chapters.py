@@ -15,7 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from collector.report_text import (angka, channel_counts, channel_label, period_text, persen, profile_rows,
+from collector.report_text import (angka, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
 from collector.reports import ReportSource, previous_period
 
