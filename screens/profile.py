@@ -18,41 +18,52 @@ CHIP_ROWS = {"occupation": 2}  # long labels: two rows of four
 
 
 class ProfileScreen(Screen):
+    """Chips are made once and relabelled on a language change (rebuilding them would pile up widgets)."""
+
     def on_kv_post(self, _base) -> None:
         session = App.get_running_app().session
-        session.bind(locale=self.fill, profile=self.mark)
-        self.fill()
+        self.chips: list[Chip] = []
+        self.field_labels: list[Label] = []
+        self.build()
+        session.bind(locale=self.relabel, profile=self.mark)
+        self.relabel()
 
-    def fill(self, *_) -> None:
+    def build(self) -> None:
         app = App.get_running_app()
         session, scale = app.session, app.scale
         box = self.ids.fields
-        box.clear_widgets()
-        self.chips: list[Chip] = []
         chip_height = app.touch * 0.9
         for field in PROFILE_FIELDS:
             rows = CHIP_ROWS.get(field.key, 1)
             row = BoxLayout(spacing=scale * 16, size_hint_y=None,
                             height=rows * chip_height + (rows - 1) * scale * 8)
-            row.add_widget(Label(
-                text=field.label(session.locale), color=theme.rgba(theme.INK), bold=True,
-                font_size=scale * theme.FONT_LABEL, size_hint_x=None, width=scale * 170,
-                halign="left", valign="middle", text_size=(scale * 170, None)))
+            label = Label(color=theme.rgba(theme.INK), bold=True, font_size=scale * theme.FONT_LABEL,
+                          size_hint_x=None, width=scale * 170, halign="left", valign="middle",
+                          text_size=(scale * 170, None))
+            label.field = field
+            self.field_labels.append(label)
+            row.add_widget(label)
             grid = GridLayout(rows=rows, spacing=scale * 8)
-            for key, label in field.options:
-                chip = Chip(text=label(session.locale), height=chip_height,
-                            selected=session.profile.get(field.key) == key,
-                            font_size=scale * theme.FONT_SMALL)
-                chip.field, chip.key = field.key, key
+            for key, option in field.options:
+                chip = Chip(height=chip_height, font_size=scale * theme.FONT_SMALL)
+                chip.field, chip.key, chip.option = field.key, key, option
                 chip.bind(on_release=lambda c: session.toggle_profile(c.field, c.key))
                 grid.add_widget(chip)
                 self.chips.append(chip)
             row.add_widget(grid)
             box.add_widget(row)
 
+    def relabel(self, *_) -> None:
+        locale = App.get_running_app().session.locale
+        for label in self.field_labels:
+            label.text = label.field.label(locale)
+        for chip in self.chips:
+            chip.text = chip.option(locale)
+        self.mark()
+
     def mark(self, *_) -> None:
         profile = App.get_running_app().session.profile
-        for chip in getattr(self, "chips", ()):
+        for chip in self.chips:
             chip.selected = profile.get(chip.field) == chip.key
 
 

@@ -11,23 +11,31 @@ from screens.widgets import Tile
 
 
 class ServiceScreen(Screen):
+    """One tile per service; tiles are rebuilt only when the office's service list changes."""
+
     def on_kv_post(self, _base) -> None:
         app = App.get_running_app()
+        self._built_for: tuple = ()
         app.session.bind(locale=self.fill, service_id=self.mark)
-        app.bind(office_name=self.fill)  # the office config may change in staff mode
+        app.bind(office_name=self.fill)  # staff may apply a new office config
         self.fill()
 
     def fill(self, *_) -> None:
         app = App.get_running_app()
-        grid = self.ids.tiles
-        grid.clear_widgets()
         services = app.office_config.services
-        grid.cols = 1 if len(services) <= 3 else 2
-        for service in services:
-            tile = Tile(text=service.name(app.session.locale), key=service.id,
-                        selected=service.id == app.session.service_id)
-            tile.bind(on_release=lambda t: app.session.choose_service(t.key))
-            grid.add_widget(tile)
+        grid = self.ids.tiles
+        if self._built_for != services:
+            grid.clear_widgets()
+            grid.cols = 1 if len(services) <= 3 else 2
+            for service in services:
+                tile = Tile(key=service.id)
+                tile.service = service
+                tile.bind(on_release=lambda t: app.session.choose_service(t.key))
+                grid.add_widget(tile)
+            self._built_for = services
+        for tile in grid.children:
+            tile.text = tile.service.name(app.session.locale)
+        self.mark()
 
     def mark(self, *_) -> None:
         chosen = App.get_running_app().session.service_id

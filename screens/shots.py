@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from kivy.base import EventLoop
 from kivy.core.window import Window
 
 from kiosk.config import DEMO_PIN

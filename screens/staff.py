@@ -13,7 +13,8 @@ from screens.widgets import Chip
 class StaffScreen(Screen):
     def on_kv_post(self, _base) -> None:
         app = App.get_running_app()
-        app.staff.bind(form=self.fill_services)
+        self._built_for: tuple = ()
+        app.staff.bind(form=self.mark_service)
         app.session.bind(locale=self.fill_services)
         app.bind(office_name=self.fill_services)
         self.fill_services()
@@ -28,18 +29,27 @@ class StaffScreen(Screen):
             self.ids[field].focus = False
 
     def fill_services(self, *_) -> None:
+        """The bound-service chips: "ask the citizen" and one per service, rebuilt only for a new list."""
         app = App.get_running_app()
-        staff, locale = app.staff, app.session.locale
+        locale, services = app.session.locale, app.office_config.services
         grid = self.ids.services
-        grid.clear_widgets()
-        chosen = staff.form.get("service", "")
-        choices = [("", app.session.t("service_any", locale))]
-        choices += [(s.id, s.name(locale)) for s in app.office_config.services]
-        for key, text in choices:
-            chip = Chip(text=text, selected=key == chosen, height=app.touch * 0.8, font_size=app.scale * 24)
-            chip.key = key
-            chip.bind(on_release=lambda c: staff.set_form("service", c.key))
-            grid.add_widget(chip)
+        if self._built_for != services:
+            grid.clear_widgets()
+            for key in ["", *(s.id for s in services)]:
+                chip = Chip(height=app.touch * 0.8, font_size=app.scale * 24)
+                chip.key = key
+                chip.bind(on_release=lambda c: app.staff.set_form("service", c.key))
+                grid.add_widget(chip)
+            self._built_for = services
+        names = {s.id: s.name(locale) for s in services}
+        for chip in grid.children:
+            chip.text = names[chip.key] if chip.key else app.session.t("service_any", locale)
+        self.mark_service()
+
+    def mark_service(self, *_) -> None:
+        chosen = App.get_running_app().staff.form.get("service", "")
+        for chip in self.ids.services.children:
+            chip.selected = chip.key == chosen
 
     def change_pin(self) -> None:
         if App.get_running_app().staff.change_pin(self.ids.new_pin.text, self.ids.repeat_pin.text):

@@ -67,12 +67,6 @@ class KioskButton(ButtonBehavior, Label):
     """A large rounded button; `kind` picks its colours from the theme."""
 
     kind = OptionProperty("action", options=["action", "quiet", "brand", "alert", "card"])
-    enabled = BooleanProperty(True)
-
-    def on_touch_down(self, touch):
-        if not self.enabled:
-            return self.collide_point(*touch.pos)
-        return super().on_touch_down(touch)
 
 
 class Chip(ButtonBehavior, Label):

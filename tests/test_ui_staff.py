@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from kiosk import config as office_config
 from kiosk.config import DEMO_PIN
 from kiosk.pin import verify_pin

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 
 from kiosk.questionnaire import SKM_CODES
 from kiosk.response import validate_wire
