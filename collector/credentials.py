@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
+
+from kiosk.pin import hash_secret, verify_secret
 
 # Enrolment codes are typed by staff: no 0/O or 1/I/L to misread.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_LENGTH = 12
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
 
 def new_token() -> str:
@@ -36,22 +36,11 @@ def enroll_code_hash(code: str) -> str:
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt,
-                            n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+    return hash_secret(password, salt=salt)
 
 
 def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        actual = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=bytes.fromhex(salt),
-                                n=int(n), r=int(r), p=int(p), dklen=len(bytes.fromhex(digest)))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual.hex(), digest)
+    return verify_secret(password, stored)
 
 
 # A fixed hash to check against when the user is unknown, so a wrong name costs as long as a wrong password.
