@@ -17,6 +17,7 @@ from screens.mainthread import Background
 log = logging.getLogger(__name__)
 
 PIN_IDLE_S = 60.0  # a PIN pad left open returns to the survey
+STATUS_EVERY_S = 5.0  # the staff screen's queue counts follow the sync worker
 FIELD_OF_KEY = {"kiosk.counter": "counter", "kiosk.service": "bound_service", "kiosk.locales": "languages",
                 "sync.url": "sync_url"}
 
@@ -46,6 +47,7 @@ class StaffMode(EventDispatcher):
         self.net = Background("kiosk-net")
         self._pin_opened = 0.0
         self._later = None
+        self._status_read = 0.0
         self.status = self._status_texts(None)
         self.reset_form()
 
@@ -117,6 +119,8 @@ class StaffMode(EventDispatcher):
         self.session.mode = "citizen"
 
     def tick(self, *_: Any) -> None:
+        if self.session.mode == "staff" and self.clock() - self._status_read >= STATUS_EVERY_S:
+            self.refresh_status()
         if self.session.mode == "pin":
             if self.pin_locked and not self._show_lock():
                 self.pin_message, self.pin_error = "", False
@@ -221,6 +225,7 @@ class StaffMode(EventDispatcher):
 
     def refresh_status(self, *_: Any) -> None:
         app = self.app
+        self._status_read = self.clock()
 
         def read() -> StaffStatus:
             if app.sync_worker is not None:
