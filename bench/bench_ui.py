@@ -69,12 +69,14 @@ def part_taps(taps: int, size: tuple[int, int], multisamples: int) -> dict:
         from screens.finger import Finger
 
         samples: list[float] = []
+        on_question: list[bool] = []  # the tap answered a question and the next one appeared
 
         class TimedFinger(Finger):
             def touch(self, widget, *, think_s=None, hold_s=0.0, frames=2):
                 if self.clock is not None:
                     self.clock.advance(self.think_s if think_s is None else think_s)
                 x, y = widget.to_window(*widget.center)
+                before = app.manager.current
                 finger = UnitTestTouch(x, y)
                 finger.touch_down()
                 self.pump(1)
@@ -87,6 +89,7 @@ def part_taps(taps: int, size: tuple[int, int], multisamples: int) -> dict:
                 Window.unbind(on_flip=mark)
                 if flips and len(samples) < taps:
                     samples.append(flips[0] - lifted)
+                    on_question.append(before == "question" == app.manager.current)
                 self.taps += 1
                 self.pump(max(0, frames - 1))
 
@@ -98,8 +101,10 @@ def part_taps(taps: int, size: tuple[int, int], multisamples: int) -> dict:
                 if len(samples) == before:
                     raise RuntimeError("no frame was drawn after the taps of a whole survey")
         queue.close()
+    questions = [t for t, q in zip(samples, on_question) if q]
     return {"taps": len(samples), "median_s": statistics.median(samples), "p99_s": percentile(samples, 99),
-            "max_s": max(samples)}
+            "max_s": max(samples), "question_taps": len(questions),
+            "question_median_s": statistics.median(questions), "question_p99_s": percentile(questions, 99)}
 
 
 def part_ready(size: tuple[int, int], started: float) -> dict:
@@ -187,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{taps['median_s'] * 1000:.1f} ms ({taps['median_s'] / FRAME_60HZ_S:.2f} frames at 60 Hz), "
               f"p99 {taps['p99_s'] * 1000:.1f} ms ({taps['p99_s'] / FRAME_60HZ_S:.2f} frames), "
               f"max {taps['max_s'] * 1000:.1f} ms; one frame is {frame_ms:.1f} ms; goal p99 <= 2 frames")
+        print(f"  of which {taps['question_taps']} taps from one question to the next: median "
+              f"{taps['question_median_s'] * 1000:.1f} ms ({taps['question_median_s'] / FRAME_60HZ_S:.2f} frames), "
+              f"p99 {taps['question_p99_s'] * 1000:.1f} ms ({taps['question_p99_s'] / FRAME_60HZ_S:.2f} frames)")
 
     readies = [_child(["ready", repr(time.time()), "1280x800"])["ready_s"] for _ in range(args.starts)]
     print(f"cold start to first frame, {args.starts} starts: first {readies[0]:.2f} s, "
