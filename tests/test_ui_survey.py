@@ -206,3 +206,34 @@ def test_suggestion_is_cut_at_the_office_limit(launch_kiosk, demo_config):
     kiosk.tap("comment", "send")
     kiosk.expect("thanks")
     assert pending(kiosk)[0].comment == "Pelayanan cepat, tetapi ruang tunggu ter"
+
+
+def test_an_office_choice_question_shows_tiles_and_stores_the_key(launch_kiosk):
+    import tomllib
+
+    from kiosk import config as office_config
+
+    data = tomllib.loads(office_config.DEMO_CONFIG.read_text(encoding="utf-8"))
+    data["kiosk"].update(service="kk", ask_profile=False, ask_comment=False)
+    data["questions"] = [{
+        "code": "X1", "name": {"id": "Informasi", "en": "Information"},
+        "question": {"id": "Dari mana Anda tahu layanan ini?", "en": "How did you hear of this service?"},
+        "choices": [{"key": "radio", "id": "Radio", "en": "Radio"},
+                    {"key": "teman", "id": "Teman", "en": "A friend"}],
+    }]
+    config, problems = office_config.check(data)
+    assert problems == []
+    kiosk = launch_kiosk(config)
+    kiosk.tap("welcome", "start")
+    answer(kiosk, [4] * 9)
+    assert kiosk.session.unsur.code == "X1"
+    kiosk.tap("question", "back")
+    assert kiosk.session.unsur.code == "U9" and face(kiosk, 4).selected, "the faces come back"
+    answer(kiosk, [4])
+    tiles = kiosk.widget("question", "answers").children
+    assert sorted(t.text for t in tiles) == ["Radio", "Teman"]
+    kiosk.finger.tap(next(t for t in tiles if t.key == "teman"))
+    kiosk.expect("thanks")
+    [response] = pending(kiosk)
+    assert response.answers["X1"] == "teman" and response.answers["U9"] == 4
+    assert validate_wire(response.to_wire(), config.questionnaire) == []
