@@ -8,6 +8,32 @@ from pathlib import Path
 _prepared = False
 
 
+def screen_size() -> tuple[int, int] | None:
+    """The X screen's size in pixels, asked of Xlib before SDL makes a window (None when unknown)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("X11") or "libX11.so.6"
+    try:
+        xlib = ctypes.CDLL(name)
+    except OSError:
+        return None
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    for fn in (xlib.XDefaultScreen, xlib.XCloseDisplay):
+        fn.argtypes = [ctypes.c_void_p]
+    for fn in (xlib.XDisplayWidth, xlib.XDisplayHeight):
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    display = xlib.XOpenDisplay(None)
+    if not display:
+        return None
+    try:
+        screen = xlib.XDefaultScreen(display)
+        return xlib.XDisplayWidth(display, screen), xlib.XDisplayHeight(display, screen)
+    finally:
+        xlib.XCloseDisplay(display)
+
+
 def headless() -> bool:
     """No display to draw on: use SDL's offscreen driver (real OpenGL through Mesa)."""
     return not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
@@ -33,6 +59,9 @@ def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), of
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("SDL_VIDEO_ALLOW_SCREENSAVER", "0")  # a kiosk never blanks
+    # SDL would turn SIGTERM and SIGINT into a window-close request, which the kiosk refuses;
+    # `kiosk run` handles them itself (a clean stop that finishes any write in progress).
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     if "KIVY_HOME" not in os.environ:
         # Kivy writes config.ini and logs there; never into the user's home.
         home = Path(kivy_home) if kivy_home else Path(tempfile.mkdtemp(prefix="skm-kivy-"))
@@ -54,11 +83,16 @@ def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), of
     Config.set("graphics", "multisamples", str(multisamples))
     Config.set("graphics", "resizable", "0" if fullscreen else "1")
     if fullscreen:
-        Config.set("graphics", "fullscreen", "auto")
+        # A borderless window the size of the screen at 0,0: full screen with or without a
+        # window manager (SDL's own full-screen mode leaves an 800x600 window without one).
+        width, height = screen_size() or size
+        Config.set("graphics", "fullscreen", "0")
         Config.set("graphics", "borderless", "1")
         Config.set("graphics", "position", "custom")
         Config.set("graphics", "left", "0")
         Config.set("graphics", "top", "0")
+        Config.set("graphics", "width", str(width))
+        Config.set("graphics", "height", str(height))
     else:
         Config.set("graphics", "fullscreen", "0")
         Config.set("graphics", "width", str(size[0]))
