@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from datetime import datetime
 from pathlib import Path
@@ -183,6 +184,16 @@ class KioskApp(App):
             self.sync_worker.wake()
 
     # -- kiosk lock --------------------------------------------------------------------------
+
+    def stop_on_signals(self) -> None:
+        """SIGTERM (a service manager) and SIGINT (Ctrl+C) stop the app cleanly, unlike the close button."""
+
+        def stop(signum, _frame) -> None:
+            log.warning("stopping on signal %d", signum)
+            Clock.schedule_once(lambda _dt: self.stop(), 0)
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, stop)
 
     def _on_keyboard(self, _window, key, *_args) -> bool:
         if key in (KEY_ESCAPE, KEY_BACK):

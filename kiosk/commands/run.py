@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import signal
 import subprocess
 
 from kiosk import config as office_config, paths
@@ -38,24 +37,12 @@ def run(args) -> int:
     if queue.moved_aside is not None:
         log.error("the old queue file was unreadable and is kept at %s", queue.moved_aside)
     app = KioskApp(office_config=config, queue=queue, data_dir=root, sync_factory=_sync_factory(queue, root))
-    _stop_on_signals(app)
+    app.stop_on_signals()
     try:
         app.run()
     finally:
         queue.close()
     return 0
-
-
-def _stop_on_signals(app) -> None:
-    """SIGTERM (a service manager) and SIGINT (Ctrl+C) stop the app cleanly, unlike the close button."""
-    from kivy.clock import Clock
-
-    def stop(signum, _frame) -> None:
-        log.warning("stopping on signal %d", signum)
-        Clock.schedule_once(lambda _dt: app.stop(), 0)
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop)
 
 
 def _sync_factory(queue, root):
