@@ -15,9 +15,10 @@ class Player:
     def __init__(self, app, finger, rng: random.Random):
         self.app, self.finger, self.rng = app, finger, rng
         settings = app.office_config.kiosk
-        # Think long enough per tap that a survey is never "fast" and never a double tap.
-        taps = len(app.flow.questions) + 2
-        self.think = (max(settings.double_tap_s * 2, 1.0), max(2.5, 1.5 * settings.min_survey_s / taps))
+        # Think long enough per tap that a survey is never "fast" (the questions alone take longer
+        # than the office's plausible reading time) and no tap is ever taken for a double tap.
+        shortest = max(settings.double_tap_s * 2, 1.1 * settings.min_survey_s / len(app.flow.questions), 0.5)
+        self.think = (shortest, shortest + 1.5)
 
     @property
     def manager(self):
