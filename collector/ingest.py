@@ -1,25 +1,26 @@
 """Storing a batch of wire responses exactly once: validate each, insert all in one transaction, say what happened.
 
-Idempotent by response id under the primary key. Rows go in with INSERT ... ON CONFLICT DO NOTHING;
-an id that was not inserted is already stored (maybe by another collector process a moment ago),
-and comparing canonical JSON tells a harmless re-send (duplicate) from a different response
+Idempotent by response id under the primary key. On PostgreSQL rows go in with INSERT ... ON CONFLICT
+DO NOTHING; on SQLite, whose writers take turns, the ids already stored are looked up first under the
+write lock. An id that was not inserted is already stored (maybe by another collector process a moment
+ago), and comparing canonical JSON tells a harmless re-send (duplicate) from a different response
 under a used id (conflict). Nothing is kept in memory between batches.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from collector.db import writing
 from collector.records import KioskRecord, OfficeRecord, get_office, stamp, utc_now
 from collector.tables import kiosks, responses
-from kiosk.response import Response, parse_timestamp, validate_wire
+from kiosk.questionnaire import Questionnaire
+from kiosk.response import WIRE_KEYS, Response, canonical_json, parse_timestamp, plainly_valid_times, validate_wire
 
 ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
 _EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -42,7 +43,24 @@ class ItemResult:
 def canonical_wire(wire: Mapping[str, Any]) -> str:
     """The stored form of a valid wire response: every key present, canonical JSON."""
     full = {**_OPTIONAL_DEFAULTS, **wire}
+    if (len(full) == len(WIRE_KEYS) and full.keys() <= _WIRE_KEY_SET and type(full["answers"]) is dict
+            and type(full["extra"]) in _DICT_OR_NONE and type(full["profile"]) in _DICT_OR_NONE
+            and type(full["flags"]) in _LIST_OR_NONE):
+        # What Response.from_wire(full).to_json() gives for plain JSON values, without building the
+        # Response and copying every value twice: empty or null extra, profile and flags become {}, {}, [].
+        if not full["extra"]:
+            full["extra"] = {}
+        if not full["profile"]:
+            full["profile"] = {}
+        if not full["flags"]:
+            full["flags"] = []
+        return canonical_json(full)
     return Response.from_wire(full).to_json()
+
+
+_WIRE_KEY_SET = frozenset(WIRE_KEYS)
+_DICT_OR_NONE = (dict, type(None))
+_LIST_OR_NONE = (list, type(None))
 
 
 def item_problems(wire: Any, office: OfficeRecord) -> list[str]:
@@ -77,6 +95,22 @@ def _item_id(wire: Any) -> str | None:
     return None
 
 
+def _plainly_storable(wire: Any, office: OfficeRecord, questionnaire: Questionnaire,
+                      service_ids: frozenset[str]) -> datetime | None:
+    """The parsed submitted_at of an item that item_problems would pass, found the quick way; None when
+    only item_problems can tell (and say why)."""
+    times = plainly_valid_times(wire, questionnaire)
+    if times is None or wire["office_id"] != office.id:
+        return None
+    service = wire.get("service_id")
+    if service is not None and service not in service_ids:
+        return None
+    started, submitted = times
+    if not (_EARLIEST <= started <= _LATEST and _EARLIEST <= submitted <= _LATEST):
+        return None
+    return submitted
+
+
 def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
                  now: datetime | None = None) -> list[ItemResult]:
     """Store a kiosk's batch in one transaction; one result per item, in input order."""
@@ -85,14 +119,18 @@ def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
     with writing(engine) as conn:
         office = get_office(conn, kiosk.office_id)
         assert office is not None, "a kiosk always belongs to an existing office (foreign key)"
+        questionnaire, service_ids, tz = office.questionnaire(), office.service_ids(), office.tz
         first: dict[str, tuple[int, str]] = {}  # id -> (index, canonical body) of its first valid copy
         repeats: list[tuple[int, str, str]] = []  # later valid copies of an id within this batch
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         for index, wire in enumerate(items):
-            problems = item_problems(wire, office)
-            if problems:
-                results[index] = ItemResult(_item_id(wire), REJECTED, "; ".join(problems))
-                continue
+            submitted = _plainly_storable(wire, office, questionnaire, service_ids)
+            if submitted is None:
+                problems = item_problems(wire, office)
+                if problems:
+                    results[index] = ItemResult(_item_id(wire), REJECTED, "; ".join(problems))
+                    continue
+                submitted = parse_timestamp(wire["submitted_at"])
             body = canonical_wire(wire)
             if not _is_unicode(body):
                 results[index] = ItemResult(wire["id"], REJECTED, "the response contains text that is not valid Unicode")
@@ -102,7 +140,7 @@ def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
                 repeats.append((index, rid, body))
                 continue
             first[rid] = (index, body)
-            rows.append(_row(wire, body, office, kiosk.id, now_text))
+            rows.append(_row_values(wire, body, office.id, kiosk.id, now_text, submitted, tz))
         inserted = _insert_new(conn, rows)
         stored = _stored_bodies(conn, [rid for rid in first if rid not in inserted])
         for rid, (index, body) in first.items():
@@ -123,32 +161,56 @@ def _compare(rid: str, body: str, stored: str | None) -> ItemResult:
 
 
 def _row(wire: Mapping[str, Any], body: str, office: OfficeRecord, kiosk_id: str | None, now_text: str) -> dict[str, Any]:
-    submitted = parse_timestamp(wire["submitted_at"])
-    return {
-        "id": wire["id"], "office_id": office.id, "service_id": wire.get("service_id"), "kiosk_id": kiosk_id,
-        "channel": wire["channel"], "submitted_at": stamp(submitted),
-        "local_date": submitted.astimezone(office.tz).date().isoformat(),
-        "complete": wire["complete"], "body": body, "received_at": now_text,
-    }
+    """A valid response's row, column by column."""
+    values = _row_values(wire, body, office.id, kiosk_id, now_text, parse_timestamp(wire["submitted_at"]), office.tz)
+    return dict(zip(_COLUMNS, values))
 
 
-def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert the rows whose id is new; returns the ids actually inserted."""
+def _row_values(wire: Mapping[str, Any], body: str, office_id: str, kiosk_id: str | None, now_text: str,
+                submitted: datetime, tz: tzinfo) -> tuple[Any, ...]:
+    """A valid response's row as a tuple in _COLUMNS order, from its already parsed submitted_at."""
+    return (wire["id"], office_id, wire.get("service_id"), kiosk_id, wire["channel"], stamp(submitted),
+            submitted.astimezone(tz).date().isoformat(), wire["complete"], body, now_text)
+
+
+def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
+    """Insert the rows (tuples in _COLUMNS order) whose id is new; returns the ids actually inserted."""
     if not rows:
         return set()
     # Ids in one order for everyone: two batches holding the same ids in opposite orders would
     # otherwise each wait for the other's row locks (a deadlock) on PostgreSQL.
-    rows = sorted(rows, key=lambda row: row["id"])
+    rows = sorted(rows, key=_first)
     if conn.dialect.name == "postgresql":
         # One statement with one array per column: PostgreSQL parses it once, whatever the batch size.
-        arrays = {column: [row[column] for row in rows] for column in _COLUMNS}
+        arrays = {column: list(values) for column, values in zip(_COLUMNS, zip(*rows))}
         return set(conn.exec_driver_sql(_PG_UNNEST_INSERT, arrays).scalars())
-    statement = sqlite.insert(responses).on_conflict_do_nothing(index_elements=["id"]).returning(responses.c.id)
-    return set(conn.execute(statement, rows).scalars())
+    # SQLite: this transaction began with BEGIN IMMEDIATE (collector.db), so no other writer, in this
+    # process or another, can store one of these ids between the look-up and the insert. A plain
+    # executemany is then several times cheaper than INSERT ... RETURNING through the ORM layer; the
+    # primary key still refuses a second copy, should anything ever get past the look-up.
+    stored = _stored_ids(conn, [row[0] for row in rows])
+    new = [row for row in rows if row[0] not in stored] if stored else rows
+    if new:
+        conn.exec_driver_sql(_SQLITE_INSERT, new)
+    return {row[0] for row in new}
+
+
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
+
+
+def _stored_ids(conn: Connection, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(conn.exec_driver_sql(
+            f"SELECT id FROM responses WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk)).scalars())
+    return found
 
 
 _COLUMNS = ("id", "office_id", "service_id", "kiosk_id", "channel", "submitted_at", "local_date", "complete",
             "body", "received_at")
+_SQLITE_INSERT = f"INSERT INTO responses ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 # %(name)b: psycopg sends the arrays in binary, with no quoting of the JSON bodies to do.
 _PG_UNNEST_INSERT = (
     f"INSERT INTO responses ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
@@ -167,7 +229,9 @@ def _stored_bodies(conn: Connection, ids: list[str]) -> dict[str, str]:
 def insert_if_new(conn: Connection, office: OfficeRecord, wire: Mapping[str, Any], *, kiosk_id: str | None,
                   now: datetime) -> bool:
     """Store one valid response unless its id is stored already; True when it was new (web survey)."""
-    return bool(_insert_new(conn, [_row(wire, canonical_wire(wire), office, kiosk_id, stamp(now))]))
+    row = _row_values(wire, canonical_wire(wire), office.id, kiosk_id, stamp(now),
+                      parse_timestamp(wire["submitted_at"]), office.tz)
+    return bool(_insert_new(conn, [row]))
 
 
 def stored_responses(conn: Connection, office_id: str, *, service_id: str | None = None,
