@@ -1,10 +1,12 @@
 """The shapes on the wire of the v1 API, as pydantic models: they document the API (OpenAPI) for clients and fuzzers.
 
 Ingest parses its body itself (gzip, size limits, a reason per item), so `ResponsesEnvelope` and
-`WireResponse` only describe it; the strict checks are kiosk.response.validate_wire's.
+`WireResponse` only describe it; the strict checks are kiosk.response.validate_wire's. Its answer is
+written by ingest_results_json in the shape of `IngestResults`, which describes it.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,6 +60,19 @@ class ItemResult(BaseModel):
 
 class IngestResults(BaseModel):
     results: list[ItemResult] = Field(description="one per item, in input order")
+
+
+def ingest_results_json(results: list[dict[str, Any]]) -> bytes:
+    """The IngestResults body for results ingest made ({"id", "status", "reason"} each), as compact JSON.
+
+    Text goes out as UTF-8 as it is; an id that is not valid Unicode (JSON can carry a lone surrogate)
+    is escaped instead, so even that item gets its "rejected" rather than the whole batch a server error.
+    """
+    document = {"results": results}
+    try:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(document, separators=(",", ":")).encode("ascii")
 
 
 class EnrollRequest(BaseModel):

@@ -395,3 +395,29 @@ def test_sqlite_batch_stores_new_ids_once_and_reports_the_rest(tmp_path):
         stored = dict(conn.exec_driver_sql("SELECT id, body FROM responses").all())
     assert stored == {w["id"]: reference_canonical_wire(w) for w in batch[:1200]}
     engine.dispose()
+
+
+def test_results_are_the_bytes_the_response_model_would_give(collector_app):
+    """The route writes its results itself; they are what IngestResults would have made of them."""
+    from fixtures_collector import make_wire
+
+    from collector.schemas import IngestResults
+
+    wire = make_wire()
+    items = [wire, wire, {**wire, "comment": "lain"}, {**make_wire(), "profile": {"gender": "perempuan é"}},
+             {"id": "bukan-uuid-é"}, [], make_wire(answers={})]
+    answer = collector_app.post(items)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.content == IngestResults.model_validate(answer.json()).model_dump_json().encode()
+    assert [r["status"] for r in answer.json()["results"]] == [
+        "accepted", "duplicate", "conflict", "rejected", "rejected", "rejected", "rejected"]
+
+
+def test_an_id_that_is_not_unicode_is_rejected_not_a_server_error(collector_app):
+    raw = json.dumps({"responses": [{"id": "PLACEHOLDER"}]}).replace("PLACEHOLDER", "\\ud800").encode()
+    answer = collector_app.client.post("/api/v1/responses", content=raw, headers=collector_app.auth())
+    assert answer.status_code == 200
+    [result] = answer.json()["results"]
+    assert (result["id"], result["status"]) == ("\ud800", "rejected")
+    assert "id must be a UUID" in result["reason"]
