@@ -15,6 +15,7 @@ from screens import theme
 from screens.widgets import Chip
 
 CHIP_ROWS = {"occupation": 2}  # long labels: two rows of four
+CHIP_HEIGHT = 0.9  # of a touch target: six rows of chips fit a 1280x800 screen
 
 
 class ProfileScreen(Screen):
@@ -32,7 +33,7 @@ class ProfileScreen(Screen):
         app = App.get_running_app()
         session, scale = app.session, app.scale
         box = self.ids.fields
-        chip_height = app.touch * 0.9
+        chip_height = app.touch * CHIP_HEIGHT
         for field in PROFILE_FIELDS:
             rows = CHIP_ROWS.get(field.key, 1)
             row = BoxLayout(spacing=scale * 16, size_hint_y=None,
@@ -45,7 +46,7 @@ class ProfileScreen(Screen):
             row.add_widget(label)
             grid = GridLayout(rows=rows, spacing=scale * 8)
             for key, option in field.options:
-                chip = Chip(height=chip_height, font_size=scale * theme.FONT_SMALL)
+                chip = Chip(height_factor=CHIP_HEIGHT, font_px=theme.FONT_SMALL)
                 chip.field, chip.key, chip.option = field.key, key, option
                 chip.bind(on_release=lambda c: session.toggle_profile(c.field, c.key))
                 grid.add_widget(chip)

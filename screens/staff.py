@@ -7,6 +7,7 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.uix.screenmanager import Screen
 
+from screens import theme
 from screens.widgets import Chip
 
 
@@ -36,7 +37,7 @@ class StaffScreen(Screen):
         if self._built_for != services:
             grid.clear_widgets()
             for key in ["", *(s.id for s in services)]:
-                chip = Chip(height=app.touch * 0.8, font_size=app.scale * 24)
+                chip = Chip(height_factor=0.8, font_px=theme.FONT_SMALL)
                 chip.key = key
                 chip.bind(on_release=lambda c: app.staff.set_form("service", c.key))
                 grid.add_widget(chip)

@@ -70,9 +70,11 @@ class KioskButton(ButtonBehavior, Label):
 
 
 class Chip(ButtonBehavior, Label):
-    """A tappable choice that shows whether it is chosen by colour, a tick and a bold label."""
+    """A tappable choice; chosen shows as a filled dark chip with bold text (not by hue alone)."""
 
     selected = BooleanProperty(False)
+    font_px = NumericProperty(theme.FONT_LABEL)  # at the 1280x800 reference size
+    height_factor = NumericProperty(1.0)  # of the app's touch-target height
 
 
 class FaceButton(ButtonBehavior, BoxLayout):
