@@ -18,7 +18,7 @@ def register(sub, common) -> None:
     parser.add_argument("--config", help="office config (default: the data dir's, else the demo office)")
     parser.add_argument("--offscreen", action="store_true", help="draw offscreen even when a display exists")
     parser.add_argument("--size", default="1280x800",
-                        help="window size WIDTHxHEIGHT when not full screen (default 1280x800; smaller is faster "
+                        help="offscreen window size WIDTHxHEIGHT (default 1280x800; smaller is faster "
                              "with software OpenGL)")
     parser.set_defaults(run=run)
 
@@ -31,9 +31,11 @@ def run(args) -> int:
 
     from screens import boot
 
-    offscreen = True if args.offscreen else None
-    boot.prepare(offscreen=offscreen, size=window_size(args.size), kivy_home=root / "kivy",
-                 maxfps=0 if (args.offscreen or boot.headless()) else 60)
+    offscreen = args.offscreen or boot.headless()
+    # On a tablet's own screen the burn-in runs full screen, like `kiosk run`; offscreen it
+    # draws as fast as it can.
+    boot.prepare(offscreen=offscreen, fullscreen=not offscreen, size=window_size(args.size),
+                 kivy_home=root / "kivy", maxfps=0 if offscreen else 60)
     from kiosk.store import Queue
     from screens import driven
     from screens.autoplay import Player
