@@ -5,6 +5,8 @@ import json
 import zlib
 from typing import Any, AsyncIterator
 
+import orjson
+
 MAX_BODY_BYTES = 5 * 1024 * 1024
 MAX_ITEMS = 1000
 
@@ -54,10 +56,32 @@ def _not_json(constant: str):
     raise ValueError(f"{constant} is not JSON")
 
 
+# Integers of 19 digits or more may not fit in 64 bits, which orjson would read as a float. Seen with
+# every digit made "0" and every other byte ".": a bytes search, far quicker than a regular expression.
+_DIGITS_ONLY = bytes.maketrans(bytes(range(256)), bytes(b"0"[0] if chr(i).isdigit() and i < 128 else b"."[0]
+                                                      for i in range(256)))
+_LONG_DIGITS = b"0" * 19
+
+
+def loads(plain: bytes) -> Any:
+    """json.loads (refusing NaN and Infinity), by orjson where that gives the very same values.
+
+    orjson is several times faster. It refuses what json takes (UTF-16, a byte order mark, lone
+    surrogates, nesting deeper than 1024): those, and any long run of digits, go to json, which
+    decides. Everything orjson takes, json takes too and reads the same.
+    """
+    if _LONG_DIGITS not in plain.translate(_DIGITS_ONLY):
+        try:
+            return orjson.loads(plain)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(plain, parse_constant=_not_json)
+
+
 def parse(plain: bytes, max_items: int = MAX_ITEMS) -> list[Any]:
     """The items of a {"responses": [...]} envelope; each item is checked later, on its own."""
     try:
-        envelope = json.loads(plain, parse_constant=_not_json)
+        envelope = loads(plain)
     except (ValueError, RecursionError):
         raise EnvelopeError(400, "the body is not valid UTF-8 JSON") from None
     if not isinstance(envelope, dict) or not isinstance(envelope.get("responses"), list):

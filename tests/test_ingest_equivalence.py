@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collector import db, ingest, migrations, records
+from collector import db, envelope, ingest, migrations, records
 from collector.records import OfficeRecord
 from kiosk.config import DEMO_CONFIG, Service
 from kiosk.questionnaire import LOCALES, PROFILE, SKM_2017, SKM_UNSUR, Questionnaire, Text, Unsur
@@ -291,6 +291,8 @@ def assert_same_as_reference(wire: object, questionnaire: Questionnaire) -> None
 
     body = ingest.canonical_wire(wire)
     assert body == reference_canonical_wire(wire)
+    if submitted is not None:
+        assert ingest._plain_body(wire) == body
     # A kiosk sends what Response.to_json() gives; the collector must store those very bytes.
     assert body == Response.from_wire(json.loads(body)).to_json()
     now = "2026-11-28T00:00:00.000000+00:00"
@@ -421,3 +423,77 @@ def test_an_id_that_is_not_unicode_is_rejected_not_a_server_error(collector_app)
     [result] = answer.json()["results"]
     assert (result["id"], result["status"]) == ("\ud800", "rejected")
     assert "id must be a UUID" in result["reason"]
+
+
+# -- reading the envelope: orjson where it agrees with json, json where it might not ----------------------
+
+def same(a: object, b: object) -> bool:
+    """Equal, with the same types and the same key order all the way down (1 is not 1.0, nor True)."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return len(a) == len(b) and all(ka == kb and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    if type(a) is list:
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if type(a) is float:
+        return repr(a) == repr(b)
+    return a == b
+
+
+def json_reading(raw: bytes) -> object:
+    try:
+        return json.loads(raw, parse_constant=envelope._not_json)
+    except (ValueError, RecursionError) as exc:
+        return type(exc)
+
+
+def envelope_reading(raw: bytes) -> object:
+    try:
+        return envelope.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        return type(exc)
+
+
+numbers = st.one_of(
+    st.from_regex(r"\A-?(0|[1-9][0-9]{0,24})(\.[0-9]{1,24})?([eE][+-]?[0-9]{1,3})?\Z"),
+    st.floats(allow_nan=False).map(repr), st.integers().map(str),
+    st.sampled_from(["2.2250738585072011e-308", "9007199254740993", "1.7976931348623157e308",
+                     "1.7976931348623159e308", "4.9e-324", "2.4703282292062328e-324", "1e-400", "1e400", "-0",
+                     "-0.0", "123456789012345678", "-9223372036854775808", "9223372036854775807",
+                     "18446744073709551615", "18446744073709551616", "NaN", "Infinity", "-Infinity", "01", "1.",
+                     ".5", "+1"]))
+any_text = st.text(st.characters(), max_size=12)  # lone surrogates included
+documents = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), any_text),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(any_text, inner, max_size=4)), max_leaves=12)
+
+
+@st.composite
+def raw_bodies(draw) -> bytes:
+    """Envelope bodies as kiosks, other clients and garbage might send them."""
+    how = draw(st.sampled_from(["dumps", "dumps", "numbers", "duplicate keys", "mutated"]))
+    if how == "numbers":
+        text = '{"responses":[' + ",".join(draw(st.lists(numbers, min_size=1, max_size=5))) + "]}"
+    elif how == "duplicate keys":
+        text = '{"responses":[{"a":1,"b":2,"a":' + draw(numbers) + ',"c":{"x":[],"x":{}}}],"responses":[]}'
+    else:
+        text = json.dumps({"responses": draw(st.lists(documents, max_size=4))}, ensure_ascii=draw(st.booleans()),
+                          indent=draw(st.sampled_from([None, None, 1, "\t"])))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-32-le"]))
+    raw = text.encode(encoding, "surrogatepass")
+    if how == "mutated" and raw:
+        at = draw(st.integers(0, len(raw) - 1))
+        raw = raw[:at] + draw(st.binary(max_size=2)) + raw[at + draw(st.integers(0, 2)):]
+    return raw
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=raw_bodies())
+def test_envelope_reads_what_json_reads(raw):
+    assert same(envelope_reading(raw), json_reading(raw))
+
+
+def test_envelope_reads_long_integers_exactly():
+    raw = b'{"responses":[{"extra":{"n":123456789012345678901234567890,"m":-9223372036854775809}}]}'
+    assert envelope.parse(raw) == [{"extra": {"n": 123456789012345678901234567890, "m": -9223372036854775809}}]
+    assert same(envelope.parse(b'{"responses":[1.0,1,1e2,true]}'), [1.0, 1, 100.0, True])
