@@ -208,8 +208,9 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
         return set(conn.exec_driver_sql(_PG_UNNEST_INSERT, arrays).scalars())
     # SQLite: this transaction began with BEGIN IMMEDIATE (collector.db), so no other writer, in this
     # process or another, can store one of these ids between the look-up and the insert. A plain
-    # executemany is then several times cheaper than INSERT ... RETURNING through the ORM layer; the
-    # primary key still refuses a second copy, should anything ever get past the look-up.
+    # executemany is then several times cheaper than SQLAlchemy's INSERT ... RETURNING in many-row
+    # statements; and should anything ever get past the look-up, the primary key refuses the second
+    # copy (the batch fails and is retried, answered `duplicate`), so nothing is stored twice.
     stored = _stored_ids(conn, [row[0] for row in rows])
     new = [row for row in rows if row[0] not in stored] if stored else rows
     if new:
