@@ -1,7 +1,9 @@
 """Kivy's environment and window settings, applied before Kivy creates its window."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -64,7 +66,11 @@ def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), of
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     if "KIVY_HOME" not in os.environ:
         # Kivy writes config.ini and logs there; never into the user's home.
-        home = Path(kivy_home) if kivy_home else Path(tempfile.mkdtemp(prefix="skm-kivy-"))
+        if kivy_home:
+            home = Path(kivy_home)
+        else:
+            home = Path(tempfile.mkdtemp(prefix="skm-kivy-"))
+            atexit.register(shutil.rmtree, home, ignore_errors=True)
         home.mkdir(parents=True, exist_ok=True)
         os.environ["KIVY_HOME"] = str(home)
 
