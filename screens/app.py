@@ -19,9 +19,9 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
 from kiosk.config import Config
-from kiosk.flow import SurveyFlow
+from kiosk.flow import Step, SurveyFlow
 from screens import theme
-from screens.mainthread import Background
+from screens.mainthread import Background, on_main_thread
 from screens.session import Session
 from screens.staffmode import StaffMode
 
@@ -127,6 +127,7 @@ class KioskApp(App):
     def _tick(self, _dt) -> None:
         self.session.tick()
         self.staff.tick()
+        self._apply_collector_config()
 
     def _show(self, _session, screen: str) -> None:
         self.manager.current = screen
@@ -162,13 +163,27 @@ class KioskApp(App):
             self._start_sync()
         self.session.refresh()
 
+    def config_from_collector(self, config: Config) -> None:
+        """The sync worker saved an office config pulled from the collector; it takes effect between respondents."""
+        self._collector_config = config
+        self._apply_collector_config()
+
+    def _apply_collector_config(self) -> None:
+        config = getattr(self, "_collector_config", None)
+        if config is None or self.flow.step is not Step.WELCOME or self.session.mode == "staff":
+            return  # never under a citizen's finger or a clerk's open settings: the next tick tries again
+        self._collector_config = None
+        log.info("applying the office config from the collector")
+        self.apply_config(config)
+
     # -- sync ------------------------------------------------------------------------------
 
     def _start_sync(self) -> None:
         if self.sync_factory is None or not self.office_config.sync.url:
             return
         try:
-            self.sync_worker = self.sync_factory(self.office_config)
+            self.sync_worker = self.sync_factory(
+                self.office_config, lambda config: on_main_thread(self.config_from_collector, config))
             self.sync_worker.start()
         except Exception:  # the survey must go on without sync; responses stay pending
             log.exception("could not start the sync worker")

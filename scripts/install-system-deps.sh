@@ -4,7 +4,7 @@
 # (pdftotext, pdftoppm) for the tests that read the PDF report back.
 # Installs only what is missing, and only as root.
 set -euo pipefail
-wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip chromium poppler-utils)
+wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip chromium poppler-utils xvfb x11-apps)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from kiosk import config as office_config
 from kiosk.config import DEMO_PIN
@@ -201,7 +202,7 @@ def test_sync_worker_is_woken_after_each_save_and_driven_from_staff(launch_kiosk
     config = demo_config.with_kiosk(service="kk", ask_profile=False, ask_comment=False).with_sync(
         url="http://127.0.0.1:9")
     workers = []
-    kiosk = launch_kiosk(config, sync_factory=lambda cfg: workers.append(RecordingWorker(cfg)) or workers[-1])
+    kiosk = launch_kiosk(config, sync_factory=lambda cfg, _on_config: workers.append(RecordingWorker(cfg)) or workers[-1])
     assert workers and workers[0].calls == ["start"]
     kiosk.tap("welcome", "start")
     for _ in range(9):
@@ -237,3 +238,22 @@ def test_test_connection_reports_in_words(launch_kiosk):
     staff.ids.sync_url.text = "ftp://nope"
     kiosk.finger.tap(staff.ids.test_connection)
     kiosk.finger.wait_for(lambda: kiosk.app.staff.connection == "Alamat server tidak valid.", what="bad URL words")
+
+
+def test_office_config_from_the_collector_waits_for_the_survey_to_end(launch_kiosk, demo_config):
+    config = demo_config.with_kiosk(ask_profile=False, ask_comment=False).with_sync(url="http://127.0.0.1:9")
+    handed = []
+    kiosk = launch_kiosk(config, sync_factory=lambda cfg, on_config: handed.append(on_config) or RecordingWorker(cfg))
+    kiosk.tap("welcome", "start")
+    kiosk.finger.tap(kiosk.widget("service", "tiles").children[-1])
+    kiosk.expect("question")
+    pulled = config.with_kiosk(counter="Loket 7")
+    threading.Thread(target=handed[0], args=(pulled,)).start()  # the worker calls back from its own thread
+    kiosk.finger.pump(5)
+    assert kiosk.app.counter_text == "Loket 1", "a citizen half-way through keeps the screens they started with"
+    for _ in range(9):
+        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+    kiosk.expect("thanks")
+    kiosk.clock.advance(10)
+    kiosk.expect("welcome")
+    kiosk.finger.wait_for(lambda: kiosk.app.counter_text == "Loket 7", what="the collector's config applied")

@@ -52,7 +52,7 @@ def _sync_factory(queue, root):
     except ImportError:
         log.warning("the sync part is not installed: responses stay in the queue")
         return None
-    return lambda config: SyncWorker(queue, config, root)
+    return lambda config, on_config: SyncWorker(queue, config, root, on_config=on_config)
 
 
 def _screen_saver_off() -> None:
