@@ -91,41 +91,11 @@ def drain(collector: Collector, queue: Queue, batch_size: int, depth: int = 1) -
     return elapsed
 
 
-def bulk_insert(workdir: Path, responses, name: str = "bulk") -> float:
-    """The same rows into an identical, freshly migrated collector database, in one transaction."""
+def _baseline_rows(path: Path, responses) -> tuple[str, list[tuple]]:
+    """A freshly migrated collector database at `path` with the demo office and a kiosk, and the
+    responses as the rows ingest would store (INSERT statement, rows in its column order)."""
     from collector import db, ingest, migrations, records
 
-    url = f"sqlite:///{workdir / (name + '.db')}"
-    engine = db.make_engine(url)
-    migrations.migrate(engine)
-    office = records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    kiosk_id, _ = records.add_kiosk(engine, office.id)
-    engine.dispose()
-    received = records.stamp(records.utc_now())
-    rows = []
-    for r in responses:
-        wire = r.to_wire()
-        row = ingest._row(wire, ingest.canonical_wire(wire), office, kiosk_id, received)
-        rows.append(tuple(row.values()))
-    columns = ", ".join(row.keys())
-    conn = sqlite3.connect(workdir / (name + ".db"), isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")  # as the collector runs it: durable at commit
-    start = time.perf_counter()
-    conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(f"INSERT INTO responses ({columns}) VALUES ({', '.join('?' * len(row))})", rows)
-    conn.execute("COMMIT")
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return elapsed
-
-
-def bulk_insert_per_batch(workdir: Path, responses, batch_size: int) -> float:
-    """The bulk insert again, committed every batch_size rows: what durable batch-at-a-time storage costs
-    on this disk with nothing else to do (a 200 to a kiosk means its batch is committed)."""
-    from collector import db, ingest, migrations, records
-
-    path = workdir / "bulk-per-batch.db"
     engine = db.make_engine(f"sqlite:///{path}")
     migrations.migrate(engine)
     office = records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
@@ -136,10 +106,37 @@ def bulk_insert_per_batch(workdir: Path, responses, batch_size: int) -> float:
     for r in responses:
         wire = r.to_wire()
         rows.append(tuple(ingest._row(wire, ingest.canonical_wire(wire), office, kiosk_id, received).values()))
-    statement = f"INSERT INTO responses ({', '.join(ingest._COLUMNS)}) VALUES ({', '.join('?' * len(ingest._COLUMNS))})"
+    columns = ingest._COLUMNS
+    return f"INSERT INTO responses ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+
+
+def _durable_connection(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA synchronous = FULL")  # as the collector runs it: durable at commit
+    return conn
+
+
+def bulk_insert(workdir: Path, responses, name: str = "bulk") -> float:
+    """The same rows into an identical, freshly migrated collector database, in one transaction."""
+    path = workdir / (name + ".db")
+    statement, rows = _baseline_rows(path, responses)
+    conn = _durable_connection(path)
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(statement, rows)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def bulk_insert_per_batch(workdir: Path, responses, batch_size: int) -> float:
+    """The bulk insert again, committed every batch_size rows: what durable batch-at-a-time storage costs
+    on this disk with nothing else to do (a 200 to a kiosk means its batch is committed)."""
+    path = workdir / "bulk-per-batch.db"
+    statement, rows = _baseline_rows(path, responses)
+    conn = _durable_connection(path)
     start = time.perf_counter()
     for i in range(0, len(rows), batch_size):
         conn.execute("BEGIN IMMEDIATE")
