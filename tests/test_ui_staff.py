@@ -22,6 +22,17 @@ def enter_pin(kiosk, pin):
     kiosk.finger.pump(2)
 
 
+def answer_all_questions(kiosk):
+    for _ in range(9):
+        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+
+
+def back_to_welcome(kiosk):
+    kiosk.expect("thanks")
+    kiosk.clock.advance(10)
+    kiosk.expect("welcome")
+
+
 def open_staff(kiosk):
     kiosk.finger.tap(corner(kiosk), hold_s=2.5)
     kiosk.expect("pin")
@@ -101,8 +112,7 @@ def test_staff_changes_persist_to_config_toml(launch_kiosk, data_dir):
     assert kiosk.widget("welcome", "languages").opacity == 0
     kiosk.tap("welcome", "start")
     kiosk.expect("question")
-    for _ in range(9):
-        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+    answer_all_questions(kiosk)
     kiosk.expect("comment")
 
 
@@ -140,11 +150,8 @@ def test_change_pin_from_the_staff_screen(launch_kiosk, data_dir):
 def test_staff_sees_queue_counts_and_exports(launch_kiosk, data_dir, demo_config):
     kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", ask_profile=False, ask_comment=False))
     kiosk.tap("welcome", "start")
-    for _ in range(9):
-        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
-    kiosk.expect("thanks")
-    kiosk.clock.advance(10)
-    kiosk.expect("welcome")
+    answer_all_questions(kiosk)
+    back_to_welcome(kiosk)
     open_staff(kiosk)
     kiosk.finger.wait_for(lambda: kiosk.widget("staff", "pending").text == "1", what="the pending count")
     assert kiosk.widget("staff", "sent").text == "0"
@@ -205,12 +212,10 @@ def test_sync_worker_is_woken_after_each_save_and_driven_from_staff(launch_kiosk
     kiosk = launch_kiosk(config, sync_factory=lambda cfg, _on_config: workers.append(RecordingWorker(cfg)) or workers[-1])
     assert workers and workers[0].calls == ["start"]
     kiosk.tap("welcome", "start")
-    for _ in range(9):
-        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+    answer_all_questions(kiosk)
     kiosk.expect("thanks")
     assert workers[0].calls == ["start", "wake"], "woken once the response is on disk"
-    kiosk.clock.advance(10)
-    kiosk.expect("welcome")
+    back_to_welcome(kiosk)
     open_staff(kiosk)
     kiosk.finger.wait_for(lambda: kiosk.widget("staff", "sent").text == "7", what="the worker's status")
     assert kiosk.widget("staff", "oldest").text == "2 jam"
@@ -251,9 +256,6 @@ def test_office_config_from_the_collector_waits_for_the_survey_to_end(launch_kio
     threading.Thread(target=handed[0], args=(pulled,)).start()  # the worker calls back from its own thread
     kiosk.finger.pump(5)
     assert kiosk.app.counter_text == "Loket 1", "a citizen half-way through keeps the screens they started with"
-    for _ in range(9):
-        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
-    kiosk.expect("thanks")
-    kiosk.clock.advance(10)
-    kiosk.expect("welcome")
+    answer_all_questions(kiosk)
+    back_to_welcome(kiosk)
     kiosk.finger.wait_for(lambda: kiosk.app.counter_text == "Loket 7", what="the collector's config applied")
