@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 
 from collector import records
+from collector.report_csv import MEDIA_TYPE as CSV_MEDIA_TYPE, to_csv
 from collector.reports import ReportError, office_report, report_source
 
 _templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
@@ -120,8 +121,6 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
 
     @routes.get("/admin/offices/{office_id}/report.csv")
     def office_csv(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        from kiosk.commands.report import to_csv
-
         scope = download_scope(office_id, request, admin)
         if isinstance(scope, HTTPResponse):
             return scope
@@ -131,7 +130,7 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
                                    population=population)
         except ReportError as exc:
             return PlainTextResponse(exc.detail, status_code=exc.status)
-        return attachment(to_csv(report), "text/csv; charset=utf-8", f"ikm-{office_id}-{period[0]}-{period[1]}.csv")
+        return attachment(to_csv(report), CSV_MEDIA_TYPE, f"ikm-{office_id}-{period[0]}-{period[1]}.csv")
 
     @routes.get("/admin/offices/{office_id}/report.{kind}")
     def office_document(office_id: str, kind: str, request: Request,

@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import timedelta
 
-from kiosk.commands.serve import add_db_option, open_database
+from kiosk.commands._collector_db import add_db_option, open_database
 from kiosk.errors import UserError
 
 

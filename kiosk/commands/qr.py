@@ -1,7 +1,7 @@
 """`kiosk qr link|poster`: the signed web-survey link of an office or service, and a printable poster."""
 from __future__ import annotations
 
-from kiosk.commands.serve import add_db_option, open_database
+from kiosk.commands._collector_db import add_db_option, open_database
 from kiosk.errors import UserError
 
 

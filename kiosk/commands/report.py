@@ -1,23 +1,20 @@
 """`kiosk report --office ID [--service S] [--from D] [--to D] --format json|csv|xlsx|pdf [--out F]`: IKM from the collector.
 
-json and csv are the report JSON and its table; xlsx and pdf are the Laporan SKM documents
+json and csv are the report JSON and its table (collector/report_csv.py); xlsx and pdf are the Laporan SKM documents
 (collector/report_xlsx.py, collector/report_pdf.py), written only to a file.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from pathlib import Path
 
-from kiosk.commands.serve import add_db_option, open_database
+from kiosk.commands._collector_db import add_db_option, open_database
 from kiosk.errors import UserError
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
 DOCUMENTS = ("xlsx", "pdf")
-CSV_COLUMNS = ("code", "name", "answered", "sum", "nrr", "nrr_weighted", "converted", "mutu")
 
 
 def register(sub, common) -> None:
@@ -55,6 +52,7 @@ def _population(text: str) -> int:
 
 
 def run(args) -> int:
+    from collector.report_csv import to_csv
     from collector.reports import ReportError, office_report
 
     if args.format in DOCUMENTS and not args.out:
@@ -112,23 +110,3 @@ def _document(args) -> int:
         raise UserError(f"cannot write {args.out}: {exc.strerror}.") from None
     print(f"kiosk report: {source.report['respondents']} respondents, written to {args.out}", file=sys.stderr)
     return 0
-
-
-def to_csv(report: dict) -> str:
-    """One row per unsur, then the IKM row (name = kinerja), then one IKM row per service."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for unsur in report["unsur"]:
-        writer.writerow([_cell(unsur.get(column)) for column in CSV_COLUMNS])
-    writer.writerow(["IKM", report.get("kinerja") or "", report["respondents"], "", _cell(report["ikm"]), "",
-                     _cell(report["ikm_converted"]), report.get("mutu") or ""])
-    for service in report.get("services", []):
-        writer.writerow([f"service:{service.get('service_id') or ''}", "", service.get("respondents", ""), "",
-                         _cell(service.get("ikm")), "", _cell(service.get("ikm_converted")),
-                         service.get("mutu") or ""])
-    return out.getvalue()
-
-
-def _cell(value) -> str:
-    return "" if value is None else str(value)

@@ -5,7 +5,7 @@ import logging
 import os
 import sys
 
-from kiosk import paths
+from kiosk.commands._collector_db import MISSING_EXTRA, add_db_option, cannot_open, db_url, redact
 from kiosk.errors import UserError
 
 
@@ -19,19 +19,6 @@ def register(sub, common) -> None:
     parser.set_defaults(run=run)
 
 
-def add_db_option(parser, default=None) -> None:
-    parser.add_argument("--db", default=default, help="collector database URL (default: $KIOSK_COLLECTOR_DB or "
-                                     "sqlite:///<data dir>/collector.db); postgresql://... for PostgreSQL")
-
-
-def db_url(args) -> str:
-    if getattr(args, "db", None):
-        return args.db
-    from collector.db import default_url
-
-    return default_url(paths.data_dir(args.data_dir))
-
-
 def run(args) -> int:
     try:
         import uvicorn
@@ -39,8 +26,7 @@ def run(args) -> int:
         from collector.accesslog import JsonLineFormatter
         from collector.app import create_app
     except ImportError as exc:
-        raise UserError(f"the collector needs its extra packages ({exc.name} is missing); "
-                        "install them with pip install 'skm-kiosk[collector]'.") from None
+        raise UserError(MISSING_EXTRA.format(name=exc.name)) from None
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port} is not a TCP port (1..65535).")
     if not 1 <= args.workers <= 64:
@@ -57,8 +43,8 @@ def run(args) -> int:
     except UserError:
         raise
     except Exception as exc:  # the database cannot be opened or migrated: say so in one sentence
-        raise UserError(f"cannot open the collector database {_redact(url)}: {str(exc).splitlines()[0]}") from None
-    print(f"kiosk serve: collector on http://{args.host}:{args.port} with database {_redact(url)}",
+        raise UserError(cannot_open(url, exc)) from None
+    print(f"kiosk serve: collector on http://{args.host}:{args.port} with database {redact(url)}",
           file=sys.stderr, flush=True)
     if args.workers > 1:
         # Each worker process builds its own app from the environment: nothing is shared but the database.
@@ -87,30 +73,3 @@ def _check_port_free(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as exc:
             raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}.") from None
-
-
-def open_database(args):
-    """The collector database of a command (--db), migrated; a failure is one sentence."""
-    try:
-        from collector import db, migrations
-    except ImportError as exc:
-        raise UserError(f"the collector needs its extra packages ({exc.name} is missing); "
-                        "install them with pip install 'skm-kiosk[collector]'.") from None
-    url = db_url(args)
-    engine = db.make_engine(url)
-    try:
-        migrations.migrate(engine)
-    except Exception as exc:
-        engine.dispose()
-        raise UserError(f"cannot open the collector database {_redact(url)}: {str(exc).splitlines()[0]}") from None
-    return engine
-
-
-def _redact(url: str) -> str:
-    """A database URL without its password, for messages."""
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "(database URL)"
