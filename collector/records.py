@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from collector import credentials
 from collector.db import reading
 from collector.tables import admin_offices, admins, enroll_codes, kiosks, offices, responses, services
-from kiosk import config as office_config
+from kiosk import config as office_config, ids
 from kiosk.config import KioskSettings, Service, SyncSettings
 from kiosk.errors import UserError
 from kiosk.questionnaire import SKM_2017, Questionnaire, Text
@@ -110,19 +110,13 @@ class KioskRecord:
 # --- offices and services ------------------------------------------------------------------------
 
 def _check_office_id(office_id: str) -> None:
-    if not (office_id and office_id == office_id.lower()
-            and office_id.replace("-", "").replace("_", "").isalnum() and office_id.isascii()):
-        raise UserError(f"office id {office_id!r} must be lower-case letters, digits, '-' or '_'.")
+    if not ids.is_office_id(office_id):
+        raise UserError(f"office id {office_id!r} must be made of {ids.OFFICE_ID_RULE}.")
 
 
 def _check_timezone(tz: str) -> None:
-    try:
-        if not tz or tz.startswith("/") or ".." in tz:
-            raise ValueError(tz)
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"{tz!r} is not an IANA time zone such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura.") \
-            from None
+    if not ids.is_timezone(tz):
+        raise UserError(f"{tz!r} is not {ids.TIMEZONE_EXPECTED}.")
 
 
 def add_office(engine: Engine, office_id: str, name: str, *, timezone_name: str = DEFAULT_TIMEZONE,

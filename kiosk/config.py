@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import tomli_w
 
+from kiosk import ids
 from kiosk.pin import looks_like_pin_hash
 from kiosk.questionnaire import LOCALES, SKM_2017, SKM_UNSUR, Questionnaire, Text, Unsur
 
@@ -156,15 +157,14 @@ def check(data: dict[str, Any], source: str = "config") -> tuple[Config | None, 
     office_raw = _table(data, "office", bad)
     _unknown(office_raw, {"id", "name", "timezone", "logo"}, "office.", bad)
     office_id = office_raw.get("id", _MISSING)
-    if not (isinstance(office_id, str) and office_id and office_id.replace("-", "").replace("_", "").isalnum()
-            and office_id == office_id.lower()):
-        bad("office.id", office_id, "a lower-case id of letters, digits, '-' or '_'")
+    if not ids.is_office_id(office_id):
+        bad("office.id", office_id, ids.OFFICE_ID_EXPECTED)
     name = office_raw.get("name", _MISSING)
     if not (isinstance(name, str) and name.strip()):
         bad("office.name", name, "a non-empty string")
     tz = office_raw.get("timezone", _MISSING)
-    if not _valid_timezone(tz):
-        bad("office.timezone", tz, "an IANA time zone such as \"Asia/Jakarta\", \"Asia/Makassar\" or \"Asia/Jayapura\"")
+    if not ids.is_timezone(tz):
+        bad("office.timezone", tz, ids.TIMEZONE_EXPECTED)
     logo = office_raw.get("logo")
     if logo is not None and not isinstance(logo, str):
         bad("office.logo", logo, "a path to an image file")
@@ -226,16 +226,6 @@ def _settings(raw: dict, spec: dict, prefix: str, bad) -> dict:
             else:
                 bad(prefix + key, raw[key], expected)
     return out
-
-
-def _valid_timezone(tz: object) -> bool:
-    if not isinstance(tz, str) or not tz or tz.startswith("/") or ".." in tz:
-        return False
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def _services(raw: object, bad) -> list[Service] | None:

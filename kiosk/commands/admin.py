@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import timedelta
 
+from kiosk import ids
 from kiosk.commands._collector_db import add_db_option, open_database
 from kiosk.errors import UserError
 
@@ -23,7 +24,7 @@ def register(sub, common) -> None:
         return p
 
     p = action("office-add", "register an office (or take office and services from a kiosk config TOML)", run_office_add)
-    p.add_argument("--id", help="office id: lower-case letters, digits, '-' or '_'")
+    p.add_argument("--id", help=f"office id: {ids.OFFICE_ID_RULE}")
     p.add_argument("--name", help="the office's full name")
     p.add_argument("--timezone", help="IANA time zone (default: Asia/Jakarta, or the config's)")
     p.add_argument("--from-config", metavar="FILE", help="a kiosk config.toml: office, services, kiosk settings, PIN")
