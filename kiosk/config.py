@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import tomli_w
 
-from kiosk import ids
+from kiosk import atomic, ids
 from kiosk.pin import looks_like_pin_hash
 from kiosk.questionnaire import LOCALES, SKM_2017, SKM_UNSUR, Questionnaire, Text, Unsur
 
@@ -361,10 +361,5 @@ def save(config: Config, path: str | os.PathLike) -> Config:
     checked, problems = check(tomllib.loads(text), source=str(path))
     if problems:
         raise ConfigError(str(path), problems)
-    tmp = path.with_suffix(".toml.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    atomic.write_text(path, text)
     return checked  # type: ignore[return-value]

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from kiosk import atomic
 from kiosk.questionnaire import PROFILE_FIELDS, SKM_CODES
 from kiosk.store import Queue, Status
 
@@ -21,8 +22,7 @@ def export_queue(queue: Queue, path: str | os.PathLike, fmt: str = "jsonl", *sta
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
+    with atomic.replacing(path, newline="") as f:
         writer = csv.DictWriter(f, _CSV_COLUMNS, extrasaction="ignore") if fmt == "csv" else None
         if writer:
             writer.writeheader()
@@ -35,7 +35,4 @@ def export_queue(queue: Queue, path: str | os.PathLike, fmt: str = "jsonl", *sta
                 f.write(json.dumps({**wire, "status": item.status.value, "reason": item.reason},
                                    ensure_ascii=False) + "\n")
             count += 1
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
     return count

@@ -1,7 +1,6 @@
 """The office config a kiosk receives from its collector (at enrolment, and later by GET /api/v1/config)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,7 +8,7 @@ from typing import Any
 import requests
 import tomli_w
 
-from kiosk import config as office_config
+from kiosk import atomic, config as office_config
 from kiosk.config import Config
 from kiosk.pin import looks_like_pin_hash
 from sync import wire
@@ -79,9 +78,9 @@ def write_config(data_dir: Path, data: dict[str, Any], etag: str | None = None) 
     if problems:
         raise ConfigRejected(str(problems[0]))
     path = Path(data_dir) / "config.toml"
-    _atomic_write(path, tomli_w.dumps(data))
+    atomic.write_text(path, tomli_w.dumps(data))
     if etag:
-        _atomic_write(Path(data_dir) / ETAG_FILE, etag + "\n")
+        atomic.write_text(Path(data_dir) / ETAG_FILE, etag + "\n")
     return checked  # type: ignore[return-value]
 
 
@@ -131,15 +130,6 @@ def pull(session: requests.Session, config: Config, data_dir: Path, token: str, 
     data = merge(got.data, config.sync.url, local_config(data_dir), keep_binding=True)
     if data == local_config(data_dir):
         if got.etag:
-            _atomic_write(Path(data_dir) / ETAG_FILE, got.etag + "\n")
+            atomic.write_text(Path(data_dir) / ETAG_FILE, got.etag + "\n")
         return None
     return write_config(data_dir, data, got.etag)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -12,6 +11,7 @@ from typing import Callable, Sequence
 
 import requests
 
+from kiosk import atomic
 from kiosk.response import Response
 from kiosk.store import Queue
 from sync import wire
@@ -62,16 +62,7 @@ def load_token(path: Path) -> str | None:
 
 def write_token(path: Path, token: str) -> None:
     """Write the token readable by the owner only (mode 600), atomically."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # in case a stale tmp file had a wider mode
-        os.write(fd, token.encode("utf-8") + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    atomic.write_text(path, token + "\n", file_mode=0o600)
 
 
 class Uploader:
