@@ -1,4 +1,4 @@
-"""The collector's secret for survey links, kept in its database so every collector process shares it."""
+"""The collector's secrets for survey links and forms, kept in its database so every collector process shares them."""
 from __future__ import annotations
 
 import secrets
@@ -13,16 +13,21 @@ from kiosk import qr
 _KEY = "link_secret"
 
 
-def link_secret(engine: Engine) -> bytes:
-    """The secret, made on first use; concurrent first uses agree on one (insert-if-absent, then read)."""
+def shared_secret(engine: Engine, key: str) -> bytes:
+    """The secret stored under `key`, made on first use; concurrent first uses agree on one (insert-if-absent,
+    then read)."""
     with engine.begin() as conn:
-        found = conn.execute(select(settings.c.value).where(settings.c.key == _KEY)).scalar()
+        found = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
         if found is None:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            conn.execute(dialect.insert(settings).values(key=_KEY, value=secrets.token_hex(32))
+            conn.execute(dialect.insert(settings).values(key=key, value=secrets.token_hex(32))
                          .on_conflict_do_nothing(index_elements=["key"]))
-            found = conn.execute(select(settings.c.value).where(settings.c.key == _KEY)).scalar()
+            found = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
     return bytes.fromhex(found)
+
+
+def link_secret(engine: Engine) -> bytes:
+    return shared_secret(engine, _KEY)
 
 
 def make_link(engine: Engine, office_id: str, service_id: str | None = None) -> qr.SurveyLink:

@@ -7,6 +7,7 @@ no kiosk, through the same validation and exactly-once insert as kiosk uploads.
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 
-from collector import links
+from collector import formtoken, links
+from collector.headers import behind_tls
 from collector.ingest import insert_if_new, item_problems
 from collector.records import OfficeRecord, get_office, utc_now
 from kiosk.questionnaire import LOCALES, PROFILE_FIELDS
@@ -42,6 +44,12 @@ WORDS = {
         "question": "Pertanyaan",
         "of": "dari",
         "choose": "(pilih)",
+        "refused": "Formulir ini tidak dapat kami terima.",
+        "refused_body": "Jawaban hanya dapat dikirim dari halaman survei yang dibuka dari kode QR kantor kami, "
+                        "dengan cookie diizinkan. Tidak ada yang disimpan.",
+        "open_again": "Buka survei lagi",
+        "limited": "Terlalu banyak jawaban dari jaringan ini dalam waktu singkat.",
+        "limited_body": "Mohon tunggu beberapa menit, lalu kirim lagi. Jawaban Anda belum tersimpan.",
     },
     "en": {
         "title": "Public Satisfaction Survey",
@@ -58,9 +66,17 @@ WORDS = {
         "question": "Question",
         "of": "of",
         "choose": "(choose)",
+        "refused": "This form cannot be accepted.",
+        "refused_body": "Answers can only be sent from the survey page opened from our office's QR code, "
+                        "with cookies allowed. Nothing was stored.",
+        "open_again": "Open the survey again",
+        "limited": "Too many answers from this network in a short time.",
+        "limited_body": "Please wait a few minutes, then send again. Your answers have not been stored yet.",
     },
 }
 # Face colours, worst to best; the face shape and the words carry the meaning too.
+log = logging.getLogger(__name__)
+
 FACE_COLOURS = ("#c62828", "#ef6c00", "#2e7d32", "#1b5e20")
 
 
@@ -77,15 +93,24 @@ def router(engine: Engine, clock: Callable[[], datetime] = utc_now) -> APIRouter
         return office, link.service_id
 
     @routes.get("/s/{token}", response_class=HTMLResponse, summary="The web survey of a printed QR link")
-    def show(token: str, lang: str = "id") -> HTMLResponse:
+    def show(token: str, request: Request, lang: str = "id") -> HTMLResponse:
         locale = lang if lang in LOCALES else "id"
         found = opened(token)
         if found is None:
             return _page("missing.html", locale, status=404)
         office, service_id = found
-        form = {"rid": str(uuid.uuid4()), "started": clock().isoformat(timespec="seconds")}
-        return _page("survey.html", locale, office=office, service_id=service_id, form=form, errors=set(),
+        now = clock()
+        # One nonce per browser (kept while its cookie lives), so several open tabs all stay valid.
+        nonce = request.cookies.get(formtoken.COOKIE) or formtoken.new_nonce()
+        rid = str(uuid.uuid4())
+        form = {"rid": rid, "started": now.isoformat(timespec="seconds"),
+                formtoken.FIELD: formtoken.issue(formtoken.form_secret(engine), rid=rid, link=token, nonce=nonce,
+                                                 now=now)}
+        page = _page("survey.html", locale, office=office, service_id=service_id, form=form, errors=set(),
                      token=token)
+        page.set_cookie(formtoken.COOKIE, nonce, max_age=int(formtoken.TTL.total_seconds()), path="/s/",
+                        httponly=True, samesite="strict", secure=behind_tls())
+        return page
 
     @routes.post("/s/{token}", response_class=HTMLResponse, summary="Submit the web survey")
     async def submit(token: str, request: Request, lang: str = "id") -> HTMLResponse:
@@ -95,6 +120,12 @@ def router(engine: Engine, clock: Callable[[], datetime] = utc_now) -> APIRouter
             return _page("missing.html", locale, status=404)
         office, link_service = found
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        refusal = formtoken.cross_site(request.headers) or formtoken.check(
+            formtoken.form_secret(engine), form.get(formtoken.FIELD), rid=form.get("rid", ""), link=token,
+            nonce=request.cookies.get(formtoken.COOKIE), now=clock())
+        if refusal is not None:
+            log.info("web survey post refused for office %s: %s", office.id, refusal)
+            return _page("refused.html", locale, office=office, token=token, status=403)
         response, errors = _response_from_form(office, link_service, form, locale, clock())
         if errors:
             return _page("survey.html", locale, office=office, service_id=link_service, form=form, errors=errors,

@@ -24,7 +24,7 @@ def survey(collector_db_url):
 
 
 def hidden(page: str) -> dict:
-    return dict(re.findall(r'name="(rid|started)" value="([^"]+)"', page))
+    return dict(re.findall(r'name="(rid|started|form_token)" value="([^"]+)"', page))
 
 
 def stored(engine):
