@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from collector import db, envelope, ingest, migrations, records, schemas
 from collector.accesslog import AccessLog
+from collector.headers import SecurityHeaders, mount_static
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
                   description="Central endpoint of the Survei Kepuasan Masyarakat kiosks (PermenPAN-RB 14/2017).")
     app.state.engine = engine
     app.add_middleware(AccessLog)
+    app.add_middleware(SecurityHeaders)
+    mount_static(app)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:

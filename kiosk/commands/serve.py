@@ -16,6 +16,9 @@ def register(sub, common) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes (default: 1); more suit PostgreSQL, SQLite has one writer anyway")
+    parser.add_argument("--behind-tls", action="store_true",
+                        help="the collector is reached over HTTPS through a proxy: send HSTS, mark cookies Secure "
+                             "(also KIOSK_BEHIND_TLS=1)")
     parser.set_defaults(run=run)
 
 
@@ -38,6 +41,8 @@ def run(args) -> int:
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     url = db_url(args)
+    if args.behind_tls:
+        os.environ["KIOSK_BEHIND_TLS"] = "1"  # in the environment, so --workers processes see it too
     try:
         app = create_app(url)
     except UserError:
