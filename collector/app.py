@@ -88,6 +88,11 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
         except Exception as exc:  # any database failure means "not healthy", never a 500
             log.warning("health check failed: %s", exc)
             return JSONResponse({"detail": "the database does not answer"}, status_code=503)
+        try:
+            db.check_writable(engine)  # uploads, enrolments and web answers all write
+        except Exception as exc:
+            log.warning("health check failed: %s", exc)
+            return JSONResponse({"detail": "the database cannot be written"}, status_code=503)
         return {"status": "ok"}
 
     @app.post(

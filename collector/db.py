@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -12,11 +13,13 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from kiosk.errors import UserError
 
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 30
+HEALTH_WRITE_TIMEOUT_MS = 2000
 READONLY = "collector_readonly"
 
 
@@ -50,9 +53,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
                                pool_size=8, max_overflow=16)
         _sqlite_transactions(engine)
+        _clean_connections(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+        _clean_connections(engine)
+        return engine
     raise UserError(f"{parsed.get_backend_name()!r} databases are not supported; use sqlite:/// or postgresql://.")
 
 
@@ -81,6 +87,51 @@ def _sqlite_transactions(engine: Engine) -> None:
     def _on_begin(connection):
         readonly = connection.get_execution_options().get(READONLY, False)
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def in_transaction(dbapi_connection) -> bool:
+    """Whether a driver connection has a transaction open (on SQLite a read snapshot counts)."""
+    info = getattr(dbapi_connection, "info", None)
+    status = getattr(info, "transaction_status", None)
+    if status is not None:  # psycopg 3: IDLE is the only state with nothing open
+        import psycopg
+
+        return status != psycopg.pq.TransactionStatus.IDLE
+    return bool(getattr(dbapi_connection, "in_transaction", False))
+
+
+def _clean_connections(engine: Engine) -> None:
+    """No request can hand the next one a connection with a transaction still open.
+
+    A pooled SQLite connection returned with its read snapshot open (a report that failed half-way
+    through reading, say) made every later write on it fail with "database is locked" and held back
+    WAL checkpoints until the process restarted. SQLAlchemy rolls back on return; these checks make
+    sure of it on the way in and on the way out, and drop a connection that cannot be cleaned.
+    """
+
+    def clean(dbapi_connection, where: str) -> None:
+        if not in_transaction(dbapi_connection):
+            return
+        log.warning("a database connection came %s with a transaction open; rolling it back", where)
+        try:
+            dbapi_connection.rollback()
+        except Exception as exc:
+            raise DisconnectionError(f"cannot roll back a pooled connection: {exc}") from exc
+        if in_transaction(dbapi_connection):
+            raise DisconnectionError("a pooled connection still has a transaction open")
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, _record, _proxy):
+        clean(dbapi_connection, "out of the pool")  # DisconnectionError: the pool tries a fresh connection
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, record):
+        if dbapi_connection is None:
+            return
+        try:
+            clean(dbapi_connection, "back to the pool")
+        except DisconnectionError:
+            record.invalidate()
 
 
 def _ensure_wal(cursor) -> None:
@@ -149,3 +200,32 @@ def ping(engine: Engine) -> None:
     """Raise when the database cannot answer a trivial query."""
     with reading(engine) as conn:
         conn.execute(text("SELECT 1")).scalar_one()
+
+
+class NotWritable(Exception):
+    """The database answers but cannot take a write now (message says why)."""
+
+
+def check_writable(engine: Engine) -> None:
+    """Raise when the database cannot take a write: what uploads, enrolments and web answers need.
+
+    SQLite: the write lock must be had within HEALTH_WRITE_TIMEOUT_MS (nothing is written; a
+    connection stuck holding it, or a read-only file, shows here). PostgreSQL: the server must
+    accept writes (not a read-only standby or a read-only default).
+    """
+    if is_sqlite(engine):
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            raw.execute(f"PRAGMA busy_timeout={HEALTH_WRITE_TIMEOUT_MS}")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                raw.execute("ROLLBACK")
+            except sqlite3.OperationalError as exc:
+                raise NotWritable(f"the database cannot be written ({exc})") from None
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        return
+    with reading(engine) as conn:
+        read_only = conn.execute(text("SELECT current_setting('transaction_read_only')")).scalar_one()
+    if read_only != "off":
+        raise NotWritable("the database accepts reads only")

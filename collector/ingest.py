@@ -8,7 +8,7 @@ under a used id (conflict). Nothing is kept in memory between batches.
 """
 from __future__ import annotations
 
-import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from typing import Any, Mapping, Sequence
@@ -18,11 +18,14 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from collector.db import writing
+from collector.envelope import loads as envelope_loads
 from collector.records import KioskRecord, OfficeRecord, get_office, stamp, utc_now
 from collector.tables import kiosks, responses
+from kiosk.bounds import shown
 from kiosk.questionnaire import Questionnaire
 from kiosk.response import WIRE_KEYS, Response, canonical_json, parse_timestamp, plainly_valid_times, validate_wire
 
+log = logging.getLogger(__name__)
 ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
 _EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
@@ -89,10 +92,10 @@ def item_problems(wire: Any, office: OfficeRecord) -> list[str]:
     if not isinstance(wire, Mapping):
         return problems
     if isinstance(wire.get("office_id"), str) and wire["office_id"] != office.id:
-        problems.append(f"office_id {wire['office_id']!r} is not this kiosk's office {office.id!r}")
+        problems.append(f"office_id {shown(wire['office_id'])} is not this kiosk's office {office.id!r}")
     service = wire.get("service_id")
     if isinstance(service, str) and service and service not in office.service_ids():
-        problems.append(f"service_id {service!r} is not a service of office {office.id!r}")
+        problems.append(f"service_id {shown(service)} is not a service of office {office.id!r}")
     for key in ("started_at", "submitted_at"):
         moment = parse_timestamp(wire.get(key))
         if moment is not None and not _EARLIEST <= moment <= _LATEST:
@@ -267,7 +270,26 @@ def stored_responses(conn: Connection, office_id: str, *, service_id: str | None
         query = query.where(responses.c.local_date >= date_from)
     if date_to:
         query = query.where(responses.c.local_date <= date_to)
-    return [Response.from_wire(json.loads(body)) for body in conn.execute(query.order_by(responses.c.submitted_at)).scalars()]
+    bodies = conn.execute(query.order_by(responses.c.submitted_at)).scalars().all()  # read to the end first
+    found = []
+    for body in bodies:
+        wire = read_stored_body(body)
+        if wire is not None:
+            found.append(Response.from_wire(wire))
+    return found
+
+
+def read_stored_body(body: str) -> dict[str, Any] | None:
+    """A stored body as a dict; None (and a warning) for one an older collector stored that cannot be read
+    back, such as `extra` nested too deep for Python's json: one bad row must not break every report."""
+    try:
+        wire = envelope_loads(body.encode("utf-8"))
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        wire = None
+    if not isinstance(wire, dict):
+        log.warning("a stored response cannot be read back and is left out of reports")
+        return None
+    return wire
 
 
 __all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "ItemResult", "ingest_batch", "insert_if_new",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
+from kiosk.bounds import free_form_problems, shown
 from kiosk.questionnaire import LOCALES, PROFILE, SKM_2017, Questionnaire, Unsur
 
 CHANNELS = ("kiosk", "web", "paper")
@@ -65,7 +66,8 @@ class Response:
 
 
 def canonical_json(wire: Mapping[str, Any]) -> str:
-    return json.dumps(wire, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # allow_nan=False: "Infinity" is not JSON; validation refuses non-finite numbers before this point.
+    return json.dumps(wire, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def now_local() -> datetime:
@@ -172,7 +174,7 @@ def plainly_valid_times(wire: object, questionnaire: Questionnaire = SKM_2017) -
         if valid is None or type(value) is not valid[0] or value not in valid[1]:
             return None
     extra = wire.get("extra")
-    if extra is not None and type(extra) is not dict:
+    if extra is not None and (type(extra) is not dict or extra and free_form_problems(extra)):
         return None
     profile = wire.get("profile")
     if profile is not None:
@@ -227,7 +229,7 @@ def _wire_problems(wire: object, questionnaire: Questionnaire) -> list[str]:
     problems: list[str] = []
     unknown = sorted(set(wire) - set(WIRE_KEYS))
     if unknown:
-        problems.append(f"unknown fields: {', '.join(unknown)}")
+        problems.append(f"unknown fields: {', '.join(str(key)[:40] for key in unknown[:10])}")
     for key in ("id", "office_id", "questionnaire", "channel", "locale", "started_at", "submitted_at"):
         if not isinstance(wire.get(key), str) or not wire.get(key):
             problems.append(f"{key} must be a non-empty string")
@@ -253,8 +255,7 @@ def _wire_problems(wire: object, questionnaire: Questionnaire) -> list[str]:
     if started and submitted and submitted < started:
         problems.append("submitted_at is before started_at")
     problems += _answer_problems(wire.get("answers"), wire.get("complete"), questionnaire)
-    if wire.get("extra") is not None and not isinstance(wire.get("extra"), Mapping):
-        problems.append("extra must be an object")
+    problems += free_form_problems(dict(wire["extra"]) if isinstance(wire.get("extra"), Mapping) else wire.get("extra"))
     problems += _profile_problems(wire.get("profile"))
     comment = wire.get("comment")
     if comment is not None and (not isinstance(comment, str) or len(comment) > COMMENT_MAX):
@@ -274,9 +275,9 @@ def _answer_problems(answers: object, complete: object, questionnaire: Questionn
     known = set(questionnaire.codes())
     for code, value in answers.items():
         if code not in known:
-            problems.append(f"answers has unknown unsur {code!r}")
+            problems.append(f"answers has unknown unsur {shown(code)}")
         elif not questionnaire.unsur(code).valid_answer(value):
-            problems.append(f"answers.{code} must be an integer 1..4, got {value!r}")
+            problems.append(f"answers.{code} must be an integer 1..4, got {shown(value)}")
     if complete is True and not answers:
         problems.append("a complete response must answer at least one unsur")
     return problems
@@ -291,7 +292,7 @@ def _profile_problems(profile: object) -> list[str]:
     for key, value in profile.items():
         spec = PROFILE.get(key)
         if spec is None:
-            problems.append(f"profile has unknown field {key!r}")
+            problems.append(f"profile has unknown field {shown(key)}")
         elif value not in spec.keys():
-            problems.append(f"profile.{key} must be one of {', '.join(spec.keys())}, got {value!r}")
+            problems.append(f"profile.{key} must be one of {', '.join(spec.keys())}, got {shown(value)}")
     return problems

@@ -62,10 +62,12 @@ def test_connection(url: str, timeout: float = 5.0, session: requests.Session | 
                                f"{target} answered HTTP {reply.status_code}: is this an SKM collector?")
     try:
         data = json.loads(reply.content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return ConnectionCheck(False, "bad_response", f"{target} did not answer JSON")
     if not isinstance(data, dict) or data.get("status") != "ok":
-        return ConnectionCheck(False, "server", f"{target} says the collector is not healthy: {data!r:.120}")
+        # Only the status, cut short: the repr of a whole crafted answer could be huge or too deep to print.
+        said = str(data.get("status") if isinstance(data, dict) else type(data).__name__)[:120]
+        return ConnectionCheck(False, "server", f"{target} says the collector is not healthy: {said!r}")
     return ConnectionCheck(True, "ok", f"{target} is reachable and healthy")
 
 

@@ -81,7 +81,7 @@ def parse_results(body: bytes, content_type: str | None, expected_ids: Sequence[
         return _raise("bad_response", f"got {ctype!r} instead of JSON from the collector")
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested deeper than json reads: not an answer
         return _raise("bad_response", f"the collector's answer is not complete JSON ({len(body)} bytes)")
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list):
