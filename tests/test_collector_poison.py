@@ -28,9 +28,19 @@ def with_extra(extra_json: str) -> str:
     return json.dumps(make_wire()).replace('"extra": {}', '"extra": ' + extra_json)
 
 
-def test_deeply_nested_extra_is_rejected_and_nothing_is_poisoned(collector_server, collector_db_url):
+def answer_web_survey(server) -> int:
+    """A citizen answers the web survey of a QR link: the HTTP status of sending the form."""
     from collector import links
 
+    link = links.make_link(server.engine, "dukcapil-butur", "ktp-el").token
+    with requests.Session() as phone:
+        page = phone.get(f"{server.url}/s/{link}", timeout=10).text
+        form = dict(re.findall(r'name="(rid|started|form_token)" value="([^"]+)"', page))
+        form |= {f"U{i}": "3" for i in range(1, 10)}
+        return phone.post(f"{server.url}/s/{link}", data=form, headers={"Origin": server.url}, timeout=10).status_code
+
+
+def test_deeply_nested_extra_is_rejected_and_nothing_is_poisoned(collector_server, collector_db_url):
     server = collector_server(collector_db_url)
     token = server.kiosk_token()
     admin = server.add_admin()
@@ -52,10 +62,7 @@ def test_deeply_nested_extra_is_rejected_and_nothing_is_poisoned(collector_serve
     assert [r["status"] for r in after.json()["results"]] == ["accepted"] * 5
     enrolled = requests.post(server.url + "/api/v1/enroll", json={"code": server.enroll_code()}, timeout=10)
     assert enrolled.status_code == 200
-    link = links.make_link(server.engine, "dukcapil-butur", "ktp-el").token
-    page = requests.get(f"{server.url}/s/{link}", timeout=10).text
-    form = dict(re.findall(r'name="(rid|started)" value="([^"]+)"', page)) | {f"U{i}": "3" for i in range(1, 10)}
-    assert requests.post(f"{server.url}/s/{link}", data=form, timeout=10).status_code == 200
+    assert answer_web_survey(server) == 200
     assert server.stored_count() == 7
 
 
@@ -103,8 +110,6 @@ def open_transactions(server) -> int:
 
 
 def test_a_failing_request_leaves_uploads_enrolment_and_web_answers_working(collector_server, collector_db_url):
-    from collector import links
-
     server = collector_server(collector_db_url)
     token = server.kiosk_token()
     admin = server.add_admin()
@@ -130,10 +135,7 @@ def test_a_failing_request_leaves_uploads_enrolment_and_web_answers_working(coll
         assert [r["status"] for r in after.json()["results"]] == ["accepted"] * 5
     enrolled = requests.post(server.url + "/api/v1/enroll", json={"code": server.enroll_code()}, timeout=10)
     assert enrolled.status_code == 200, enrolled.text
-    link = links.make_link(server.engine, "dukcapil-butur", "ktp-el").token
-    page = requests.get(f"{server.url}/s/{link}", timeout=10).text
-    form = dict(re.findall(r'name="(rid|started)" value="([^"]+)"', page)) | {f"U{i}": "3" for i in range(1, 10)}
-    assert requests.post(f"{server.url}/s/{link}", data=form, timeout=10).status_code == 200
+    assert answer_web_survey(server) == 200
     assert open_transactions(server) == 0
 
 
