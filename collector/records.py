@@ -1,7 +1,6 @@
 """Offices, services, kiosks, enrolment codes and admins: the collector's records and their rules."""
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -19,7 +18,7 @@ from collector import credentials
 from collector.db import reading
 from collector.tables import admin_offices, admins, enroll_codes, kiosks, offices, responses, services
 from kiosk import config as office_config, ids
-from kiosk.config import KioskSettings, Service, SyncSettings
+from kiosk.config import Service
 from kiosk.errors import UserError
 from kiosk.questionnaire import SKM_2017, Questionnaire, Text
 from kiosk.response import canonical_json
@@ -63,24 +62,9 @@ class OfficeRecord:
     def kiosk_config(self) -> dict[str, Any]:
         """The office config for a kiosk, ready for TOML; the kiosk sets its own sync URL and keeps its PIN
         unless the office has one."""
-        kiosk = {**dataclasses.asdict(KioskSettings()), **self.settings.get("kiosk", {})}
-        kiosk["locales"] = list(kiosk["locales"])
-        kiosk["service"] = kiosk.get("service") or ""
-        if kiosk["service"] and kiosk["service"] not in self.service_ids():
-            kiosk["service"] = ""
-        data: dict[str, Any] = {
-            "office": {"id": self.id, "name": self.name, "timezone": self.timezone,
-                       **({"logo": self.logo} if self.logo else {})},
-            "services": [{"id": s.id, "name": {"id": s.name.id, "en": s.name.en}} for s in self.services],
-            "kiosk": kiosk,
-            "sync": dataclasses.asdict(SyncSettings()),
-        }
-        if self.pin_hash:
-            data["staff"] = {"pin_hash": self.pin_hash}
-        for key in ("questions", "weights"):
-            if key in self.settings:
-                data[key] = self.settings[key]
-        return data
+        return office_config.build(
+            office_config.Office(self.id, self.name, self.timezone, self.logo), self.services,
+            kiosk=self.settings.get("kiosk", {}), pin_hash=self.pin_hash, own=self.settings)
 
     def config_etag(self) -> str:
         return '"' + hashlib.sha256(canonical_json(self.kiosk_config()).encode()).hexdigest()[:32] + '"'

@@ -4,10 +4,10 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import tomli_w
@@ -340,26 +340,55 @@ def load_for(data_dir: Path) -> Config:
     return load(DEMO_CONFIG)
 
 
-def to_toml(config: Config, extra: dict[str, Any] | None = None) -> str:
-    """The config as TOML, ready to save; office questions and weights are carried over from `extra`."""
+def build(office: Office, services: Sequence[Service], *, kiosk: Mapping[str, Any] | None = None,
+          sync: Mapping[str, Any] | None = None, pin_hash: str | None = None,
+          own: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The office config as plain data: the tables of config.toml, and what GET /api/v1/config sends.
+
+    `kiosk` and `sync` override the defaults of KioskSettings and SyncSettings; a bound service the
+    office no longer offers is dropped. `own` holds the office's own "questions" and "weights".
+    Without a PIN hash there is no [staff] table (the kiosk adds its own, see sync.configsync.merge).
+    """
+    offered = {s.id for s in services}
+    kiosk_table = {**asdict(KioskSettings()), **(kiosk or {})}
+    kiosk_table["locales"] = list(kiosk_table["locales"])
+    kiosk_table["service"] = kiosk_table.get("service") or ""
+    if kiosk_table["service"] not in offered:
+        kiosk_table["service"] = ""
     data: dict[str, Any] = {
-        "office": {k: v for k, v in vars(config.office).items() if v is not None},
-        "services": [{"id": s.id, "name": {"id": s.name.id, "en": s.name.en}} for s in config.services],
-        "kiosk": {**vars(config.kiosk), "locales": list(config.kiosk.locales), "service": config.kiosk.service or ""},
-        "sync": dict(vars(config.sync)),
-        "staff": {"pin_hash": config.pin_hash},
+        "office": {"id": office.id, "name": office.name, "timezone": office.timezone,
+                   **({"logo": office.logo} if office.logo else {})},
+        "services": [{"id": s.id, "name": {"id": s.name.id, "en": s.name.en}} for s in services],
+        "kiosk": kiosk_table,
+        "sync": {**asdict(SyncSettings()), **(sync or {})},
     }
-    data.update(extra or {})
-    return tomli_w.dumps(data)
+    if pin_hash:
+        data["staff"] = {"pin_hash": pin_hash}
+    for key in ("questions", "weights"):
+        if own and key in own:
+            data[key] = own[key]
+    return data
+
+
+def to_data(config: Config, own: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A Config as the tables of config.toml; the office's questions and weights are carried over from `own`."""
+    return build(config.office, config.services, kiosk=asdict(config.kiosk), sync=asdict(config.sync),
+                 pin_hash=config.pin_hash, own=own)
+
+
+def write(path: str | os.PathLike, data: dict[str, Any], *, source: str | None = None) -> Config:
+    """The one writer of config.toml: check `data`, then write it atomically (a power cut leaves the old
+    or the new file). Nothing is written when a check fails: ConfigError names every problem."""
+    path = Path(path)
+    checked, problems = check(data, source=source or str(path))
+    if problems:
+        raise ConfigError(source or str(path), problems)
+    atomic.write_text(path, tomli_w.dumps(data))
+    return replace(checked, source=str(path))  # type: ignore[arg-type]
 
 
 def save(config: Config, path: str | os.PathLike) -> Config:
-    """Check and write atomically (temp file, fsync, rename): a power cut leaves the old or the new file."""
+    """Write a changed Config (staff settings, a new PIN) over config.toml, keeping the office's own questions."""
     path = Path(path)
     original = read(path) if path.exists() else {}
-    text = to_toml(config, {k: original[k] for k in ("questions", "weights") if k in original})
-    checked, problems = check(tomllib.loads(text), source=str(path))
-    if problems:
-        raise ConfigError(str(path), problems)
-    atomic.write_text(path, text)
-    return checked  # type: ignore[return-value]
+    return write(path, to_data(config, {k: original[k] for k in ("questions", "weights") if k in original}))

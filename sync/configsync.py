@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import tomli_w
 
-from kiosk import atomic, config as office_config
+from kiosk import atomic, config as office_config, paths
 from kiosk.config import Config
 from kiosk.pin import looks_like_pin_hash
 from sync import wire
@@ -30,12 +29,12 @@ class ConfigFetch:
     error: str | None = None
 
 
-def merge(received: dict[str, Any], url: str, local: dict[str, Any], *, keep_binding: bool = False
-          ) -> dict[str, Any]:
+def merge(received: dict[str, Any], url: str, local: dict[str, Any], *, pin_hash: str | None,
+          keep_binding: bool = False) -> dict[str, Any]:
     """The collector's office config, with this kiosk's own [sync] (URL, token file) and staff PIN.
 
-    The PIN hash comes from the collector when the office has one; otherwise the kiosk
-    keeps its own, else the shipped demo office's (PIN 1234) until staff set theirs.
+    `local` is the kiosk's config.toml as parsed TOML ({} when it has none), `pin_hash` the PIN hash
+    of the config the kiosk runs with now (on a fresh kiosk, that is the shipped demo office's).
     With keep_binding, the counter and service staff bound this kiosk to stay as they are
     (the service only while the office still offers it).
     """
@@ -52,18 +51,30 @@ def merge(received: dict[str, Any], url: str, local: dict[str, Any], *, keep_bin
     sync["url"] = url
     sync.setdefault("token_file", "token")
     data["sync"] = sync
-    staff = dict(received.get("staff") or {})
-    if not looks_like_pin_hash(staff.get("pin_hash")):
-        own = (local.get("staff") or {}).get("pin_hash")
-        staff["pin_hash"] = own if looks_like_pin_hash(own) else \
-            office_config.read(office_config.DEMO_CONFIG)["staff"]["pin_hash"]
-    data["staff"] = staff
+    data["staff"] = {**(received.get("staff") or {}), "pin_hash": _staff_pin_hash(received, local, pin_hash)}
     return data
+
+
+def _staff_pin_hash(received: dict[str, Any], local: dict[str, Any], running: str | None) -> str | None:
+    # Counter staff open staff mode with the PIN they use today, and expect it to keep working after
+    # enrolment or an office config update: nobody at the counter is told that a server changed it.
+    # So the PIN only changes when the office admin deliberately set an office PIN at the collector
+    # (then it is theirs to hand out). Otherwise the kiosk keeps its own: config.toml's first (the
+    # latest, also when staff changed the PIN after the sync worker started), else the one of the
+    # config it runs with. Never a PIN from anywhere else: a kiosk must not fall back to a PIN that
+    # every copy of this software shares.
+    office = (received.get("staff") or {}).get("pin_hash")
+    if looks_like_pin_hash(office):
+        return office
+    own = (local.get("staff") or {}).get("pin_hash")
+    if looks_like_pin_hash(own):
+        return own
+    return running if looks_like_pin_hash(running) else None
 
 
 def local_config(data_dir: Path) -> dict[str, Any]:
     """The kiosk's config.toml as parsed TOML; {} when there is none or it cannot be read."""
-    path = Path(data_dir) / "config.toml"
+    path = paths.config_file(Path(data_dir))
     if not path.exists():
         return {}
     try:
@@ -73,15 +84,15 @@ def local_config(data_dir: Path) -> dict[str, Any]:
 
 
 def write_config(data_dir: Path, data: dict[str, Any], etag: str | None = None) -> Config:
-    """Check, then write config.toml atomically (and the ETag it came with); nothing is written if it fails."""
-    checked, problems = office_config.check(data, source="the collector's office config")
-    if problems:
-        raise ConfigRejected(str(problems[0]))
-    path = Path(data_dir) / "config.toml"
-    atomic.write_text(path, tomli_w.dumps(data))
+    """Write config.toml through kiosk.config.write (and the ETag it came with); nothing is written if it fails."""
+    try:
+        checked = office_config.write(paths.config_file(Path(data_dir)), data,
+                                      source="the collector's office config")
+    except office_config.ConfigError as exc:
+        raise ConfigRejected(str(exc.problems[0])) from None
     if etag:
         atomic.write_text(Path(data_dir) / ETAG_FILE, etag + "\n")
-    return checked  # type: ignore[return-value]
+    return checked
 
 
 def stored_etag(data_dir: Path) -> str | None:
@@ -127,8 +138,9 @@ def pull(session: requests.Session, config: Config, data_dir: Path, token: str, 
     got = fetch(session, config.sync.url, token, stored_etag(data_dir), **kwargs)
     if not got.changed or got.data is None:
         return None
-    data = merge(got.data, config.sync.url, local_config(data_dir), keep_binding=True)
-    if data == local_config(data_dir):
+    local = local_config(data_dir)
+    data = merge(got.data, config.sync.url, local, pin_hash=config.pin_hash, keep_binding=True)
+    if data == local:
         if got.etag:
             atomic.write_text(Path(data_dir) / ETAG_FILE, got.etag + "\n")
         return None

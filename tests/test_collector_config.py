@@ -73,3 +73,13 @@ def test_office_update_reaches_kiosks_and_redates_responses(collector_app, tmp_p
 
     with reading(collector_app.engine) as conn:
         assert conn.execute(select(responses.c.local_date)).scalar_one() == "2026-11-27"
+
+
+def test_the_collector_sends_the_office_config_the_kiosk_would_write(collector_app):
+    # One builder: what GET /api/v1/config sends and what the kiosk writes to config.toml have one shape.
+    from kiosk import config as office_config
+
+    sent = collector_app.client.get("/api/v1/config", headers=collector_app.auth()).json()
+    written = office_config.to_data(office_config.load(DEMO_CONFIG))
+    assert sent == written
+    assert tomllib.loads(tomli_w.dumps(sent)) == sent

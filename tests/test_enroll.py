@@ -63,6 +63,15 @@ def test_enroll_keeps_the_local_pin_when_the_office_has_none(collector, data_dir
     assert verify_pin("975310", config.pin_hash) and not verify_pin(office_config.DEMO_PIN, config.pin_hash)
 
 
+def test_a_kiosk_whose_pin_is_unknown_is_not_given_one(collector, data_dir):
+    collector.add_office("kecamatan-uji", services=("kk",))  # an office with no staff PIN at the collector
+    (data_dir / "config.toml").write_text("[office\n")  # and no readable PIN on the kiosk
+    line = one_sentence_error(kiosk("enroll", collector.url, collector.enroll_code("kecamatan-uji"),
+                                    data_dir=data_dir))
+    assert "no staff PIN" in line and "nothing was saved" in line
+    assert (data_dir / "config.toml").read_text() == "[office\n" and not (data_dir / "token").exists()
+
+
 def test_a_code_works_once(collector, data_dir, tmp_path):
     code = collector.enroll_code()
     assert kiosk("enroll", collector.url, code, data_dir=data_dir).returncode == 0

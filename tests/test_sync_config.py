@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
 import pytest
 import requests
@@ -27,20 +28,36 @@ def test_merge_keeps_sync_pin_and_binding():
     local["sync"].update(url="https://old.example.id", token_file="kiosk.token", batch_size=100)
     local["staff"]["pin_hash"] = own = hash_pin("8642")
     local["kiosk"].update(counter="Loket 3", service="kk")
-    merged = configsync.merge(received, "https://new.example.id", local, keep_binding=True)
+    running = hash_pin("1357")  # stale: staff changed the PIN to 8642 after the worker started
+    merged = configsync.merge(received, "https://new.example.id", local, pin_hash=running, keep_binding=True)
     assert merged["sync"] == {"url": "https://new.example.id", "token_file": "kiosk.token", "batch_size": 100,
                               "interval_s": 60}
     assert merged["staff"]["pin_hash"] == own
     assert (merged["kiosk"]["counter"], merged["kiosk"]["service"]) == ("Loket 3", "kk")
     received["services"] = [s for s in received["services"] if s["id"] != "kk"]
-    assert configsync.merge(received, "https://n.id", local, keep_binding=True)["kiosk"]["service"] == ""
+    assert configsync.merge(received, "https://n.id", local, pin_hash=running, keep_binding=True
+                            )["kiosk"]["service"] == ""
 
 
-def test_merge_without_any_pin_uses_the_demo_pin():
+def test_a_fresh_kiosk_keeps_the_pin_of_the_config_it_runs_with():
     received = demo_data()
     del received["staff"]
-    merged = configsync.merge(received, "https://n.id", {})
+    running = office_config.load_for(Path("/nonexistent-data-dir"))  # no config.toml: the demo office
+    merged = configsync.merge(received, "https://n.id", {}, pin_hash=running.pin_hash)
+    assert merged["staff"]["pin_hash"] == running.pin_hash
     assert verify_pin(office_config.DEMO_PIN, merged["staff"]["pin_hash"])
+
+
+def test_the_office_pin_from_the_collector_wins_and_no_pin_is_invented():
+    received = demo_data()
+    received["staff"]["pin_hash"] = office = hash_pin("24680")
+    local = {"staff": {"pin_hash": hash_pin("8642")}}
+    assert configsync.merge(received, "https://n.id", local, pin_hash=None)["staff"]["pin_hash"] == office
+    del received["staff"]
+    orphan = configsync.merge(received, "https://n.id", {}, pin_hash=None)
+    assert orphan["staff"]["pin_hash"] is None
+    with pytest.raises(configsync.ConfigRejected, match="staff.pin_hash"):
+        configsync.write_config(Path("/nonexistent-data-dir"), orphan)
 
 
 def test_an_invalid_config_is_not_written(data_dir):

@@ -5,7 +5,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from kiosk import config as office_config, paths
+from kiosk import atomic, config as office_config, paths
 from kiosk.errors import UserError
 from kiosk.pin import hash_pin
 
@@ -49,6 +49,7 @@ def run_init(args) -> int:
     target = paths.config_file(paths.data_dir(args.data_dir))
     if target.exists():
         raise UserError(f"{target} already exists; edit it, or remove it first.")
-    target.write_text(office_config.DEMO_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    # The commented template as shipped (not rebuilt from data: the comments are the manual).
+    atomic.write_text(target, office_config.DEMO_CONFIG.read_text(encoding="utf-8"))
     print(f"wrote {target}; edit it, then run `kiosk config check {target}`")
     return 0

@@ -66,15 +66,18 @@ def run(args) -> int:
 
     from sync import configsync
 
-    data = configsync.merge(received, url, configsync.local_config(root))
-    checked, problems = office_config.check(data, source="the collector's office config")
-    if problems:
-        raise UserError(f"the collector sent an office config this kiosk cannot use ({problems[0]}); "
-                        "nothing was saved.")
+    data = configsync.merge(received, url, configsync.local_config(root), pin_hash=_running_pin_hash(root))
+    if not (data.get("staff") or {}).get("pin_hash"):
+        raise UserError(f"this kiosk's {paths.config_file(root)} cannot be used and the office has no staff PIN "
+                        "at the collector: fix or remove the file, then enrol again; nothing was saved.")
+    try:
+        checked = configsync.write_config(root, data, reply.headers.get("ETag"))
+    except configsync.ConfigRejected as exc:
+        raise UserError(f"the collector sent an office config this kiosk cannot use ({exc}); "
+                        "nothing was saved.") from None
     token_file = root / checked.sync.token_file
     config_file = paths.config_file(root)
     write_token(token_file, token)
-    configsync.write_config(root, data, reply.headers.get("ETag"))
     result = {"kiosk_id": kiosk_id, "office_id": checked.office.id, "office_name": checked.office.name,
               "url": url, "config": str(config_file), "token_file": str(token_file)}
     foreign = _pending_for_other_offices(root, checked.office.id)
@@ -89,6 +92,14 @@ def run(args) -> int:
         print(f"config: {config_file}")
         print(f"token:  {token_file} (mode 600)")
     return 0
+
+
+def _running_pin_hash(root) -> str | None:
+    """The staff PIN hash of the config this kiosk runs with now (the demo office's on a fresh data dir)."""
+    try:
+        return office_config.load_for(root).pin_hash
+    except office_config.ConfigError:
+        return None
 
 
 def _pending_for_other_offices(root, office_id: str) -> int:
