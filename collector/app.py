@@ -169,7 +169,9 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
         except ReportError as exc:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
-    from collector import dashboard, websurvey
+    from collector import dashboard, heartbeat, websurvey
+
+    app.include_router(heartbeat.router(engine, clock, kiosk_auth))
 
     app.include_router(dashboard.router(engine, clock, admin_auth))
 

@@ -13,6 +13,20 @@ from sqlalchemy.engine import Engine
 # Any fixed number: several collector processes starting at once take turns on PostgreSQL.
 _PG_LOCK = 0x534B4D
 
+# What a kiosk's heartbeat reports (collector/heartbeat.py), kept as the latest and as history.
+_HEARTBEAT_COLUMNS = """received_at TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    pending INTEGER NOT NULL,
+    sent INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    oldest_pending_age_s DOUBLE PRECISION,
+    last_error_code TEXT,
+    device_time TEXT NOT NULL,
+    clock_offset_s DOUBLE PRECISION NOT NULL,
+    uptime_s DOUBLE PRECISION,
+    storage_free_bytes BIGINT,
+    battery_percent DOUBLE PRECISION"""
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "offices, services, kiosks, enrolment codes, admins, responses", [
         """CREATE TABLE offices (
@@ -77,6 +91,11 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             office_id TEXT NOT NULL REFERENCES offices (id),
             PRIMARY KEY (admin, office_id)
         )""",
+    ]),
+    (4, "kiosk heartbeats: the latest per kiosk and a short history", [
+        f"CREATE TABLE kiosk_status (kiosk_id TEXT PRIMARY KEY REFERENCES kiosks (id), {_HEARTBEAT_COLUMNS})",
+        f"CREATE TABLE kiosk_heartbeats (kiosk_id TEXT NOT NULL REFERENCES kiosks (id), {_HEARTBEAT_COLUMNS})",
+        "CREATE INDEX kiosk_heartbeats_kiosk_time ON kiosk_heartbeats (kiosk_id, received_at)",
     ]),
 ]
 

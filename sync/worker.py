@@ -123,6 +123,9 @@ class SyncWorker:
         # pending and rejected ones are never deleted. None keeps everything.
         self.keep_sent_s = keep_sent_s
         self._next_purge = float("-inf")
+        from sync.heartbeat import HeartbeatSender
+
+        self.heartbeats = HeartbeatSender(self.data_dir, clock=clock, timeout=timeout)
 
     # -- the interface the UI calls ----------------------------------------------------
 
@@ -177,6 +180,7 @@ class SyncWorker:
                     except Exception:  # a bug must not kill the only sender; log it and back off
                         log.exception("sync cycle failed unexpectedly")
                         self._next_timer = self.clock() + self.backoff.failed()
+                    self.send_heartbeat(own, session)
                 self._wait(self._wait_time())
         finally:
             if self.session is None:
@@ -266,6 +270,14 @@ class SyncWorker:
             delay = self.backoff.failed(result.last.retry_after_s)
             self._next_timer = min(self._next_timer, self.clock() + delay)  # retry when the backoff ends
             log.info("next sync attempt in %.1f s", delay)
+
+    def send_heartbeat(self, queue: Queue, session: requests.Session) -> None:
+        """Every few minutes and after each sync attempt: the kiosk's health to the collector (never raises)."""
+        try:
+            self.heartbeats.maybe_send(queue, session, self.config.sync.url,
+                                       load_token(token_path(self.config, self.data_dir)))
+        except Exception:  # the heartbeat must never stop the sender
+            log.exception("heartbeat failed unexpectedly")
 
     def _maybe_purge(self, queue: Queue) -> None:
         if self.keep_sent_s is None or self.clock() < self._next_purge:

@@ -48,11 +48,17 @@ class FakeCollector:
         self.posts: list[dict[str, Any]] = []  # every request that reached us: headers, kwargs, ids
         self.verify = True
         self.health_status = 200
+        self.heartbeats: list[dict[str, Any]] = []  # heartbeat bodies, kept apart from uploads and their faults
 
     # -- the session surface -----------------------------------------------------------
 
     def post(self, url: str, data: bytes = b"", headers: dict | None = None, **kwargs) -> requests.Response:
         headers = CaseInsensitiveDict(headers or {})
+        if url.endswith("/api/v1/heartbeat"):
+            if headers.get("Authorization", "").removeprefix("Bearer ") not in self.tokens:
+                return http_response(401, b'{"detail": "unknown token"}')
+            self.heartbeats.append(kwargs["json"])
+            return http_response(200, b'{"status": "ok"}')
         fault = self.faults.popleft() if self.faults else None
         record = {"url": url, "headers": headers, "kwargs": kwargs, "ids": None, "fault": fault}
         self.posts.append(record)
