@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from collector import envelope
 from collector.db import reading, writing
 from collector.records import KioskRecord, stamp
+from collector.schemas import Problem
 from collector.tables import metadata
 
 MAX_BODY_BYTES = 8 * 1024  # a heartbeat is a few hundred bytes; anything bigger is not one
@@ -63,6 +64,14 @@ class HeartbeatBody(BaseModel):
     uptime_s: _Seconds | None = None
     storage_free_bytes: Annotated[int, Field(ge=0, le=10 ** 16)] | None = None
     battery_percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+
+
+class HeartbeatAnswer(BaseModel):
+    """Stored; the collector's clock and the kiosk's offset from it."""
+
+    status: Literal["ok"]
+    server_time: str
+    clock_offset_s: float
 
 
 @dataclass(frozen=True)
@@ -159,10 +168,11 @@ def router(engine: Engine, clock: Callable[[], datetime], kiosk_auth) -> APIRout
     routes = APIRouter(tags=["kiosk"])
 
     @routes.post("/api/v1/heartbeat", summary="The kiosk's health: version, queue, clock, storage",
-                 responses={200: {"description": "stored; the collector's clock, so the kiosk can see its offset"},
-                            400: {"description": "not a plausible heartbeat (detail says which value)"},
-                            401: {"description": "unknown or revoked kiosk token"},
-                            413: {"description": "larger than 8 KB"}},
+                 response_model=HeartbeatAnswer,
+                 responses={400: {"description": "not a plausible heartbeat (detail says which value)",
+                                  "model": Problem},
+                            401: {"description": "unknown or revoked kiosk token", "model": Problem},
+                            413: {"description": "larger than 8 KB", "model": Problem}},
                  openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                      "schema": HeartbeatBody.model_json_schema()}}}})
     async def post_heartbeat(request: Request, kiosk: Annotated[KioskRecord, Depends(kiosk_auth)]) -> Any:

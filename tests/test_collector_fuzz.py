@@ -18,7 +18,8 @@ from collector import records
 from fixtures_collector import DEMO_OFFICE
 
 OPERATIONS = [("GET", "/api/v1/health"), ("POST", "/api/v1/responses"), ("POST", "/api/v1/enroll"),
-              ("GET", "/api/v1/config"), ("GET", "/api/v1/reports/ikm"), ("GET", "/s/{token}"), ("POST", "/s/{token}")]
+              ("GET", "/api/v1/config"), ("GET", "/api/v1/reports/ikm"), ("GET", "/s/{token}"), ("POST", "/s/{token}"),
+              ("POST", "/api/v1/heartbeat")]
 EXAMPLES = 25  # per operation and generation mode
 API_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -27,7 +28,7 @@ def credentials(path: str, token: str) -> dict[str, str]:
     """Real credentials, so the fuzzer's input also reaches the code behind the login."""
     if path.startswith("/api/v1/reports"):
         return {"Authorization": "Basic " + base64.b64encode(b"pengelola:kata-sandi-rahasia").decode()}
-    if path in ("/api/v1/responses", "/api/v1/config"):
+    if path in ("/api/v1/responses", "/api/v1/config", "/api/v1/heartbeat"):
         return {"Authorization": f"Bearer {token}"}
     return {}
 
