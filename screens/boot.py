@@ -38,6 +38,8 @@ def screen_size() -> tuple[int, int] | None:
 
 def headless() -> bool:
     """No display to draw on: use SDL's offscreen driver (real OpenGL through Mesa)."""
+    if os.environ.get("ANDROID_ARGUMENT") or os.environ.get("P4A_BOOTSTRAP"):
+        return False  # python-for-android: SDL draws on the tablet's screen, there is no X or Wayland
     return not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
 
 

@@ -10,7 +10,31 @@ import time
 from typing import Callable
 
 from kivy.base import EventLoop
-from kivy.tests.common import UnitTestTouch
+from kivy.input.motionevent import MotionEvent
+
+
+class SyntheticTouch(MotionEvent):
+    """One finger on the screen at window pixel (x, y), dispatched through Kivy's event loop.
+
+    Kivy's own UnitTestTouch does the same, but kivy.tests imports pytest, which a tablet running
+    `kiosk autoplay` as its burn-in test does not have.
+    """
+
+    def __init__(self, x: float, y: float):
+        window = EventLoop.window
+        super().__init__("SyntheticTouch", 99, {"x": x / (window.width - 1.0), "y": y / (window.height - 1.0)},
+                         is_touch=True, type_id="touch")
+        self.profile = ["pos"]
+
+    def depack(self, args):
+        self.sx, self.sy = args["x"], args["y"]
+        super().depack(args)
+
+    def touch_down(self) -> None:
+        EventLoop.post_dispatch_input("begin", self)
+
+    def touch_up(self) -> None:
+        EventLoop.post_dispatch_input("end", self)
 
 
 class NotShown(AssertionError):
@@ -33,7 +57,7 @@ class Finger:
         if self.clock is not None and think:
             self.clock.advance(think)
         x, y = widget.to_window(*widget.center)
-        finger = UnitTestTouch(x, y)
+        finger = SyntheticTouch(x, y)
         finger.touch_down()
         self.pump(1)
         if self.clock is not None and hold_s:
