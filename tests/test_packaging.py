@@ -1,0 +1,34 @@
+"""Building the package gives no setuptools warnings and ships every data file the kiosk and collector read."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_builds_without_warnings_and_with_its_data(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    for package in ("kiosk", "screens", "sync", "collector", "assets"):
+        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "dist"
+    # The build backend pip calls; -W default shows every warning once, as an install would.
+    built = subprocess.run([sys.executable, "-W", "default", "-c",
+                            "import sys, setuptools.build_meta as b; print(b.build_wheel(sys.argv[1]))", str(out)],
+                           cwd=source, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-3000:]
+    warnings = [line.strip() for line in (built.stdout + built.stderr).splitlines()
+                if "Warning:" in line or "deprecated" in line.lower()]
+    assert warnings == []
+    names = set(zipfile.ZipFile(out / built.stdout.strip().splitlines()[-1]).namelist())
+    wanted = ["kiosk/demo_office.toml", "screens/app.kv", "assets/fonts/Roboto-Regular.ttf",
+              "collector/templates/survey.html"]
+    assert [name for name in wanted if name not in names] == []
+    for template in (REPO / "collector" / "templates").iterdir():
+        assert f"collector/templates/{template.name}" in names
