@@ -98,7 +98,8 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 def nginx_front(tmp_path, collector_server):
     """deploy/collector's site config, ports and certificate swapped for test ones, before a real collector."""
     nginx = nginx_binary()
-    server = collector_server()
+    unit = (DEPLOY / "skm-collector.service").read_text()
+    server = collector_server(extra_args=("--behind-tls",) if "--behind-tls" in unit else ())
     cert, key = self_signed(tmp_path)
     https_port, http_port = free_port(), free_port()
     site = (DEPLOY / "nginx-skm-collector.conf").read_text()
@@ -150,8 +151,10 @@ def test_nginx_front_serves_tls_large_batches_and_the_real_client_address(nginx_
     server, https_port, http_port, tls = nginx_front
     server.add_demo_office()
     token = server.kiosk_token(DEMO_OFFICE)
-    status, _, body = request(https_port, tls, "GET", "/api/v1/health")
+    status, headers, body = request(https_port, tls, "GET", "/api/v1/health")
     assert (status, json.loads(body)) == (200, {"status": "ok"})
+    hsts = {name.lower(): value for name, value in headers}.get("strict-transport-security", "")
+    assert "max-age=" in hsts, "the unit's --behind-tls got lost"
     # A full batch of 1000 responses is well over nginx's default 1 MB limit on request bodies.
     # (json escapes each dash to six bytes: 500 characters of comment weigh 1.5 kB on the wire)
     batch = json.dumps({"responses": [make_wire(comment="\u2014 " * 250) for _ in range(1000)]}).encode()
@@ -166,7 +169,7 @@ def test_nginx_front_serves_tls_large_batches_and_the_real_client_address(nginx_
     posted = [line for line in lines if line.get("path") == "/api/v1/responses"]
     assert posted and posted[-1]["client"] == "127.0.0.2", posted
     status, headers, _ = request(http_port, None, "GET", "/api/v1/health")
-    assert status == 301 and dict(headers)["Location"].startswith("https://")
+    assert status == 301 and {name.lower(): value for name, value in headers}["location"].startswith("https://")
 
 
 def test_systemd_accepts_the_collector_unit(tmp_path):
@@ -180,7 +183,7 @@ def test_systemd_accepts_the_collector_unit(tmp_path):
     assert installed.exists(), "the kiosk command is not installed next to this Python"
     unit = tmp_path / "skm-collector.service"
     text = (DEPLOY / "skm-collector.service").read_text()
-    assert "/opt/skm-kiosk/.venv/bin/kiosk serve" in text
+    assert "/opt/skm-kiosk/.venv/bin/kiosk serve" in text and "--behind-tls" in text
     # systemd-analyze checks that ExecStart exists here: the kiosk command of this virtual environment.
     unit.write_text(text.replace("/opt/skm-kiosk/.venv/bin/kiosk", str(installed)))
     done = subprocess.run([analyze, "verify", "--man=no", str(unit)], capture_output=True, text=True, timeout=60)
