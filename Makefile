@@ -4,9 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench clean i18n-extract
 
-install: $(STAMP)
+# The compiled gettext catalogs are build output (docs/translating.md): made from each .po here.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard kiosk/locale/*/LC_MESSAGES/skm.po))
+
+install: $(STAMP) $(CATALOGS)
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -14,6 +17,13 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	$(BIN)/python -m pip install -q --disable-pip-version-check -U pip setuptools wheel
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/python scripts/i18n.py compile
+
+# Every string of the code into every catalog, for translators.
+i18n-extract: $(STAMP)
+	$(BIN)/python scripts/i18n.py update
 
 demo: install
 	$(BIN)/kiosk demo
@@ -26,3 +36,4 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -f $(CATALOGS)

@@ -6,48 +6,16 @@ number comes from the database and kiosk.ikm at request time; nothing is cached.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any, Callable
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response as HTTPResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 
-from collector import records
+from collector import pages, records
 from collector.report_csv import MEDIA_TYPE as CSV_MEDIA_TYPE, to_csv
 from collector.reports import ReportError, office_report, report_source
-
-_templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
-                         autoescape=select_autoescape(["html"]))
-
-WORDS = {
-    "id": {
-        "title": "Dasbor SKM", "offices": "Kantor", "office": "Kantor", "services": "Layanan",
-        "service": "Layanan", "kiosks": "Kiosk aktif", "responses": "Respons tersimpan",
-        "respondents": "Responden", "period": "Periode", "from": "dari", "to": "sampai", "show": "Tampilkan",
-        "ikm": "IKM (konversi)", "mutu": "Mutu", "kinerja": "Kinerja", "none": "belum ada data",
-        "unsur": "Unsur", "nrr": "NRR", "nrr_weighted": "NRR tertimbang", "converted": "Konversi",
-        "kiosk": "Kiosk", "created": "Didaftarkan", "last_seen": "Terakhir mengirim", "revoked": "Dicabut",
-        "active": "aktif", "never": "belum pernah", "back": "Semua kantor", "download": "Unduh laporan",
-        "other_language": "English", "no_service": "(tanpa layanan)", "timezone": "Zona waktu",
-        "no_offices": "Belum ada kantor. Tambahkan dengan `kiosk admin office-add`.",
-        "laporan": "Laporan SKM", "population": "Populasi (penerima layanan dalam periode, boleh kosong)",
-    },
-    "en": {
-        "title": "SKM dashboard", "offices": "Offices", "office": "Office", "services": "Services",
-        "service": "Service", "kiosks": "Active kiosks", "responses": "Stored responses",
-        "respondents": "Respondents", "period": "Period", "from": "from", "to": "to", "show": "Show",
-        "ikm": "IKM (converted)", "mutu": "Grade", "kinerja": "Performance", "none": "no data yet",
-        "unsur": "Element", "nrr": "NRR", "nrr_weighted": "Weighted NRR", "converted": "Converted",
-        "kiosk": "Kiosk", "created": "Registered", "last_seen": "Last upload", "revoked": "Revoked",
-        "active": "active", "never": "never", "back": "All offices", "download": "Download report",
-        "other_language": "Bahasa Indonesia", "no_service": "(no service)", "timezone": "Time zone",
-        "no_offices": "No offices yet. Add one with `kiosk admin office-add`.",
-        "laporan": "SKM report", "population": "Population (service recipients in the period, optional)",
-    },
-}
-
+from kiosk.questionnaire import LOCALES
 
 def _period(date_from: str | None, date_to: str | None, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The chosen period, this calendar year by default; None when a date is not YYYY-MM-DD."""
@@ -63,14 +31,13 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
     routes = APIRouter(include_in_schema=False)
 
     def page(name: str, locale: str, status: int = 200, **context: Any) -> HTMLResponse:
-        words = WORDS[locale]
-        html = _templates.get_template(name).render(w=words, locale=locale,
-                                                     other="en" if locale == "id" else "id", **context)
+        html = pages.environment(locale).get_template(name).render(locale=locale,
+                                                                   other="en" if locale == "id" else "id", **context)
         return HTMLResponse(html, status_code=status)
 
     def context(request: Request) -> tuple[str, tuple[dt.date, dt.date] | None]:
         locale = request.query_params.get("lang", "id")
-        locale = locale if locale in WORDS else "id"
+        locale = locale if locale in LOCALES else "id"
         return locale, _period(request.query_params.get("from"), request.query_params.get("to"), clock().date())
 
     @routes.get("/admin", response_class=HTMLResponse)

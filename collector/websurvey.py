@@ -10,70 +10,24 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 
-from collector import formtoken, links
+from collector import formtoken, links, pages
 from collector.headers import behind_tls
 from collector.ingest import insert_if_new, item_problems
 from collector.records import OfficeRecord, get_office, utc_now
+from kiosk.i18n import N_
 from kiosk.questionnaire import LOCALES, PROFILE_FIELDS
 from kiosk.response import COMMENT_MAX, new_response, parse_timestamp
 
-_templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
-                         autoescape=select_autoescape(["html"]))
-
-WORDS = {
-    "id": {
-        "title": "Survei Kepuasan Masyarakat",
-        "intro": "Tanpa nama. Pilih satu wajah untuk setiap pertanyaan.",
-        "service": "Layanan apa yang Anda terima hari ini?",
-        "profile": "Tentang Anda (boleh dilewati)",
-        "comment": "Saran untuk kami (boleh dikosongkan)",
-        "send": "Kirim",
-        "missing": "Mohon jawab pertanyaan yang ditandai.",
-        "thanks": "Terima kasih!",
-        "thanks_body": "Jawaban Anda sudah kami terima dan membantu kami memperbaiki pelayanan.",
-        "not_found": "Tautan survei ini tidak berlaku. Mohon pindai lagi kode QR di kantor kami.",
-        "other_language": "English",
-        "question": "Pertanyaan",
-        "of": "dari",
-        "choose": "(pilih)",
-        "refused": "Formulir ini tidak dapat kami terima.",
-        "refused_body": "Jawaban hanya dapat dikirim dari halaman survei yang dibuka dari kode QR kantor kami, "
-                        "dengan cookie diizinkan. Tidak ada yang disimpan.",
-        "open_again": "Buka survei lagi",
-        "limited": "Terlalu banyak jawaban dari jaringan ini dalam waktu singkat.",
-        "limited_body": "Mohon tunggu beberapa menit, lalu kirim lagi. Jawaban Anda belum tersimpan.",
-    },
-    "en": {
-        "title": "Public Satisfaction Survey",
-        "intro": "Anonymous. Choose one face for each question.",
-        "service": "Which service did you receive today?",
-        "profile": "About you (optional)",
-        "comment": "Your suggestion (optional)",
-        "send": "Send",
-        "missing": "Please answer the marked questions.",
-        "thanks": "Thank you!",
-        "thanks_body": "We have received your answers; they help us improve our service.",
-        "not_found": "This survey link is not valid. Please scan the QR code at our office again.",
-        "other_language": "Bahasa Indonesia",
-        "question": "Question",
-        "of": "of",
-        "choose": "(choose)",
-        "refused": "This form cannot be accepted.",
-        "refused_body": "Answers can only be sent from the survey page opened from our office's QR code, "
-                        "with cookies allowed. Nothing was stored.",
-        "open_again": "Open the survey again",
-        "limited": "Too many answers from this network in a short time.",
-        "limited_body": "Please wait a few minutes, then send again. Your answers have not been stored yet.",
-    },
-}
+# The rate-limit page's words: its template (limited.html) is on its way with the rate limit; marked
+# here meanwhile so that their translations stay in the catalogs.
+RATE_LIMITED = (N_("Too many answers from this network in a short time."),
+                N_("Please wait a few minutes, then send again. Your answers have not been stored yet."))
 # Face colours, worst to best; the face shape and the words carry the meaning too.
 log = logging.getLogger(__name__)
 
@@ -139,8 +93,8 @@ def router(engine: Engine, clock: Callable[[], datetime] = utc_now) -> APIRouter
 def _page(name: str, locale: str, status: int = 200, **context: Any) -> HTMLResponse:
     other = "en" if locale == "id" else "id"
     office = context.get("office")
-    html = _templates.get_template(name).render(
-        locale=locale, other=other, w=WORDS[locale], profile_fields=PROFILE_FIELDS, faces=FACE_COLOURS,
+    html = pages.environment(locale).get_template(name).render(
+        locale=locale, other=other, profile_fields=PROFILE_FIELDS, faces=FACE_COLOURS,
         comment_max=COMMENT_MAX, items=office.questionnaire().items if office else (), **context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 

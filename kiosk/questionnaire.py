@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from kiosk.i18n import N_, translator
+
 LOCALES = ("id", "en")
 DEFAULT_LOCALE = "id"
 
@@ -17,6 +19,21 @@ class Text:
 
     def __call__(self, locale: str = DEFAULT_LOCALE) -> str:
         return self.en if locale == "en" else self.id
+
+
+@dataclass(frozen=True)
+class Term(Text):
+    """A built-in text of the SKM questionnaire.
+
+    The Indonesian is the wording of PermenPAN-RB 14/2017 (its unsur names, questions and answer
+    scales): domain data that reports print as they are, so it stays here and is what Bahasa
+    Indonesia shows. The English is the msgid: every other language, English included, comes from
+    the gettext catalogs, so a translator adds one without touching this file (a test holds the id
+    catalog to the wording here).
+    """
+
+    def __call__(self, locale: str = DEFAULT_LOCALE) -> str:
+        return self.id if locale == DEFAULT_LOCALE else translator(locale)(self.en)
 
 
 @dataclass(frozen=True)
@@ -80,101 +97,101 @@ class Questionnaire:
 
 def _labels(*pairs: tuple[str, str]) -> tuple[Text, Text, Text, Text]:
     assert len(pairs) == 4
-    return tuple(Text(i, e) for i, e in pairs)  # type: ignore[return-value]
+    return tuple(Term(i, e) for i, e in pairs)  # type: ignore[return-value]
 
 
 SKM_UNSUR: tuple[Unsur, ...] = (
     Unsur(
         "U1",
-        Text("Persyaratan", "Requirements"),
-        Text(
+        Term("Persyaratan", N_("Requirements")),
+        Term(
             "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
-            "How well did the requirements fit the service you received?",
+            N_("How well did the requirements fit the service you received?"),
         ),
-        _labels(("Tidak sesuai", "Not suitable"), ("Kurang sesuai", "Less suitable"),
-                ("Sesuai", "Suitable"), ("Sangat sesuai", "Very suitable")),
+        _labels(("Tidak sesuai", N_("Not suitable")), ("Kurang sesuai", N_("Less suitable")),
+                ("Sesuai", N_("Suitable")), ("Sangat sesuai", N_("Very suitable"))),
     ),
     Unsur(
         "U2",
-        Text("Sistem, mekanisme, dan prosedur", "System, mechanism and procedure"),
-        Text(
+        Term("Sistem, mekanisme, dan prosedur", N_("System, mechanism and procedure")),
+        Term(
             "Bagaimana pendapat Saudara tentang kemudahan prosedur pelayanan di unit ini?",
-            "How easy was the service procedure at this office?",
+            N_("How easy was the service procedure at this office?"),
         ),
-        _labels(("Tidak mudah", "Not easy"), ("Kurang mudah", "Less easy"),
-                ("Mudah", "Easy"), ("Sangat mudah", "Very easy")),
+        _labels(("Tidak mudah", N_("Not easy")), ("Kurang mudah", N_("Less easy")),
+                ("Mudah", N_("Easy")), ("Sangat mudah", N_("Very easy"))),
     ),
     Unsur(
         "U3",
-        Text("Waktu penyelesaian", "Completion time"),
-        Text(
+        Term("Waktu penyelesaian", N_("Completion time")),
+        Term(
             "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
-            "How fast was the service you received?",
+            N_("How fast was the service you received?"),
         ),
-        _labels(("Tidak cepat", "Not fast"), ("Kurang cepat", "Less fast"),
-                ("Cepat", "Fast"), ("Sangat cepat", "Very fast")),
+        _labels(("Tidak cepat", N_("Not fast")), ("Kurang cepat", N_("Less fast")),
+                ("Cepat", N_("Fast")), ("Sangat cepat", N_("Very fast"))),
     ),
     Unsur(
         "U4",
-        Text("Biaya/tarif", "Cost/fee"),
-        Text(
+        Term("Biaya/tarif", N_("Cost/fee")),
+        Term(
             "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
-            "How fair was the cost or fee of the service?",
+            N_("How fair was the cost or fee of the service?"),
         ),
-        _labels(("Sangat mahal", "Very expensive"), ("Cukup mahal", "Fairly expensive"),
-                ("Murah", "Cheap"), ("Gratis", "Free")),
+        _labels(("Sangat mahal", N_("Very expensive")), ("Cukup mahal", N_("Fairly expensive")),
+                ("Murah", N_("Cheap")), ("Gratis", N_("Free"))),
     ),
     Unsur(
         "U5",
-        Text("Produk spesifikasi jenis pelayanan", "Service product specification"),
-        Text(
+        Term("Produk spesifikasi jenis pelayanan", N_("Service product specification")),
+        Term(
             "Bagaimana pendapat Saudara tentang kesesuaian hasil pelayanan dengan standar pelayanan yang diumumkan?",
-            "How well did the result match the published service standard?",
+            N_("How well did the result match the published service standard?"),
         ),
-        _labels(("Tidak sesuai", "Not suitable"), ("Kurang sesuai", "Less suitable"),
-                ("Sesuai", "Suitable"), ("Sangat sesuai", "Very suitable")),
+        _labels(("Tidak sesuai", N_("Not suitable")), ("Kurang sesuai", N_("Less suitable")),
+                ("Sesuai", N_("Suitable")), ("Sangat sesuai", N_("Very suitable"))),
     ),
     Unsur(
         "U6",
-        Text("Kompetensi pelaksana", "Staff competence"),
-        Text(
+        Term("Kompetensi pelaksana", N_("Staff competence")),
+        Term(
             "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
-            "How competent were the staff who served you?",
+            N_("How competent were the staff who served you?"),
         ),
-        _labels(("Tidak kompeten", "Not competent"), ("Kurang kompeten", "Less competent"),
-                ("Kompeten", "Competent"), ("Sangat kompeten", "Very competent")),
+        _labels(("Tidak kompeten", N_("Not competent")), ("Kurang kompeten", N_("Less competent")),
+                ("Kompeten", N_("Competent")), ("Sangat kompeten", N_("Very competent"))),
     ),
     Unsur(
         "U7",
-        Text("Perilaku pelaksana", "Staff behaviour"),
-        Text(
+        Term("Perilaku pelaksana", N_("Staff behaviour")),
+        Term(
             "Bagaimana pendapat Saudara tentang kesopanan dan keramahan petugas dalam memberikan pelayanan?",
-            "How polite and friendly were the staff?",
+            N_("How polite and friendly were the staff?"),
         ),
-        _labels(("Tidak sopan dan ramah", "Not polite and friendly"),
-                ("Kurang sopan dan ramah", "Less polite and friendly"),
-                ("Sopan dan ramah", "Polite and friendly"),
-                ("Sangat sopan dan ramah", "Very polite and friendly")),
+        _labels(("Tidak sopan dan ramah", N_("Not polite and friendly")),
+                ("Kurang sopan dan ramah", N_("Less polite and friendly")),
+                ("Sopan dan ramah", N_("Polite and friendly")),
+                ("Sangat sopan dan ramah", N_("Very polite and friendly"))),
     ),
     Unsur(
         "U8",
-        Text("Penanganan pengaduan, saran dan masukan", "Handling of complaints and suggestions"),
-        Text(
+        Term("Penanganan pengaduan, saran dan masukan", N_("Handling of complaints and suggestions")),
+        Term(
             "Bagaimana pendapat Saudara tentang penanganan pengaduan, saran dan masukan di unit ini?",
-            "How are complaints and suggestions handled at this office?",
+            N_("How are complaints and suggestions handled at this office?"),
         ),
-        _labels(("Tidak ada", "None"), ("Ada tetapi tidak berfungsi", "Exists but does not work"),
-                ("Berfungsi kurang maksimal", "Works, but not fully"),
-                ("Dikelola dengan baik", "Well managed")),
+        _labels(("Tidak ada", N_("None")), ("Ada tetapi tidak berfungsi", N_("Exists but does not work")),
+                ("Berfungsi kurang maksimal", N_("Works, but not fully")),
+                ("Dikelola dengan baik", N_("Well managed"))),
     ),
     Unsur(
         "U9",
-        Text("Sarana dan prasarana", "Facilities"),
-        Text(
+        Term("Sarana dan prasarana", N_("Facilities")),
+        Term(
             "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana di unit ini?",
-            "How good are the facilities at this office?",
+            N_("How good are the facilities at this office?"),
         ),
-        _labels(("Buruk", "Poor"), ("Cukup", "Fair"), ("Baik", "Good"), ("Sangat baik", "Very good")),
+        _labels(("Buruk", N_("Poor")), ("Cukup", N_("Fair")), ("Baik", N_("Good")), ("Sangat baik", N_("Very good"))),
     ),
 )
 
@@ -195,43 +212,43 @@ class ProfileField:
 
 
 PROFILE_FIELDS: tuple[ProfileField, ...] = (
-    ProfileField("gender", Text("Jenis kelamin", "Gender"), (
-        ("m", Text("Laki-laki", "Male")),
-        ("f", Text("Perempuan", "Female")),
+    ProfileField("gender", Term("Jenis kelamin", N_("Gender")), (
+        ("m", Term("Laki-laki", N_("Male"))),
+        ("f", Term("Perempuan", N_("Female"))),
     )),
-    ProfileField("age_group", Text("Usia", "Age"), (
-        ("<20", Text("Di bawah 20", "Under 20")),
-        ("20-24", Text("20-24", "20-24")),
-        ("25-34", Text("25-34", "25-34")),
-        ("35-44", Text("35-44", "35-44")),
-        ("45-54", Text("45-54", "45-54")),
-        ("55-64", Text("55-64", "55-64")),
-        ("65+", Text("65 ke atas", "65 and over")),
+    ProfileField("age_group", Term("Usia", N_("Age")), (
+        ("<20", Term("Di bawah 20", N_("Under 20"))),
+        ("20-24", Term("20-24", N_("20-24"))),
+        ("25-34", Term("25-34", N_("25-34"))),
+        ("35-44", Term("35-44", N_("35-44"))),
+        ("45-54", Term("45-54", N_("45-54"))),
+        ("55-64", Term("55-64", N_("55-64"))),
+        ("65+", Term("65 ke atas", N_("65 and over"))),
     )),
-    ProfileField("education", Text("Pendidikan", "Education"), (
-        ("sd", Text("SD ke bawah", "Primary or less")),
-        ("smp", Text("SMP", "Junior secondary")),
-        ("sma", Text("SMA/SMK", "Senior secondary")),
-        ("d1-d3", Text("D1-D3", "Diploma")),
-        ("s1", Text("D4/S1", "Bachelor")),
-        ("s2+", Text("S2 ke atas", "Master or higher")),
+    ProfileField("education", Term("Pendidikan", N_("Education")), (
+        ("sd", Term("SD ke bawah", N_("Primary or less"))),
+        ("smp", Term("SMP", N_("Junior secondary"))),
+        ("sma", Term("SMA/SMK", N_("Senior secondary"))),
+        ("d1-d3", Term("D1-D3", N_("Diploma"))),
+        ("s1", Term("D4/S1", N_("Bachelor"))),
+        ("s2+", Term("S2 ke atas", N_("Master or higher"))),
     )),
-    ProfileField("occupation", Text("Pekerjaan", "Occupation"), (
-        ("pns", Text("PNS", "Civil servant")),
-        ("tni-polri", Text("TNI/Polri", "Military/police")),
-        ("swasta", Text("Pegawai swasta", "Private employee")),
-        ("wiraswasta", Text("Wiraswasta", "Self-employed")),
-        ("pelajar", Text("Pelajar/Mahasiswa", "Student")),
-        ("irt", Text("Ibu rumah tangga", "Homemaker")),
-        ("petani-nelayan", Text("Petani/Nelayan", "Farmer/fisher")),
-        ("lainnya", Text("Lainnya", "Other")),
+    ProfileField("occupation", Term("Pekerjaan", N_("Occupation")), (
+        ("pns", Term("PNS", N_("Civil servant"))),
+        ("tni-polri", Term("TNI/Polri", N_("Military/police"))),
+        ("swasta", Term("Pegawai swasta", N_("Private employee"))),
+        ("wiraswasta", Term("Wiraswasta", N_("Self-employed"))),
+        ("pelajar", Term("Pelajar/Mahasiswa", N_("Student"))),
+        ("irt", Term("Ibu rumah tangga", N_("Homemaker"))),
+        ("petani-nelayan", Term("Petani/Nelayan", N_("Farmer/fisher"))),
+        ("lainnya", Term("Lainnya", N_("Other"))),
     )),
-    ProfileField("disability", Text("Disabilitas", "Disability"), (
-        ("none", Text("Tidak ada", "None")),
-        ("physical", Text("Fisik", "Physical")),
-        ("sensory", Text("Sensorik", "Sensory")),
-        ("intellectual", Text("Intelektual", "Intellectual")),
-        ("mental", Text("Mental", "Mental")),
+    ProfileField("disability", Term("Disabilitas", N_("Disability")), (
+        ("none", Term("Tidak ada", N_("None"))),
+        ("physical", Term("Fisik", N_("Physical"))),
+        ("sensory", Term("Sensorik", N_("Sensory"))),
+        ("intellectual", Term("Intelektual", N_("Intellectual"))),
+        ("mental", Term("Mental", N_("Mental"))),
     )),
 )
 
