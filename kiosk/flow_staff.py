@@ -1,8 +1,8 @@
-"""Staff mode without any UI: the hidden gesture, the PIN lock, settings edits, export, queue status."""
+"""Staff mode without any UI: the hidden gesture, the PIN lock, settings edits, export (the status: kiosk.sync_status)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -13,8 +13,7 @@ from kiosk.config import Config, ConfigError, Problem
 from kiosk.pin import hash_pin, verify_pin
 
 __all__ = [
-    "LongPress", "PinGuard", "PinResult", "StaffStatus", "SettingsRejected",
-    "save_settings", "change_pin", "export_queue_now", "status_from_queue", "status_from_worker",
+    "LongPress", "PinGuard", "PinResult", "SettingsRejected", "save_settings", "change_pin", "export_queue_now",
 ]
 
 
@@ -125,43 +124,3 @@ def export_queue_now(queue: Any, data_dir: Path, fmt: str, now: datetime | None 
     target = folder / f"responses-{stamp}.{fmt}"
     count = export_queue(queue, target, fmt)
     return target, count
-
-
-@dataclass(frozen=True)
-class StaffStatus:
-    """What the staff screen shows about the queue and the last sync."""
-
-    enabled: bool
-    pending: int
-    sent: int
-    rejected: int
-    oldest_pending_age_s: float | None
-    last_success: float | None
-    last_error: str | None
-    last_error_code: str | None
-    alarm: bool = False
-    syncing: bool = False
-
-
-def status_from_worker(status: Any) -> StaffStatus:
-    return StaffStatus(
-        enabled=status.enabled, pending=status.pending, sent=status.sent, rejected=status.rejected,
-        oldest_pending_age_s=status.oldest_pending_age_s, last_success=status.last_success,
-        last_error=status.last_error, last_error_code=status.last_error_code,
-        alarm=status.alarm, syncing=status.syncing,
-    )
-
-
-ALARM_AGE_S = 24 * 3600
-
-
-def status_from_queue(queue: Any, *, sync_enabled: bool) -> StaffStatus:
-    """The same picture read straight from the queue, when no sync worker runs."""
-    counts = queue.count_by_status()
-    oldest = queue.oldest_pending_age()
-    state = queue.sync_state()
-    return StaffStatus(
-        enabled=sync_enabled, pending=counts["pending"], sent=counts["sent"], rejected=counts["rejected"],
-        oldest_pending_age_s=oldest, last_success=state.last_success, last_error=state.last_error,
-        last_error_code=None, alarm=oldest is not None and oldest > ALARM_AGE_S,
-    )

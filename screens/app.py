@@ -20,10 +20,12 @@ from kivy.uix.widget import Widget
 
 from kiosk.config import Config
 from kiosk.flow import Step, SurveyFlow
+from kiosk.flow_staff import export_queue_now
+from kiosk.sync_status import SyncStatus
 from screens import theme
 from screens.mainthread import Background, on_main_thread
 from screens.session import Session
-from screens.staffmode import StaffMode
+from screens.staffmode import StaffMode, StaffPort
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,11 @@ class KioskApp(App):
         self.background = Background("kiosk-disk")
         self.flow = SurveyFlow(office_config, clock=clock, wall=wall, flags=flags)
         self.session = Session(self.flow, queue, background=self.background, wake_sync=self._wake_sync)
-        self.staff = StaffMode(self, clock=clock, hold_s=staff_hold_s)
+        self.staff = StaffMode(StaffPort(
+            session=self.session, data_dir=self.data_dir, config=lambda: self.office_config,
+            apply_config=self.apply_config, run_in_background=self.background.run, sync_status=self._sync_status,
+            sync_now=self._sync_now, export=lambda fmt: export_queue_now(self.queue, self.data_dir, fmt),
+            stop=self.stop), clock=clock, hold_s=staff_hold_s)
         self.session.bind(mode=lambda *_: self.session.refresh())
         self._brand()
 
@@ -193,6 +199,22 @@ class KioskApp(App):
         worker, self.sync_worker = self.sync_worker, None
         if worker is not None:
             worker.stop()
+
+    def _sync_now(self) -> bool:
+        worker = self.sync_worker
+        if worker is None:
+            return False
+        worker.sync_now()
+        return True
+
+    def _sync_status(self) -> SyncStatus:
+        """Off the UI thread: the running worker's status, else the queue's as `kiosk status` reads it."""
+        worker = self.sync_worker
+        if worker is not None:
+            return worker.status()
+        from sync.worker import status_of  # the UI starts without the HTTP client until sync needs it
+
+        return status_of(self.queue, self.office_config, self.data_dir)
 
     def _wake_sync(self) -> None:
         if self.sync_worker is not None:

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 
-from kiosk.flow_staff import (LongPress, PinGuard, PinResult, SettingsRejected, StaffStatus, change_pin,
-                              export_queue_now, save_settings, status_from_queue, status_from_worker)
+from kiosk.config import Config
+from kiosk.flow_staff import LongPress, PinGuard, PinResult, SettingsRejected, change_pin, save_settings
+from kiosk.sync_status import SyncStatus
 from screens import catalog
 from screens.mainthread import Background
 
@@ -20,6 +23,24 @@ PIN_IDLE_S = 60.0  # a PIN pad left open returns to the survey
 STATUS_EVERY_S = 5.0  # the staff screen's queue counts follow the sync worker
 FIELD_OF_KEY = {"kiosk.counter": "counter", "kiosk.service": "bound_service", "kiosk.locales": "languages",
                 "sync.url": "sync_url"}
+
+
+@dataclass(frozen=True)
+class StaffPort:
+    """What staff mode may see and do in the running kiosk, and nothing more.
+
+    Staff mode never holds the app: the app hands it these, so what staff can reach is listed here.
+    """
+
+    session: Any                                      # the survey session: mode, screen, locale, flow
+    data_dir: Path                                    # where config.toml is saved
+    config: Callable[[], Config]                      # the office config in force now
+    apply_config: Callable[[Config], None]            # saved settings take effect (on the UI thread)
+    run_in_background: Callable[..., None]            # (work, on_done=, on_error=) off the UI thread
+    sync_status: Callable[[], SyncStatus]             # read off the UI thread
+    sync_now: Callable[[], bool]                      # False when this kiosk has no sync running
+    export: Callable[[str], tuple[Path, int]]         # the queue into a file of that format: (file, count)
+    stop: Callable[[], None]                          # staff leave the kiosk app
 
 
 class StaffMode(EventDispatcher):
@@ -38,12 +59,12 @@ class StaffMode(EventDispatcher):
     status = DictProperty({})
     connection = StringProperty("")
 
-    def __init__(self, app: Any, *, clock: Callable[[], float], hold_s: float = 2.0, **kwargs):
+    def __init__(self, port: StaffPort, *, clock: Callable[[], float], hold_s: float = 2.0, **kwargs):
         super().__init__(**kwargs)
-        self.app = app
+        self.port = port
         self.clock = clock
         self.corner = LongPress(clock, hold_s=hold_s)
-        self.guard = PinGuard(app.office_config.pin_hash, clock=clock)
+        self.guard = PinGuard(port.config().pin_hash, clock=clock)
         self.net = Background("kiosk-net")
         self._pin_opened = 0.0
         self._later = None
@@ -53,7 +74,7 @@ class StaffMode(EventDispatcher):
 
     @property
     def session(self):
-        return self.app.session
+        return self.port.session
 
     @property
     def locale(self) -> str:
@@ -93,7 +114,7 @@ class StaffMode(EventDispatcher):
         self.checking, self.pin_error = True, False
         self.pin_message = self.t("pin_checking", self.locale)
         # scrypt takes a moment: never on the UI thread.
-        self.app.background.run(lambda: self.guard.check(pin), on_done=self._pin_checked)
+        self.port.run_in_background(lambda: self.guard.check(pin), on_done=self._pin_checked)
 
     def _pin_checked(self, result: PinResult) -> None:
         self.checking = False
@@ -136,7 +157,8 @@ class StaffMode(EventDispatcher):
         self.refresh_status()
 
     def reset_form(self) -> None:
-        k, s = self.app.office_config.kiosk, self.app.office_config.sync
+        config = self.port.config()
+        k, s = config.kiosk, config.sync
         self.form = {"counter": k.counter, "service": k.service or "", "ask_profile": k.ask_profile,
                      "ask_comment": k.ask_comment, "allow_skip": k.allow_skip, "sync_url": s.url}
         self.form_locales = list(k.locales)
@@ -160,7 +182,7 @@ class StaffMode(EventDispatcher):
         form = self.form
         try:
             saved = save_settings(
-                self.app.office_config, self.app.data_dir, counter=form["counter"], service=form["service"] or None,
+                self.port.config(), self.port.data_dir, counter=form["counter"], service=form["service"] or None,
                 locales=tuple(self.form_locales), ask_profile=form["ask_profile"], ask_comment=form["ask_comment"],
                 allow_skip=form["allow_skip"], sync_url=form["sync_url"])
         except SettingsRejected as exc:
@@ -168,17 +190,17 @@ class StaffMode(EventDispatcher):
             names = [self.t(FIELD_OF_KEY.get(p.key, "staff_settings"), self.locale) for p in exc.problems]
             self._say(self.t("settings_invalid", self.locale, fields=", ".join(dict.fromkeys(names))), error=True)
             return
-        self.app.apply_config(saved)
+        self.port.apply_config(saved)
         self.reset_form()
         self._say(self.t("settings_saved", self.locale))
 
     def change_pin(self, new_pin: str, repeated: str) -> bool:
         try:
-            saved = change_pin(self.app.office_config, self.app.data_dir, new_pin, repeated)
+            saved = change_pin(self.port.config(), self.port.data_dir, new_pin, repeated)
         except SettingsRejected:
             self._say(self.t("pin_invalid", self.locale), error=True)
             return False
-        self.app.apply_config(saved)
+        self.port.apply_config(saved)
         self._say(self.t("pin_changed", self.locale))
         return True
 
@@ -203,17 +225,13 @@ class StaffMode(EventDispatcher):
         self.net.run(check, on_done=done, on_error=failed)
 
     def sync_now(self) -> None:
-        worker = self.app.sync_worker
-        if worker is None:
+        if not self.port.sync_now():
             self._say(self.t("sync_off", self.locale), error=True)
             return
-        worker.sync_now()
         self._say(self.t("sync_requested", self.locale))
         self._later = Clock.schedule_once(self.refresh_status, 1.0)
 
     def export(self, fmt: str) -> None:
-        app = self.app
-
         def done(result) -> None:
             path, count = result
             self._say(self.t("exported", self.locale, n=count, path=str(path)))
@@ -221,22 +239,12 @@ class StaffMode(EventDispatcher):
         def failed(error: BaseException) -> None:
             self._say(self.t("export_failed", self.locale), error=True)
 
-        app.background.run(lambda: export_queue_now(app.queue, app.data_dir, fmt), on_done=done, on_error=failed)
+        self.port.run_in_background(lambda: self.port.export(fmt), on_done=done, on_error=failed)
 
     def refresh_status(self, *_: Any) -> None:
-        app = self.app
         self._status_read = self.clock()
-
-        def read() -> StaffStatus:
-            if app.sync_worker is not None:
-                return status_from_worker(app.sync_worker.status())
-            try:
-                from sync.worker import status_of
-            except ImportError:  # a kiosk built without the sync part
-                return status_from_queue(app.queue, sync_enabled=bool(app.office_config.sync.url))
-            return status_from_worker(status_of(app.queue, app.office_config, app.data_dir))
-
-        app.background.run(read, on_done=lambda st: setattr(self, "status", self._status_texts(st)))
+        self.port.run_in_background(self.port.sync_status,
+                                    on_done=lambda st: setattr(self, "status", self._status_texts(st)))
 
     def close(self) -> None:
         self.message = ""
@@ -244,7 +252,7 @@ class StaffMode(EventDispatcher):
         self.session.mode = "citizen"
 
     def exit_app(self) -> None:
-        self.app.stop()
+        self.port.stop()
 
     def shutdown(self) -> None:
         if self._later is not None:
@@ -256,11 +264,11 @@ class StaffMode(EventDispatcher):
     def _say(self, text: str, error: bool = False) -> None:
         self.message, self.message_is_error = text, error
 
-    def _status_texts(self, status: StaffStatus | None) -> dict[str, str]:
+    def _status_texts(self, status: SyncStatus | None) -> dict[str, str]:
         loc = self.locale
         if status is None:
             return {k: "-" for k in ("pending", "sent", "rejected", "oldest", "last_sync", "last_error", "banner")}
-        when = (datetime.fromtimestamp(status.last_success, self.app.office_config.tz).strftime("%d-%m-%Y %H:%M")
+        when = (datetime.fromtimestamp(status.last_success, self.port.config().tz).strftime("%d-%m-%Y %H:%M")
                 if status.last_success else self.t("never", loc))
         if status.last_error_code or status.last_error:
             error = catalog.sync_error(status.last_error_code, loc)

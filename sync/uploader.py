@@ -14,6 +14,7 @@ import requests
 from kiosk import atomic
 from kiosk.response import Response
 from kiosk.store import Queue
+from kiosk.sync_status import ERROR_CODES
 from sync import wire
 from sync.backoff import parse_retry_after
 
@@ -22,8 +23,6 @@ log = logging.getLogger(__name__)
 USER_AGENT = "skm-kiosk-sync/1"
 NOT_AUTHORISED = "kiosk not authorised"
 RECORD_EVERY_S = 2.0
-# Error codes shared with the UI (translated there) and `kiosk status`.
-ERROR_CODES = ("unauthorised", "network", "timeout", "server", "captive_portal", "bad_response", "tls")
 
 
 @dataclass(frozen=True)

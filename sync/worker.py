@@ -1,10 +1,9 @@
-"""The kiosk's single sender thread, and the sync status staff see on the kiosk and in `kiosk status`."""
+"""The kiosk's single sender thread, and the sync status (kiosk.sync_status) it reports to staff and `kiosk status`."""
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -12,72 +11,28 @@ import requests
 
 from kiosk.config import Config
 from kiosk.store import Queue
+from kiosk.sync_status import SyncStatus, status_from_queue
 from sync.backoff import Backoff
 from sync.lock import SenderLock
-from sync.uploader import NOT_AUTHORISED, ERROR_CODES, Uploader, load_token
+from sync.uploader import NOT_AUTHORISED, Uploader, load_token
 
 log = logging.getLogger(__name__)
 
-ALARM_AFTER_S = 24 * 3600.0  # responses waiting longer than this raise the staff alarm
 LOCKED_RETRY_S = 5.0  # another sender holds the lock: look again after this long
 KEEP_SENT_S = 180 * 86400.0  # sent responses stay on the kiosk this long (the collector has them), then go
 PURGE_EVERY_S = 86400.0
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    enabled: bool
-    pending: int
-    sent: int
-    rejected: int
-    oldest_pending_age_s: float | None
-    last_success: float | None      # epoch seconds
-    last_error: str | None          # English detail, for logs and `kiosk status`
-    last_error_code: str | None     # one of sync.uploader.ERROR_CODES
-    alarm: bool                     # something has been pending for more than 24 h
-    authorised: bool
-    syncing: bool
 
 
 def token_path(config: Config, data_dir: Path) -> Path:
     return Path(data_dir) / config.sync.token_file
 
 
-def split_error(recorded: str | None) -> tuple[str | None, str | None]:
-    """Queue.sync_state().last_error is stored as "code: detail"; split it back."""
-    if not recorded:
-        return None, None
-    code, sep, detail = recorded.partition(": ")
-    if sep and code in ERROR_CODES:
-        return code, detail
-    return "network", recorded
-
-
 def status_of(queue: Queue, config: Config, data_dir: Path | None = None, *, syncing: bool = False) -> SyncStatus:
     """The sync status from the queue alone, without a running worker (for `kiosk status --json`)."""
-    counts = queue.count_by_status()
-    age = queue.oldest_pending_age()
-    state = queue.sync_state()
-    code, detail = split_error(state.last_error)
-    enabled = bool(config.sync.url)
-    authorised = code != "unauthorised"
-    if enabled and data_dir is not None and load_token(token_path(config, data_dir)) is None:
-        authorised = False
-        if code is None:
-            code, detail = "unauthorised", f"{NOT_AUTHORISED}: no token; enrol with `kiosk enroll URL CODE`"
-    return SyncStatus(
-        enabled=enabled,
-        pending=counts["pending"],
-        sent=counts["sent"],
-        rejected=counts["rejected"],
-        oldest_pending_age_s=age,
-        last_success=state.last_success,
-        last_error=detail,
-        last_error_code=code,
-        alarm=age is not None and age > ALARM_AFTER_S,
-        authorised=authorised,
-        syncing=syncing,
-    )
+    missing = None
+    if data_dir is not None and load_token(token_path(config, data_dir)) is None:
+        missing = f"{NOT_AUTHORISED}: no token; enrol with `kiosk enroll URL CODE`"
+    return status_from_queue(queue, enabled=bool(config.sync.url), missing_token=missing, syncing=syncing)
 
 
 class SyncWorker:

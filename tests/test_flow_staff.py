@@ -5,10 +5,8 @@ import pytest
 
 from kiosk import config as office_config
 from kiosk.config import DEMO_PIN
-from kiosk.flow_staff import (LongPress, PinGuard, PinResult, SettingsRejected, change_pin, save_settings,
-                              status_from_queue)
+from kiosk.flow_staff import LongPress, PinGuard, PinResult, SettingsRejected, change_pin, save_settings
 from kiosk.pin import verify_pin
-from kiosk.response import new_response, now_local
 
 
 class FakeClock:
@@ -82,13 +80,3 @@ def test_change_pin(demo_config, data_dir):
     change_pin(demo_config, data_dir, "246810", "246810")
     stored = office_config.load(data_dir / "config.toml").pin_hash
     assert verify_pin("246810", stored) and not verify_pin(DEMO_PIN, stored)
-
-
-def test_status_from_queue(demo_config, queue):
-    assert status_from_queue(queue, sync_enabled=False).pending == 0
-    response = new_response(office_id="x", service_id=None, answers={"U1": 4}, started_at=now_local())
-    queue.enqueue(response)
-    queue.record_sync(success=False, error="connection refused")
-    status = status_from_queue(queue, sync_enabled=True)
-    assert (status.pending, status.sent, status.rejected) == (1, 0, 0)
-    assert status.enabled and status.last_error == "connection refused" and status.oldest_pending_age_s >= 0

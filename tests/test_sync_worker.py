@@ -8,9 +8,10 @@ from dataclasses import replace
 import pytest
 
 from kiosk.store import Queue
+from kiosk.sync_status import ALARM_AFTER_S
 from sync.backoff import Backoff
 from sync.uploader import write_token
-from sync.worker import ALARM_AFTER_S, SyncWorker, status_of
+from sync.worker import SyncWorker, status_of
 
 URL = "https://collector.example.id"
 

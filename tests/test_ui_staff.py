@@ -195,7 +195,7 @@ class RecordingWorker:
         self.calls.append("sync_now")
 
     def status(self):
-        from sync.worker import SyncStatus
+        from kiosk.sync_status import SyncStatus
 
         counts = self.queue.count_by_status()
         self.calls.append("status")
