@@ -12,7 +12,7 @@ from typing import Callable
 import requests
 
 from kiosk.store import Queue
-from sync.uploader import ERROR_CODES
+from kiosk.sync_status import split_error
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +74,7 @@ def storage_free(path: Path) -> int | None:
 
 def last_error_code(recorded: str | None) -> str | None:
     """The code of the queue's recorded last error ("code: detail"); None after a success."""
-    if not recorded:
-        return None
-    code, sep, _ = recorded.partition(": ")
-    return code if sep and code in ERROR_CODES else "network"
+    return split_error(recorded)[0]
 
 
 def build(queue: Queue, data_dir: Path, *, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
