@@ -97,6 +97,28 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         f"CREATE TABLE kiosk_heartbeats (kiosk_id TEXT NOT NULL REFERENCES kiosks (id), {_HEARTBEAT_COLUMNS})",
         "CREATE INDEX kiosk_heartbeats_kiosk_time ON kiosk_heartbeats (kiosk_id, received_at)",
     ]),
+    (5, "rate counters per key and window; login failures; admin sessions", [
+        # Shared by every collector process on the database: limits hold behind a load balancer.
+        """CREATE TABLE rate_counters (
+            key TEXT NOT NULL,
+            window_start BIGINT NOT NULL,
+            hits INTEGER NOT NULL,
+            PRIMARY KEY (key, window_start)
+        )""",
+        "CREATE INDEX rate_counters_window ON rate_counters (window_start)",
+        """CREATE TABLE login_failures (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure BIGINT NOT NULL
+        )""",
+        """CREATE TABLE admin_sessions (
+            id_hash TEXT PRIMARY KEY,
+            admin TEXT NOT NULL REFERENCES admins (name),
+            csrf TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )""",
+    ]),
 ]
 
 

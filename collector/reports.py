@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from collector.db import reading
 from collector.ingest import stored_responses
 from collector.records import OfficeRecord, get_office
+from kiosk.holds import is_held
 from kiosk.response import Response
 
 
@@ -92,5 +93,5 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
             before = None
         if before:
             previous = office_report(engine, office_id, service=service, date_from=before[0], date_to=before[1])
-    complete = tuple(r for r in found if r.complete)
-    return ReportSource(office, report, complete, len(found) - len(complete), previous)
+    complete = tuple(r for r in found if r.complete and not is_held(r.flags))
+    return ReportSource(office, report, complete, sum(1 for r in found if not r.complete), previous)

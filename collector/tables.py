@@ -1,7 +1,7 @@
 """SQLAlchemy Core descriptions of the tables that collector/migrations.py creates."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, Table, Text
 
 metadata = MetaData()
 
@@ -76,4 +76,27 @@ settings = Table(
     "settings", metadata,
     Column("key", Text, primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+rate_counters = Table(
+    "rate_counters", metadata,
+    Column("key", Text, primary_key=True),
+    Column("window_start", BigInteger, primary_key=True),
+    Column("hits", Integer, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures", metadata,
+    Column("key", Text, primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure", BigInteger, nullable=False),
+)
+
+admin_sessions = Table(
+    "admin_sessions", metadata,
+    Column("id_hash", Text, primary_key=True),
+    Column("admin", Text, nullable=False),
+    Column("csrf", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
 )

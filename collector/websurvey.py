@@ -14,28 +14,29 @@ from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from collector import formtoken, links, pages
+from collector import formtoken, links, pages, ratelimit
+from collector.db import writing
 from collector.headers import behind_tls
 from collector.ingest import insert_if_new, item_problems
 from collector.records import OfficeRecord, get_office, utc_now
-from kiosk.i18n import N_
+from collector.tables import responses
+from kiosk.holds import SUSPECT_RATE
 from kiosk.questionnaire import LOCALES, PROFILE_FIELDS
 from kiosk.response import COMMENT_MAX, new_response, parse_timestamp
 
-# The rate-limit page's words: its template (limited.html) is on its way with the rate limit; marked
-# here meanwhile so that their translations stay in the catalogs.
-RATE_LIMITED = (N_("Too many answers from this network in a short time."),
-                N_("Please wait a few minutes, then send again. Your answers have not been stored yet."))
-# Face colours, worst to best; the face shape and the words carry the meaning too.
 log = logging.getLogger(__name__)
 
+# Face colours, worst to best; the face shape and the words carry the meaning too.
 FACE_COLOURS = ("#c62828", "#ef6c00", "#2e7d32", "#1b5e20")
 
 
-def router(engine: Engine, clock: Callable[[], datetime] = utc_now) -> APIRouter:
+def router(engine: Engine, clock: Callable[[], datetime] = utc_now,
+           limits: tuple[ratelimit.Limit, ...] | None = None) -> APIRouter:
     routes = APIRouter(tags=["web survey"])
+    limits = ratelimit.limits_from_env() if limits is None else limits
 
     def opened(token: str) -> tuple[OfficeRecord, str | None] | None:
         link = links.verify_token(engine, token)
@@ -84,7 +85,17 @@ def router(engine: Engine, clock: Callable[[], datetime] = utc_now) -> APIRouter
         if errors:
             return _page("survey.html", locale, office=office, service_id=link_service, form=form, errors=errors,
                          token=token, status=422)
-        _store(engine, office, response.to_wire(), clock())
+        keys = {"client": ratelimit.client_key(request.client.host if request.client else None),
+                "link": f"{office.id}:{link_service or '*'}"}
+        verdict = _store(engine, office, response.to_wire(), clock(), keys, limits)
+        if verdict.outcome == ratelimit.REFUSED:
+            log.warning("web survey answer refused for office %s: over the limit %s", office.id, verdict.limit)
+            page = _page("limited.html", locale, office=office, status=429)
+            page.headers["Retry-After"] = str(verdict.retry_after)
+            return page
+        if verdict.outcome == ratelimit.HELD:
+            log.warning("web survey answer held as suspect for office %s: over the limit %s", office.id,
+                        verdict.limit)
         return _page("thanks.html", locale, office=office)
 
     return routes
@@ -140,14 +151,34 @@ def _response_from_form(office: OfficeRecord, link_service: str | None, form: di
     return response, set()
 
 
-def _store(engine: Engine, office: OfficeRecord, wire: dict[str, Any], now: datetime) -> bool:
-    """Insert one web response unless its id is stored already; True when it was new.
+def _store(engine: Engine, office: OfficeRecord, wire: dict[str, Any], now: datetime, keys: dict[str, str],
+           limits: tuple[ratelimit.Limit, ...]) -> ratelimit.Verdict:
+    """Insert one web response unless its id is stored already, counted against the rate limits in the same
+    transaction: held as suspect past a soft limit, not stored past a hard one (the verdict says which).
 
-    The id was made when this form was served and only that page knows it, so an id that is
-    already stored is the same respondent pressing "send" twice (or reloading): one respondent.
+    The id was made when this form was served and only that page knows it (its token is bound to it),
+    so an id that is already stored is the same respondent pressing "send" twice (or reloading): one
+    respondent, and not counted against the limits again.
     """
     problems = item_problems(wire, office)
     if problems:  # the form was checked field by field; this would be a bug, not a user mistake
         raise ValueError("; ".join(problems))
-    with engine.begin() as conn:
-        return insert_if_new(conn, office, wire, kiosk_id=None, now=now)
+    try:
+        with writing(engine) as conn:
+            if conn.execute(select(responses.c.id).where(responses.c.id == wire["id"])).first() is not None:
+                return ratelimit.Verdict(ratelimit.OK)
+            verdict = ratelimit.take(conn, keys, now.timestamp(), limits)
+            if verdict.outcome == ratelimit.REFUSED:
+                raise _Refused(verdict)  # rolls the counts back: a refused answer is not counted
+            if verdict.outcome == ratelimit.HELD:
+                wire = {**wire, "flags": [*wire.get("flags", []), SUSPECT_RATE]}
+            insert_if_new(conn, office, wire, kiosk_id=None, now=now)
+            return verdict
+    except _Refused as refused:
+        return refused.verdict
+
+
+class _Refused(Exception):
+    def __init__(self, verdict: ratelimit.Verdict):
+        super().__init__(verdict.limit)
+        self.verdict = verdict

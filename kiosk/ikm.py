@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
+from kiosk.holds import is_held
 from kiosk.questionnaire import PROFILE_FIELDS, SKM_2017, Questionnaire
 from kiosk.response import Response
 
@@ -221,12 +222,12 @@ def by_service(rows: Iterable[tuple[str | None, Mapping[str, Any]]],
 
 def report(responses: Iterable[Response], questionnaire: Questionnaire = SKM_2017, *,
            scope: Mapping[str, Any], population: int | None = None) -> dict[str, Any]:
-    """The report JSON for these responses; only `complete` ones count.
+    """The report JSON for these responses; only `complete` ones not held as suspect (kiosk.holds) count.
 
     Besides the keys of DESIGN.md it carries `profile` (respondents per profile option) and
     `services` (the IKM per service), both parts of the SKM report's BAB III.
     """
-    complete = [r for r in responses if r.complete]
+    complete = [r for r in responses if r.complete and not is_held(r.flags)]
     result = compute((r.answers for r in complete), questionnaire)
     doc = to_json(result, scope=scope, population=population, profiles=(r.profile for r in complete))
     doc["services"] = by_service(((r.service_id, r.answers) for r in complete), questionnaire)

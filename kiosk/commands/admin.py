@@ -67,6 +67,10 @@ def register(sub, common) -> None:
     p = action("kiosks", "list kiosks (JSON)", run_kiosks)
     p.add_argument("--office", help="only this office's")
 
+    from kiosk.commands import _admin_held
+
+    _admin_held.register(action)
+
 
 def _print_json(data) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
