@@ -174,6 +174,9 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     app.include_router(heartbeat.router(engine, clock, kiosk_auth))
 
     app.include_router(dashboard.router(engine, clock, admin_auth))
+    from collector import health_pages
+
+    app.include_router(health_pages.router(engine, clock, admin_auth))
 
     app.include_router(websurvey.router(engine, clock))
 

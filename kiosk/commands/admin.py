@@ -64,8 +64,14 @@ def register(sub, common) -> None:
     action("users", "list admins and the offices they may read (JSON)", run_users)
 
     action("offices", "list offices with their services, kiosks and response counts (JSON)", run_offices)
-    p = action("kiosks", "list kiosks (JSON)", run_kiosks)
+    p = action("kiosks", "list kiosks with their health (JSON): last seen, version, queue, clock, storage, "
+               "and ok, silent, backlog, error, clock or storage", run_kiosks)
     p.add_argument("--office", help="only this office's")
+    p.add_argument("--json", action="store_true", help="JSON (the default and only format; kept for scripts)")
+    p.add_argument("--summary", action="store_true", help="only the count of kiosks per health word, per office "
+                                                          "and in total")
+    p.add_argument("--silent-after-min", type=float, metavar="M",
+                   help="minutes without a word before a kiosk is silent (default: $KIOSK_SILENT_AFTER_MIN or 480)")
 
     from kiosk.commands import _admin_held
 
@@ -229,11 +235,19 @@ def run_offices(args) -> int:
 
 
 def run_kiosks(args) -> int:
-    from collector import records
+    from collector import fleet, records
 
+    rules = fleet.HealthRules.from_environment()
+    if args.silent_after_min is not None:
+        if not 0 < args.silent_after_min <= 60 * 24 * 365:
+            raise UserError("--silent-after-min must be more than 0 and at most a year (525600).")
+        rules = fleet.HealthRules(silent_after=timedelta(minutes=args.silent_after_min))
     engine = open_database(args)
     try:
-        _print_json(records.list_kiosks(engine, args.office))
+        if args.office and records.get_office(engine, args.office) is None:
+            raise UserError(f"there is no office {args.office!r}.")
+        kiosks = fleet.fleet(engine, now=records.utc_now(), office_id=args.office, rules=rules)
     finally:
         engine.dispose()
+    _print_json(fleet.summary(kiosks) if args.summary else [k.to_json() for k in kiosks])
     return 0
