@@ -30,6 +30,16 @@ def link_secret(engine: Engine) -> bytes:
     return shared_secret(engine, _KEY)
 
 
+def rotate_link_secret(engine: Engine) -> None:
+    """A new secret for survey links: every link signed before stops opening the survey (a leaked or
+    misprinted poster is withdrawn this way; the office prints new ones)."""
+    with engine.begin() as conn:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        fresh = secrets.token_hex(32)
+        conn.execute(dialect.insert(settings).values(key=_KEY, value=fresh)
+                     .on_conflict_do_update(index_elements=["key"], set_={"value": fresh}))
+
+
 def make_link(engine: Engine, office_id: str, service_id: str | None = None) -> qr.SurveyLink:
     return qr.sign(link_secret(engine), office_id, service_id)
 
