@@ -15,6 +15,27 @@ _CSV_COLUMNS = ("id", "status", "reason", "office_id", "service_id", "channel", 
                 "submitted_at", "complete", *SKM_CODES, *(f.key for f in PROFILE_FIELDS), "comment", "flags")
 
 
+_BY_EXTENSION = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def format_for(path: str | os.PathLike, told: str | None = None) -> str:
+    """The export format: the one asked for, else the file's extension's; a mismatch is a ValueError.
+
+    Staff open exports by double-clicking: JSON lines in a .csv would open as garbage in a spreadsheet.
+    """
+    suffix = Path(path).suffix.lower()
+    implied = _BY_EXTENSION.get(suffix)
+    if told is None:
+        if implied is None:
+            raise ValueError(f"cannot tell the format from the name {Path(path).name!r}; end it in .csv or .jsonl, "
+                             "or give --format csv|jsonl")
+        return implied
+    if implied is not None and implied != told:
+        raise ValueError(f"--format {told} does not match the file name {Path(path).name!r} (a {implied} name); "
+                         f"name the file {Path(path).with_suffix('.' + told).name!r} or leave --format out")
+    return told
+
+
 def export_queue(queue: Queue, path: str | os.PathLike, fmt: str = "jsonl", *statuses: Status) -> int:
     """Write every queued response (all statuses unless given) and return how many were written."""
     if fmt not in FORMATS:

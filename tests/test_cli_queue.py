@@ -62,6 +62,24 @@ def test_export_csv_and_jsonl(data_dir):
     assert [l["id"] for l in lines] == [r["id"] for r in rows]
 
 
+def test_export_format_follows_the_file_name(data_dir):
+    kiosk("simulate", "--count", "2", "--data-dir", str(data_dir))
+    out = kiosk("export", "--data-dir", str(data_dir), "--out", str(data_dir / "q.csv"))
+    assert out.returncode == 0 and "(csv)" in out.stdout
+    assert len(list(csv.DictReader(open(data_dir / "q.csv")))) == 2
+    out = kiosk("export", "--data-dir", str(data_dir), "--out", str(data_dir / "q.JSONL"))
+    assert out.returncode == 0 and "(jsonl)" in out.stdout
+    assert len([json.loads(line) for line in open(data_dir / "q.JSONL")]) == 2
+    told = kiosk("export", "--data-dir", str(data_dir), "--out", str(data_dir / "handover.dat"), "--format", "csv")
+    assert told.returncode == 0 and (data_dir / "handover.dat").read_text().startswith("id,status")
+    for name, told, says in (("x.csv", ["--format", "jsonl"], "name the file 'x.jsonl'"),
+                              ("x.txt", [], "cannot tell the format")):
+        out = kiosk("export", "--data-dir", str(data_dir), "--out", str(data_dir / name), *told)
+        assert out.returncode == 2 and says in out.stderr, out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+        assert not (data_dir / name).exists()
+
+
 def test_user_mistakes_are_one_sentence(data_dir):
     out = kiosk("simulate", "--count", "-3", "--data-dir", str(data_dir))
     assert out.returncode == 2 and "Traceback" not in out.stderr
