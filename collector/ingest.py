@@ -17,18 +17,18 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
+from collector import received
 from collector.db import writing
 from collector.envelope import loads as envelope_loads
 from collector.records import KioskRecord, OfficeRecord, get_office, stamp, utc_now
 from collector.tables import kiosks, responses
 from kiosk.bounds import shown
 from kiosk.questionnaire import Questionnaire
-from kiosk.response import WIRE_KEYS, Response, canonical_json, parse_timestamp, plainly_valid_times, validate_wire
+from kiosk.response import (WIRE_KEYS, Response, canonical_json, parse_timestamp, plainly_valid_times, validate_wire,
+                            with_canonical_id)
 
 log = logging.getLogger(__name__)
 ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
-_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-_LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 # Optional wire keys a sender may leave out; filled in before comparing, so omitting them is not a conflict.
 _OPTIONAL_DEFAULTS: dict[str, Any] = {"service_id": None, "extra": {}, "profile": {}, "comment": None, "flags": []}
@@ -86,8 +86,9 @@ _DICT_OR_NONE = (dict, type(None))
 _LIST_OR_NONE = (list, type(None))
 
 
-def item_problems(wire: Any, office: OfficeRecord) -> list[str]:
-    """Why this item cannot be stored for this kiosk's office; empty when it can."""
+def item_problems(wire: Any, office: OfficeRecord, channel: str | None = None) -> list[str]:
+    """Why this item cannot be stored for this office; empty when it can. `channel`: the only channel the
+    sender's credential may use (collector/received.py), None when the caller made the response itself."""
     problems = validate_wire(wire, office.questionnaire())
     if not isinstance(wire, Mapping):
         return problems
@@ -96,10 +97,9 @@ def item_problems(wire: Any, office: OfficeRecord) -> list[str]:
     service = wire.get("service_id")
     if isinstance(service, str) and service and service not in office.service_ids():
         problems.append(f"service_id {shown(service)} is not a service of office {office.id!r}")
-    for key in ("started_at", "submitted_at"):
-        moment = parse_timestamp(wire.get(key))
-        if moment is not None and not _EARLIEST <= moment <= _LATEST:
-            problems.append(f"{key} must lie between 2000 and 2100")
+    wrong_channel = received.channel_problem(wire.get("channel"), channel)
+    if wrong_channel:
+        problems.append(wrong_channel)
     return problems
 
 
@@ -119,37 +119,48 @@ def _item_id(wire: Any) -> str | None:
 
 
 def _plainly_storable(wire: Any, office: OfficeRecord, questionnaire: Questionnaire,
-                      service_ids: frozenset[str]) -> datetime | None:
+                      service_ids: frozenset[str], channel: str | None = received.KIOSK) -> datetime | None:
     """The parsed submitted_at of an item that item_problems would pass, found the quick way; None when
     only item_problems can tell (and say why)."""
     times = plainly_valid_times(wire, questionnaire)
-    if times is None or wire["office_id"] != office.id:
+    if times is None or wire["office_id"] != office.id or channel is not None and wire["channel"] != channel:
         return None
     service = wire.get("service_id")
     if service is not None and service not in service_ids:
         return None
-    started, submitted = times
-    if not (_EARLIEST <= started <= _LATEST and _EARLIEST <= submitted <= _LATEST):
-        return None
-    return submitted
+    return times[1]
 
 
 def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
                  now: datetime | None = None) -> list[ItemResult]:
     """Store a kiosk's batch in one transaction; one result per item, in input order."""
-    now_text = stamp(now or utc_now())
+    return store_batch(engine, kiosk.office_id, items, channel=received.KIOSK, kiosk_id=kiosk.id, now=now)
+
+
+def store_batch(engine: Engine, office_id: str, items: Sequence[Any], *, channel: str, kiosk_id: str | None = None,
+                now: datetime | None = None) -> list[ItemResult]:
+    """Store a batch of `channel` responses for an office in one transaction; one result per item, in input order.
+
+    `channel` is the one the sender's credential allows (a kiosk token: kiosk; a paper import: paper).
+
+    Each id is stored in its canonical spelling (one UUID, one respondent, however it was written);
+    results carry the ids as they were sent, which is what the kiosk matches them by."""
+    now = now or utc_now()
+    now_text = stamp(now)
     results: list[ItemResult | None] = [None] * len(items)
     with writing(engine) as conn:
-        office = get_office(conn, kiosk.office_id)
-        assert office is not None, "a kiosk always belongs to an existing office (foreign key)"
+        office = get_office(conn, office_id)
+        assert office is not None, "callers name an existing office (a kiosk's, by foreign key)"
         questionnaire, service_ids, tz = office.questionnaire(), office.service_ids(), office.tz
         first: dict[str, tuple[int, str]] = {}  # id -> (index, canonical body) of its first valid copy
         repeats: list[tuple[int, str, str]] = []  # later valid copies of an id within this batch
         rows: list[tuple[Any, ...]] = []
+        sent_ids = [_item_id(wire) for wire in items]
         for index, wire in enumerate(items):
-            submitted = _plainly_storable(wire, office, questionnaire, service_ids)
+            wire = with_canonical_id(wire)
+            submitted = _plainly_storable(wire, office, questionnaire, service_ids, channel)
             if submitted is None:
-                problems = item_problems(wire, office)
+                problems = item_problems(wire, office, channel)
                 if problems:
                     results[index] = ItemResult(_item_id(wire), REJECTED, "; ".join(problems))
                     continue
@@ -158,14 +169,15 @@ def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
             else:
                 body = _plain_body(wire)
             if not _is_unicode(body):
-                results[index] = ItemResult(wire["id"], REJECTED, "the response contains text that is not valid Unicode")
+                results[index] = ItemResult(sent_ids[index], REJECTED,
+                                            "the response contains text that is not valid Unicode")
                 continue
             rid = wire["id"]
             if rid in first:
                 repeats.append((index, rid, body))
                 continue
             first[rid] = (index, body)
-            rows.append(_row_values(wire, body, office.id, kiosk.id, now_text, submitted, tz))
+            rows.append(_row_values(wire, body, office.id, kiosk_id, now, submitted, tz))
         inserted = _insert_new(conn, rows)
         stored = _stored_bodies(conn, [rid for rid in first if rid not in inserted])
         for rid, (index, body) in first.items():
@@ -175,8 +187,10 @@ def ingest_batch(engine: Engine, kiosk: KioskRecord, items: Sequence[Any], *,
                 results[index] = _compare(rid, body, stored.get(rid))
         for index, rid, body in repeats:
             results[index] = _compare(rid, body, first[rid][1] if rid in inserted else stored.get(rid))
-        conn.execute(update(kiosks).where(kiosks.c.id == kiosk.id).values(last_seen_at=now_text))
-    return results  # type: ignore[return-value]
+        if kiosk_id is not None:
+            conn.execute(update(kiosks).where(kiosks.c.id == kiosk_id).values(last_seen_at=now_text))
+    return [r if r.id == sent else ItemResult(sent, r.status, r.reason)  # type: ignore[union-attr]
+            for r, sent in zip(results, sent_ids)]
 
 
 def _compare(rid: str, body: str, stored: str | None) -> ItemResult:
@@ -187,15 +201,19 @@ def _compare(rid: str, body: str, stored: str | None) -> ItemResult:
 
 def _row(wire: Mapping[str, Any], body: str, office: OfficeRecord, kiosk_id: str | None, now_text: str) -> dict[str, Any]:
     """A valid response's row, column by column."""
-    values = _row_values(wire, body, office.id, kiosk_id, now_text, parse_timestamp(wire["submitted_at"]), office.tz)
+    values = _row_values(wire, body, office.id, kiosk_id, datetime.fromisoformat(now_text),
+                         parse_timestamp(wire["submitted_at"]), office.tz)
     return dict(zip(_COLUMNS, values))
 
 
-def _row_values(wire: Mapping[str, Any], body: str, office_id: str, kiosk_id: str | None, now_text: str,
+def _row_values(wire: Mapping[str, Any], body: str, office_id: str, kiosk_id: str | None, now: datetime,
                 submitted: datetime, tz: tzinfo) -> tuple[Any, ...]:
-    """A valid response's row as a tuple in _COLUMNS order, from its already parsed submitted_at."""
-    return (wire["id"], office_id, wire.get("service_id"), kiosk_id, wire["channel"], stamp(submitted),
-            submitted.astimezone(tz).date().isoformat(), wire["complete"], body, now_text)
+    """A valid response's row as a tuple in _COLUMNS order, from its already parsed submitted_at.
+
+    A device clock that cannot be believed is flagged and the row dated by its reception (received.py)."""
+    submitted_text, day, collector_flags = received.placement(submitted, now, tz)
+    return (wire["id"], office_id, wire.get("service_id"), kiosk_id, wire["channel"], submitted_text,
+            day, wire["complete"], body, stamp(now), collector_flags)
 
 
 def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
@@ -235,7 +253,7 @@ def _stored_ids(conn: Connection, ids: list[str]) -> set[str]:
 
 
 _COLUMNS = ("id", "office_id", "service_id", "kiosk_id", "channel", "submitted_at", "local_date", "complete",
-            "body", "received_at")
+            "body", "received_at", "collector_flags")
 _SQLITE_INSERT = f"INSERT INTO responses ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 # %(name)b: psycopg sends the arrays in binary, with no quoting of the JSON bodies to do.
 _PG_UNNEST_INSERT = (
@@ -255,7 +273,8 @@ def _stored_bodies(conn: Connection, ids: list[str]) -> dict[str, str]:
 def insert_if_new(conn: Connection, office: OfficeRecord, wire: Mapping[str, Any], *, kiosk_id: str | None,
                   now: datetime) -> bool:
     """Store one valid response unless its id is stored already; True when it was new (web survey)."""
-    row = _row_values(wire, canonical_wire(wire), office.id, kiosk_id, stamp(now),
+    wire = with_canonical_id(wire)
+    row = _row_values(wire, canonical_wire(wire), office.id, kiosk_id, now,
                       parse_timestamp(wire["submitted_at"]), office.tz)
     return bool(_insert_new(conn, [row]))
 
@@ -292,5 +311,5 @@ def read_stored_body(body: str) -> dict[str, Any] | None:
     return wire
 
 
-__all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "ItemResult", "ingest_batch", "insert_if_new",
+__all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "ItemResult", "ingest_batch", "store_batch", "insert_if_new",
            "canonical_wire", "item_problems", "stored_responses"]

@@ -119,6 +119,23 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             expires_at TEXT NOT NULL
         )""",
     ]),
+    (6, "flags the collector sets (clock), voiding, and the append-only audit log", [
+        # "clock" when the device's time could not be believed (collector/received.py); comma-separated.
+        "ALTER TABLE responses ADD COLUMN collector_flags TEXT NOT NULL DEFAULT ''",
+        # Set while a response is voided (taken out of the count, never deleted); the audit log says why.
+        "ALTER TABLE responses ADD COLUMN voided_at TEXT",
+        """CREATE TABLE audit_log (
+            id TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            response_id TEXT,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX audit_log_office_at ON audit_log (office_id, at)",
+    ]),
 ]
 
 

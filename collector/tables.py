@@ -70,6 +70,20 @@ responses = Table(
     Column("complete", Boolean, nullable=False),
     Column("body", Text, nullable=False),
     Column("received_at", Text, nullable=False),
+    Column("collector_flags", Text, nullable=False, default=""),
+    Column("voided_at", Text),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Text, primary_key=True),
+    Column("office_id", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("response_id", Text),
+    Column("reason", Text, nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
 )
 
 settings = Table(

@@ -70,6 +70,29 @@ def canonical_json(wire: Mapping[str, Any]) -> str:
     return json.dumps(wire, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def canonical_id(value: object) -> str | None:
+    """The one spelling of a UUID (lower-case, hyphenated: str(uuid.UUID(...))), or None when it is not one.
+
+    Upper case, braces, "urn:uuid:" and missing hyphens all name the same UUID, so the same respondent."""
+    if not isinstance(value, str):
+        return None
+    if _UUID_TEXT.match(value):
+        return value
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def with_canonical_id(wire: Any) -> Any:
+    """The wire response with its id in canonical spelling (a copy only when that changes it)."""
+    if isinstance(wire, Mapping) and isinstance(wire.get("id"), str) and not _UUID_TEXT.match(wire["id"]):
+        same = canonical_id(wire["id"])
+        if same is not None:
+            return {**wire, "id": same}
+    return wire
+
+
 def now_local() -> datetime:
     """The device's wall clock with its UTC offset."""
     return datetime.now(timezone.utc).astimezone()

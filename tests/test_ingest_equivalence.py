@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from collector import db, envelope, ingest, migrations, records
 from collector.records import OfficeRecord
+from kiosk.bounds import free_form_problems, shown  # reasons quote values cut short: a crafted value can be huge
 from kiosk.config import DEMO_CONFIG, Service
 from kiosk.questionnaire import LOCALES, PROFILE, SKM_2017, SKM_UNSUR, Questionnaire, Text, Unsur
 from kiosk.response import (CHANNELS, COMMENT_MAX, FLAGS, WIRE_KEYS, Response, parse_timestamp,
@@ -68,13 +69,15 @@ def reference_validate_wire(wire: object, questionnaire: Questionnaire = SKM_201
         known = set(questionnaire.codes())
         for code, value in answers.items():
             if code not in known:
-                problems.append(f"answers has unknown unsur {code!r}")
+                problems.append(f"answers has unknown unsur {shown(code)}")
             elif not questionnaire.unsur(code).valid_answer(value):
-                problems.append(f"answers.{code} must be an integer 1..4, got {value!r}")
+                problems.append(f"answers.{code} must be an integer 1..4, got {shown(value)}")
         if complete is True and not answers:
             problems.append("a complete response must answer at least one unsur")
     if wire.get("extra") is not None and not isinstance(wire.get("extra"), Mapping):
         problems.append("extra must be an object")
+    elif wire.get("extra") is not None:  # its limits have their own tests (test_bounds.py)
+        problems += free_form_problems(dict(wire["extra"]))
     profile = wire.get("profile")
     if profile is not None:
         if not isinstance(profile, Mapping):
@@ -83,9 +86,9 @@ def reference_validate_wire(wire: object, questionnaire: Questionnaire = SKM_201
             for key, value in profile.items():
                 spec = PROFILE.get(key)
                 if spec is None:
-                    problems.append(f"profile has unknown field {key!r}")
+                    problems.append(f"profile has unknown field {shown(key)}")
                 elif value not in spec.keys():
-                    problems.append(f"profile.{key} must be one of {', '.join(spec.keys())}, got {value!r}")
+                    problems.append(f"profile.{key} must be one of {', '.join(spec.keys())}, got {shown(value)}")
     comment = wire.get("comment")
     if comment is not None and (not isinstance(comment, str) or len(comment) > COMMENT_MAX):
         problems.append(f"comment must be text of at most {COMMENT_MAX} characters")
@@ -97,20 +100,19 @@ def reference_validate_wire(wire: object, questionnaire: Questionnaire = SKM_201
     return problems
 
 
-def reference_item_problems(wire: object, office: OfficeRecord, questionnaire: Questionnaire) -> list[str]:
+def reference_item_problems(wire: object, office: OfficeRecord, questionnaire: Questionnaire,
+                            channel: str | None = None) -> list[str]:
     problems = reference_validate_wire(wire, questionnaire)
     if not isinstance(wire, Mapping):
         return problems
     if isinstance(wire.get("office_id"), str) and wire["office_id"] != office.id:
-        problems.append(f"office_id {wire['office_id']!r} is not this kiosk's office {office.id!r}")
+        problems.append(f"office_id {shown(wire['office_id'])} is not this kiosk's office {office.id!r}")
     service = wire.get("service_id")
     if isinstance(service, str) and service and service not in office.service_ids():
-        problems.append(f"service_id {service!r} is not a service of office {office.id!r}")
-    for key in ("started_at", "submitted_at"):
-        moment = parse_timestamp(wire.get(key))
-        if moment is not None and not datetime(2000, 1, 1, tzinfo=timezone.utc) <= moment <= datetime(
-                2100, 1, 1, tzinfo=timezone.utc):
-            problems.append(f"{key} must lie between 2000 and 2100")
+        problems.append(f"service_id {shown(service)} is not a service of office {office.id!r}")
+    # Any time is taken (an implausible clock is flagged, not refused); the credential fixes the channel.
+    if channel is not None and wire.get("channel") in CHANNELS and wire["channel"] != channel:
+        problems.append("channel")
     return problems
 
 
@@ -120,12 +122,18 @@ def reference_canonical_wire(wire: Mapping[str, Any]) -> str:
 
 
 def reference_row(wire: Mapping[str, Any], body: str, office: OfficeRecord, kiosk_id: str, now_text: str) -> dict:
-    submitted = parse_timestamp(wire["submitted_at"])
+    submitted, now = parse_timestamp(wire["submitted_at"]), datetime.fromisoformat(now_text)
+    try:
+        believable = now - timedelta(days=400) <= submitted <= now + timedelta(minutes=10)
+        when = submitted.astimezone(timezone.utc) if believable else now
+    except OverflowError:
+        believable, when = False, now
     return {
         "id": wire["id"], "office_id": office.id, "service_id": wire.get("service_id"), "kiosk_id": kiosk_id,
-        "channel": wire["channel"], "submitted_at": records.stamp(submitted),
-        "local_date": submitted.astimezone(office.tz).date().isoformat(),
+        "channel": wire["channel"], "submitted_at": records.stamp(when),
+        "local_date": when.astimezone(office.tz).date().isoformat(),
         "complete": wire["complete"], "body": body, "received_at": now_text,
+        "collector_flags": "" if believable else "clock",
     }
 
 
@@ -280,7 +288,10 @@ def assert_same_as_reference(wire: object, questionnaire: Questionnaire) -> None
     expected = reference_item_problems(wire, OFFICE_RECORD, questionnaire)
     if questionnaire is SKM_2017:
         assert ingest.item_problems(wire, OFFICE_RECORD) == expected
-    submitted = ingest._plainly_storable(wire, OFFICE_RECORD, questionnaire, OFFICE_RECORD.service_ids())
+        as_kiosk = reference_item_problems(wire, OFFICE_RECORD, questionnaire, "kiosk")
+        assert [p.split(" ")[0] for p in ingest.item_problems(wire, OFFICE_RECORD, "kiosk")] == [
+            p.split(" ")[0] for p in as_kiosk]
+    submitted = ingest._plainly_storable(wire, OFFICE_RECORD, questionnaire, OFFICE_RECORD.service_ids(), None)
     if submitted is not None:
         assert expected == []
         assert submitted == parse_timestamp(wire["submitted_at"])
