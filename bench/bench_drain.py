@@ -79,11 +79,11 @@ class Collector:
         self.log.close()
 
 
-def drain(collector: Collector, queue: Queue, batch_size: int, depth: int = 1) -> float:
+def drain(collector: Collector, queue: Queue, batch_size: int) -> float:
     session = requests.Session()
     uploader = Uploader(session, collector.url, collector.token)
     start = time.perf_counter()
-    result = uploader.drain(queue, batch_size, depth=depth)
+    result = uploader.drain(queue, batch_size)
     elapsed = time.perf_counter() - start
     session.close()
     if not result.ok or queue.count_by_status()["pending"]:
@@ -188,7 +188,7 @@ def ingest_only(workdir: Path, responses, batch_size: int) -> float:
 def one_by_one(collector: Collector, queue: Queue) -> tuple[int, float]:
     """One HTTP request per response, one after the other (keep-alive, as kind to this style as it gets)."""
     count = queue.count_by_status()["pending"]
-    return count, drain(collector, queue, 1, depth=1)
+    return count, drain(collector, queue, 1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,7 +11,7 @@ from kiosk import atomic, config as office_config, paths
 from kiosk.config import Config
 from kiosk.pin import looks_like_pin_hash
 from sync import wire
-from sync.uploader import USER_AGENT, classify_exception
+from sync.errors import classify_exception
 
 ETAG_FILE = "config.etag"
 
@@ -105,7 +105,7 @@ def stored_etag(data_dir: Path) -> str | None:
 def fetch(session: requests.Session, base_url: str, token: str, etag: str | None = None, *,
           timeout: tuple[float, float] = (10.0, 30.0)) -> ConfigFetch:
     """GET /api/v1/config with If-None-Match; changed=False on 304 or on any failure (see error_code)."""
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": USER_AGENT}
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": wire.USER_AGENT}
     if etag:
         headers["If-None-Match"] = etag
     try:

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 import requests
 
 from sync import wire
-from sync.uploader import USER_AGENT, classify_exception
+from sync.errors import classify_exception
 
 
 @dataclass(frozen=True)
 class ConnectionCheck:
     ok: bool
-    code: str  # "ok", "bad_url", or one of sync.uploader.ERROR_CODES
+    code: str  # "ok", "bad_url", or one of sync.errors.ERROR_CODES
     detail: str
 
 
@@ -46,7 +46,7 @@ def test_connection(url: str, timeout: float = 5.0, session: requests.Session | 
     target = url.rstrip("/") + wire.HEALTH_PATH
     try:
         reply = session.get(target, timeout=(timeout, timeout), verify=True, allow_redirects=False,
-                            headers={"Accept": "application/json", "User-Agent": USER_AGENT})
+                            headers={"Accept": "application/json", "User-Agent": wire.USER_AGENT})
     except requests.RequestException as exc:
         code, detail = classify_exception(exc)
         return ConnectionCheck(False, code, detail)

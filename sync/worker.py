@@ -14,17 +14,15 @@ from kiosk.store import Queue
 from kiosk.sync_status import SyncStatus, status_from_queue
 from sync.backoff import Backoff
 from sync.lock import SenderLock
-from sync.uploader import NOT_AUTHORISED, Uploader, load_token
+from sync.errors import NOT_AUTHORISED
+from sync.token import load_token, token_path
+from sync.uploader import Uploader
 
 log = logging.getLogger(__name__)
 
 LOCKED_RETRY_S = 5.0  # another sender holds the lock: look again after this long
 KEEP_SENT_S = 180 * 86400.0  # sent responses stay on the kiosk this long (the collector has them), then go
 PURGE_EVERY_S = 86400.0
-
-
-def token_path(config: Config, data_dir: Path) -> Path:
-    return Path(data_dir) / config.sync.token_file
 
 
 def status_of(queue: Queue, config: Config, data_dir: Path | None = None, *, syncing: bool = False) -> SyncStatus:

@@ -224,3 +224,15 @@ def test_kiosk_sync_waits_for_the_app_to_finish_its_upload(collector, data_dir):
     reader.join(5)
     assert syncing.returncode == 0 and any("waiting for it to finish" in line for line in err_lines)
     assert collector.stored_count() == 3
+
+
+def test_enrolment_works_without_the_command_line(collector, data_dir):
+    from sync.enrolment import EnrolmentFailed, enrol
+    from sync.token import load_token
+
+    code = collector.enroll_code()
+    done = enrol(collector.url + "/", code, data_dir)
+    assert done.config.office.id == "dukcapil-butur" and done.config.sync.url == collector.url
+    assert load_token(done.token_file) and done.config_file == data_dir / "config.toml"
+    with pytest.raises(EnrolmentFailed, match="already been used"):
+        enrol(collector.url, code, data_dir)

@@ -12,7 +12,7 @@ from collector import records
 from kiosk import config as office_config
 from kiosk.pin import hash_pin, verify_pin
 from sync import configsync
-from sync.uploader import write_token
+from sync.token import write_token
 from fixtures_sync import run_kiosk as kiosk
 
 

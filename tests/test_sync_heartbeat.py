@@ -7,7 +7,7 @@ import requests
 
 from kiosk.store import Queue
 from sync import heartbeat
-from sync.uploader import write_token
+from sync.token import write_token
 from sync.worker import SyncWorker
 
 

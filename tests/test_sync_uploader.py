@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sync.uploader import Uploader, load_token, write_token
+from sync.uploader import Uploader
 
 URL = "https://collector.example.id"
 
@@ -104,35 +104,20 @@ def test_drain_sends_the_backlog_batch_by_batch_and_records_it(uploader, fake_co
 
 def test_drain_stops_at_the_first_failure_and_records_it(uploader, fake_collector, queue, backlog):
     fake_collector.faults.extend([None, 503])
-    result = uploader.drain(queue, 3, depth=1)
+    result = uploader.drain(queue, 3)
     assert not result.ok and result.sent == 3
     assert queue.count_by_status()["pending"] == 4
     assert queue.sync_state().last_error.startswith("server: ")
     assert len(fake_collector.posts) == 2
 
 
-def test_pipelined_drain_starts_nothing_after_a_failure(uploader, fake_collector, queue, backlog):
-    fake_collector.faults.extend([503, None])
-    result = uploader.drain(queue, 2, depth=2)
-    # The second batch was already on its way when the first failed: its results count; no third starts.
-    assert not result.ok and result.last.error_code == "server"
-    assert len(fake_collector.posts) == 2
-    assert result.sent == 2 and queue.count_by_status()["pending"] == 5
-    assert fake_collector.posts[1]["ids"] == [r.id for r in backlog[2:4]]
-
-
-def test_pipelined_drain_keeps_the_order_of_batches(uploader, fake_collector, queue, backlog):
-    assert uploader.drain(queue, 2, depth=2).ok
-    assert [i for p in fake_collector.posts for i in p["ids"]] == [r.id for r in backlog]
-
-
-@pytest.mark.parametrize("depth, sizes", [(1, [0, 3, 3, 1]), (2, [0, 1, 3, 3])])
-def test_drain_halves_the_batch_on_413(uploader, fake_collector, queue, backlog, depth, sizes):
+def test_drain_halves_the_batch_on_413(uploader, fake_collector, queue, backlog):
     fake_collector.faults.append(413)
-    result = uploader.drain(queue, 6, depth=depth)
+    result = uploader.drain(queue, 6)
     assert result.ok and queue.count_by_status() == {"pending": 0, "sent": 7, "rejected": 0}
-    # Refused (the fake counts no ids for it); with depth 2 the last one was already under way; then halves.
-    assert [len(p["ids"] or []) for p in fake_collector.posts] == sizes
+    # Refused (the fake counts no ids for it), then halved, in order.
+    assert [len(p["ids"] or []) for p in fake_collector.posts] == [0, 3, 3, 1]
+    assert [i for p in fake_collector.posts[1:] for i in p["ids"]] == [r.id for r in backlog]
 
 
 def test_refused_items_are_kept_with_the_reason_and_not_resent(uploader, fake_collector, queue, make_responses):
@@ -146,14 +131,6 @@ def test_refused_items_are_kept_with_the_reason_and_not_resent(uploader, fake_co
     assert queue.get(good.id).status.value == "sent"
     assert uploader.upload_batch(queue, 10).attempted == 0
     assert len(fake_collector.posts) == 1
-
-
-def test_token_file_is_private(tmp_path):
-    path = tmp_path / "token"
-    write_token(path, "s3cret")
-    assert path.stat().st_mode & 0o777 == 0o600
-    assert load_token(path) == "s3cret"
-    assert load_token(tmp_path / "missing") is None
 
 
 def test_envelope_is_the_wire_shape(uploader, fake_collector, queue, backlog, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 from kiosk.store import Queue
 from kiosk.sync_status import ALARM_AFTER_S
 from sync.backoff import Backoff
-from sync.uploader import write_token
+from sync.token import write_token
 from sync.worker import SyncWorker, status_of
 
 URL = "https://collector.example.id"

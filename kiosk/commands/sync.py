@@ -49,8 +49,8 @@ def run(args) -> int:
     import requests
 
     from sync.backoff import Backoff
-    from sync.uploader import Uploader, load_token
-    from sync.worker import token_path
+    from sync.token import load_token, token_path
+    from sync.uploader import Uploader
 
     root = paths.data_dir(args.data_dir)
     config = office_config.load_for(root)
