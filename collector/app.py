@@ -111,6 +111,7 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
             return JSONResponse({"detail": exc.detail}, status_code=exc.status)
         request.state.items = len(items)
         results = await run_in_threadpool(ingest.ingest_batch, engine, kiosk, items, now=clock())
+        app.state.alerts.notice(kiosk.office_id)
         counts: dict[str, int] = {}
         for result in results:
             counts[result.status] = counts.get(result.status, 0) + 1
@@ -172,6 +173,9 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     from collector import dashboard, heartbeat, websurvey
 
     app.include_router(heartbeat.router(engine, clock, kiosk_auth))
+    from collector import alert_worker
+
+    alert_worker.install(app, engine, clock)
 
     app.include_router(dashboard.router(engine, clock, admin_auth))
     from collector import health_pages

@@ -136,6 +136,48 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         )""",
         "CREATE INDEX audit_log_office_at ON audit_log (office_id, at)",
     ]),
+    (7, "alert rules and their alerts (one open alert per rule and subject)", [
+        """CREATE TABLE alert_rules (
+            id TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            service_id TEXT,
+            kind TEXT NOT NULL,
+            share DOUBLE PRECISION,
+            window_min INTEGER,
+            min_count INTEGER,
+            threshold DOUBLE PRECISION,
+            webhook_url TEXT,
+            email TEXT,
+            created_at TEXT NOT NULL,
+            removed_at TEXT
+        )""",
+        "CREATE INDEX alert_rules_office ON alert_rules (office_id)",
+        # open_key is "rule/subject" while the alert is open and NULL once closed: the unique index lets
+        # exactly one collector process open an episode, however many evaluate the rule at once.
+        """CREATE TABLE alerts (
+            id TEXT PRIMARY KEY,
+            rule_id TEXT NOT NULL REFERENCES alert_rules (id),
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            subject TEXT NOT NULL,
+            open_key TEXT UNIQUE,
+            facts TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            acknowledged_at TEXT,
+            acknowledged_by TEXT,
+            ack_note TEXT,
+            delivery TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            lease_until TEXT,
+            delivered_at TEXT,
+            last_error TEXT
+        )""",
+        "CREATE INDEX alerts_office_opened ON alerts (office_id, opened_at)",
+        "CREATE INDEX alerts_delivery ON alerts (delivery, next_attempt_at)",
+        # The unhappy-share and IKM windows read an office's latest responses by submission time.
+        "CREATE INDEX responses_office_submitted ON responses (office_id, submitted_at)",
+    ]),
 ]
 
 

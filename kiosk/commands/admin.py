@@ -64,6 +64,10 @@ def register(sub, common) -> None:
     action("users", "list admins and the offices they may read (JSON)", run_users)
 
     action("offices", "list offices with their services, kiosks and response counts (JSON)", run_offices)
+    from kiosk.commands import _admin_alerts as admin_alerts
+
+    admin_alerts.register(action)
+
     p = action("kiosks", "list kiosks with their health (JSON): last seen, version, queue, clock, storage, "
                "and ok, silent, backlog, error, clock or storage", run_kiosks)
     p.add_argument("--office", help="only this office's")

@@ -19,6 +19,9 @@ def register(sub, common) -> None:
     parser.add_argument("--behind-tls", action="store_true",
                         help="the collector is reached over HTTPS through a proxy: send HSTS, mark cookies Secure "
                              "(also KIOSK_BEHIND_TLS=1)")
+    from kiosk.commands import _serve_alerts as serve_alerts
+
+    serve_alerts.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -43,6 +46,9 @@ def run(args) -> int:
     url = db_url(args)
     if args.behind_tls:
         os.environ["KIOSK_BEHIND_TLS"] = "1"  # in the environment, so --workers processes see it too
+    from kiosk.commands import _serve_alerts as serve_alerts
+
+    serve_alerts.apply(args)
     try:
         app = create_app(url)
     except UserError:
