@@ -1,14 +1,16 @@
-"""The dashboard's fleet page (/admin/fleet): every kiosk's health word and the counts per office."""
+"""The dashboard's fleet and alert pages: /admin/fleet (health words, counts per office), /admin/alerts (alerts, ack, rules)."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy.engine import Engine
 
-from collector import fleet, pages, records
+from collector import alerts, fleet, pages, records
+from collector.formtoken import cross_site
+from kiosk.errors import UserError
 from kiosk.i18n import N_
 from kiosk.questionnaire import LOCALES
 
@@ -61,5 +63,78 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
                   if admin.may_read(k.office_id)]
         return render("admin_fleet.html", request, admin, clock, kiosks=[k for k in kiosks if k.active],
                       summary=fleet.summary(kiosks), words_order=fleet.ALL_WORDS, office_id=office_id)
+
+    def refused(request: Request) -> PlainTextResponse | None:
+        """A dashboard form posts only from a page of this collector (Origin, else Referer)."""
+        why = cross_site(request.headers)
+        return PlainTextResponse(f"refused: {why}", status_code=403) if why else None
+
+    def back(request: Request, office_id: str | None = None) -> RedirectResponse:
+        lang = request.query_params.get("lang", "id")
+        office = f"&office={office_id}" if office_id else ""
+        return RedirectResponse(f"/admin/alerts?lang={lang}{office}", status_code=303)
+
+    @routes.get("/admin/alerts", response_class=HTMLResponse)
+    def alerts_page(request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        office_id = request.query_params.get("office") or None
+        if office_id is not None and not admin.may_read(office_id):
+            return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
+        shown = [a for a in alerts.list_alerts(engine, office_id=office_id, limit=100) if admin.may_read(a.office_id)]
+        rules_ = [r for r in alerts.list_rules(engine, office_id) if admin.may_read(r.office_id)]
+        kinds = {r.id: r.kind for r in rules_}
+        return render("admin_alerts.html", request, admin, clock, open_alerts=[a for a in shown if a.open],
+                      closed_alerts=[a for a in shown if not a.open][:30], rules=rules_, kinds=kinds,
+                      office_id=office_id, offices=[o for o in records.list_offices(engine) if admin.may_read(o["id"])],
+                      error=request.query_params.get("error"))
+
+    @routes.post("/admin/alerts/{alert_id}/ack")
+    async def acknowledge(alert_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        if (refusal := refused(request)) is not None:
+            return refusal
+        alert = alerts.get_alert(engine, alert_id)
+        if alert is None or not admin.may_read(alert.office_id):
+            return PlainTextResponse(f"there is no alert {alert_id!r} for {admin.name!r}", status_code=404)
+        form = await request.form()
+        try:
+            alerts.acknowledge(engine, alert_id, by=admin.name, note=str(form.get("note", "")), now=clock())
+        except UserError as exc:
+            return PlainTextResponse(str(exc), status_code=400)
+        return back(request, request.query_params.get("office"))
+
+    @routes.post("/admin/alerts/rules")
+    async def add_rule(request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        if (refusal := refused(request)) is not None:
+            return refusal
+        form = {k: str(v).strip() for k, v in (await request.form()).items() if str(v).strip()}
+        office_id = form.get("office", "")
+        if not admin.may_read(office_id):
+            return PlainTextResponse(f"admin {admin.name!r} may not change office {office_id!r}", status_code=403)
+        try:
+            numbers = {name: kind(form[name]) for name, kind in (("share", float), ("window_min", int),
+                                                               ("min_count", int), ("threshold", float))
+                       if name in form}
+        except ValueError:
+            return PlainTextResponse("share, window, minimum count and threshold must be numbers", status_code=400)
+        target = form.get("target", "")
+        try:
+            alerts.add_rule(engine, office_id, form.get("kind", ""), service_id=form.get("service"),
+                            webhook_url=target if "://" in target else None,
+                            email=target if target and "://" not in target else None, now=clock(), **numbers)
+        except UserError as exc:
+            return PlainTextResponse(str(exc), status_code=400)
+        return back(request, request.query_params.get("office"))
+
+    @routes.post("/admin/alerts/rules/{rule_id}/remove")
+    async def remove_rule(rule_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        if (refusal := refused(request)) is not None:
+            return refusal
+        rule = alerts.get_rule(engine, rule_id)
+        if rule is None or not admin.may_read(rule.office_id):
+            return PlainTextResponse(f"there is no alert rule {rule_id!r} for {admin.name!r}", status_code=404)
+        try:
+            alerts.remove_rule(engine, rule_id, now=clock())
+        except UserError as exc:
+            return PlainTextResponse(str(exc), status_code=400)
+        return back(request, request.query_params.get("office"))
 
     return routes
