@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+from logging.handlers import RotatingFileHandler
 import pkgutil
 import sys
 from typing import Sequence
@@ -12,6 +13,14 @@ import kiosk.commands
 from kiosk import paths
 from kiosk.config import ConfigError
 from kiosk.errors import UserError
+from kiosk.storage import StorageError, classify
+
+
+class _QuietFileHandler(RotatingFileHandler):
+    """The log file; a full or read-only disk must not print logging's own tracebacks over the terminal."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
 
 # Long-running kiosk commands also log to <data dir>/logs/kiosk.log, for staff and support.
 LOGGED_COMMANDS = {"run", "autoplay", "sync", "demo"}
@@ -48,17 +57,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kiosk {args.command}: {exc}", file=sys.stderr)
         return 2
+    except StorageError as exc:
+        # A full disk, read-only storage, an I/O error or a lock: temporary, and nothing was changed.
+        print(f"kiosk {args.command}: {exc.sentence}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        problem = classify(exc)
+        if problem is None:
+            raise
+        print(f"kiosk {args.command}: cannot write {exc.filename or 'to the data dir'} now: {problem.words}",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"kiosk {args.command}: interrupted", file=sys.stderr)
         return 130
 
 
 def _log_to_data_dir(args) -> None:
-    from logging.handlers import RotatingFileHandler
-
-    folder = paths.log_dir(paths.data_dir(args.data_dir))
-    folder.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(folder / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    try:
+        folder = paths.log_dir(paths.data_dir(args.data_dir))
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = _QuietFileHandler(folder / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError as exc:  # read-only or full storage: the command still runs, logging to stderr only
+        logging.getLogger(__name__).warning("cannot write the log file in the data dir (%s)", exc.strerror or exc)
+        return
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()

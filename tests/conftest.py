@@ -16,7 +16,8 @@ os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 
 sys.path.insert(0, str(Path(__file__).parent))
-pytest_plugins: list[str] = ["fixtures_sync", "fixtures_postgres", "fixtures_collector", "fixtures_ui", "fixtures_alerts"]
+pytest_plugins: list[str] = ["fixtures_sync", "fixtures_postgres", "fixtures_collector", "fixtures_ui", "fixtures_alerts",
+                             "fixtures_storage"]
 
 
 @pytest.fixture

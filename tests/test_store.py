@@ -85,7 +85,7 @@ def test_migrations_are_recorded_once(tmp_path):
     Queue(tmp_path / "q.db").close()
     q = Queue(tmp_path / "q.db")
     rows = list(q._db().execute("SELECT number, name FROM migrations ORDER BY number"))
-    assert [n for n, _ in rows] == [1, 2]
+    assert [n for n, _ in rows] == [1, 2, 3]
     assert q._db().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     q.close()
 
@@ -115,34 +115,16 @@ def test_enqueue_survives_kill_9_right_after_it_returned(tmp_path):
     q.close()
 
 
-def test_corrupt_file_is_moved_aside_and_a_new_queue_works(tmp_path, caplog):
+def test_a_file_that_is_no_database_is_kept_and_a_new_queue_works(tmp_path, caplog):
     path = tmp_path / "queue.db"
-    q = Queue(path)
-    q.enqueue(response())
-    q.close()
-    original = path.read_bytes()
     path.write_bytes(b"\x00garbage" * 4096)
     q = Queue(path)
     assert q.moved_aside is not None and q.moved_aside.read_bytes() == b"\x00garbage" * 4096
-    assert "UNREADABLE" in caplog.text and str(q.moved_aside) in caplog.text
+    assert "DAMAGED" in caplog.text and str(q.moved_aside) in caplog.text
+    assert q.repaired.rows_recovered == 0
     q.enqueue(response())
     assert q.count_by_status()["pending"] == 1
-    q.close()
-    assert len(original) > 0
-
-
-def test_truncated_file_is_moved_aside(tmp_path):
-    path = tmp_path / "queue.db"
-    q = Queue(path)
-    for i in range(200):
-        q.enqueue(response(i, comment="x" * 200))
-    q.close()
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3])
-    q = Queue(path)
-    assert q.moved_aside is not None
-    q.enqueue(response())
-    assert q.count_by_status() == {"pending": 1, "sent": 0, "rejected": 0}
+    assert q.last_repair().kept_file == str(q.moved_aside)
     q.close()
 
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timezone
 
 from kiosk import config as office_config, paths
+from kiosk.storage import StorageError
 from kiosk.store import Queue
 
 def register(sub, common) -> None:
@@ -14,29 +16,60 @@ def register(sub, common) -> None:
 
 
 def collect(root) -> dict:
+    """Everything `kiosk status` reports. When the queue cannot be read now, the counts are None
+    and `storage` says why."""
     from sync.worker import status_of
 
     config = office_config.load_for(root)
     queue = Queue(paths.queue_file(root))
     try:
-        sync = status_of(queue, config, root)
-        state = queue.sync_state()
+        storage = storage_report(queue)
+        try:
+            sync = status_of(queue, config, root)
+            state = queue.sync_state()
+        except StorageError:
+            sync = state = None
     finally:
         queue.close()
-    return {
+    out = {
         "office_id": config.office.id,
         "sync_url": config.sync.url or None,
-        "pending": sync.pending,
-        "sent": sync.sent,
-        "rejected": sync.rejected,
-        "oldest_pending_age_s": None if sync.oldest_pending_age_s is None else round(sync.oldest_pending_age_s, 1),
-        "alarm": sync.alarm,
-        "authorised": sync.authorised,
-        "last_attempt": _iso(state.last_attempt),
-        "last_success": _iso(sync.last_success),
-        "last_error": sync.last_error,
-        "last_error_code": sync.last_error_code,
-        "last_error_at": _iso(state.last_error_at),
+        "pending": None, "sent": None, "rejected": None, "oldest_pending_age_s": None, "alarm": None,
+        "authorised": None, "last_attempt": None, "last_success": None, "last_error": None,
+        "last_error_code": None, "last_error_at": None,
+        "storage": storage,
+    }
+    if sync is not None and state is not None:
+        out.update({
+            "pending": sync.pending,
+            "sent": sync.sent,
+            "rejected": sync.rejected,
+            "oldest_pending_age_s": None if sync.oldest_pending_age_s is None else round(sync.oldest_pending_age_s, 1),
+            "alarm": sync.alarm,
+            "authorised": sync.authorised,
+            "last_attempt": _iso(state.last_attempt),
+            "last_success": _iso(sync.last_success),
+            "last_error": sync.last_error,
+            "last_error_code": sync.last_error_code,
+            "last_error_at": _iso(state.last_error_at),
+        })
+    return out
+
+
+def storage_report(queue: Queue) -> dict:
+    """Whether the kiosk can save now (a reason code and words when not) and the latest repair."""
+    problem = queue.storage_problem()
+    try:
+        repair = queue.last_repair()
+    except StorageError:
+        repair = queue.repaired
+    return {
+        "ok": problem is None,
+        "reason": None if problem is None else problem.problem.value,
+        "detail": None if problem is None else problem.sentence,
+        "last_repair": None if repair is None else {
+            "at": _iso(repair.at), "kind": repair.kind, "rows_recovered": repair.rows_recovered,
+            "rows_lost": repair.rows_lost, "kept_file": repair.kept_file, "detail": repair.detail},
     }
 
 
@@ -56,17 +89,34 @@ def _age(seconds: float | None) -> str:
 
 def run(args) -> int:
     status = collect(paths.data_dir(args.data_dir))
+    storage = status["storage"]
     if args.json:
         print(json.dumps(status, indent=2))
-        return 0
+    else:
+        _print_plain(status)
+    if not storage["ok"]:
+        print(f"kiosk status: {storage['detail']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_plain(status: dict) -> None:
+    def count(key):
+        return "unknown" if status[key] is None else status[key]
+
     print(f"office        {status['office_id']}")
     print(f"sync url      {status['sync_url'] or '(none: everything stays pending)'}")
-    print(f"pending       {status['pending']}")
-    print(f"sent          {status['sent']}")
-    print(f"rejected      {status['rejected']}")
+    print(f"pending       {count('pending')}")
+    print(f"sent          {count('sent')}")
+    print(f"rejected      {count('rejected')}")
     print(f"oldest        {_age(status['oldest_pending_age_s'])}" + ("  ALARM: waiting over 24 h" if status["alarm"] else ""))
     print(f"last success  {status['last_success'] or 'never'}")
     print(f"last error    {status['last_error'] or '-'}")
-    if status["sync_url"] and not status["authorised"]:
+    if status["sync_url"] and status["authorised"] is False:
         print("              kiosk not authorised: enrol it again with `kiosk enroll URL CODE`")
-    return 0
+    storage = status["storage"]
+    print(f"storage       {'ok' if storage['ok'] else 'CANNOT SAVE: ' + storage['reason']}")
+    repair = storage["last_repair"]
+    if repair:
+        print(f"last repair   {repair['at']}: {repair['kind']}, {repair['rows_recovered']} recovered, "
+              f"{repair['rows_lost']} lost; damaged file kept as {repair['kept_file']}")
