@@ -127,12 +127,12 @@ class Queue:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._open()
-        except StorageError as exc:
+        except StorageError as exc:  # the caller finds it in .problem and says so (one sentence, not two)
             self.problem = exc
-            log.error("%s", exc)
+            log.info("%s", exc)
         except OSError as exc:
             self.problem = cannot_write(exc, self.path) or CannotWriteNow(Problem.CANNOT_OPEN, self.path, str(exc))
-            log.error("%s", self.problem)
+            log.info("%s", self.problem)
 
     @property
     def moved_aside(self) -> Path | None:
@@ -162,17 +162,44 @@ class Queue:
             self._connections.append(conn)
         return conn
 
-    def _db(self) -> sqlite_utils.Database:
-        """This thread's connection, once the queue is open (opening again if the last try failed)."""
+    def _db(self, writing: bool = True) -> sqlite_utils.Database:
+        """This thread's connection, once the queue is open (opening again if the last try failed).
+
+        When it cannot be opened for writing now (a full disk cannot take the WAL index SQLite
+        needs), reads still get the file as last written, through a read-only connection.
+        """
         if not self._ready:
             with self._lock:
                 if not self._ready:
                     try:
                         self._open()
+                    except CannotWriteNow as exc:
+                        self.problem = exc
+                        if writing:
+                            raise
+                        return sqlite_utils.Database(self._read_only(exc))
                     except StorageError as exc:
                         self.problem = exc
                         raise
         return sqlite_utils.Database(self._connect())
+
+    def _read_only(self, why: CannotWriteNow) -> sqlite3.Connection:
+        conn = getattr(self._local, "ro_conn", None)
+        if conn is not None:
+            return conn
+        wal = Path(str(self.path) + "-wal")
+        # immutable: SQLite reads the main file without any lock or index file; only right when no WAL
+        # holds committed pages (a clean shutdown leaves none).
+        options = ["mode=ro"] + (["immutable=1"] if not wal.exists() or wal.stat().st_size == 0 else [])
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?{'&'.join(options)}", uri=True, check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            raise why from None
+        self._local.ro_conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
 
     def close(self) -> None:
         with self._lock:
@@ -347,7 +374,7 @@ class Queue:
 
     def pending_batch(self, limit: int) -> list[Response]:
         with self._guard():
-            rows = self._db().execute(
+            rows = self._db(writing=False).execute(
                 "SELECT body FROM responses WHERE status = 'pending' ORDER BY seq LIMIT ?", [limit]).fetchall()
         return [Response.from_wire(json.loads(body)) for (body,) in rows]
 
@@ -358,27 +385,27 @@ class Queue:
         previous one is still on its way.
         """
         with self._guard():
-            return self._db().execute(
+            return self._db(writing=False).execute(
                 "SELECT seq, id, body FROM responses WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
                 [after_seq, limit]).fetchall()
 
     def count_by_status(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Status}
         with self._guard():
-            for status, n in self._db().execute("SELECT status, count(*) FROM responses GROUP BY status"):
+            for status, n in self._db(writing=False).execute("SELECT status, count(*) FROM responses GROUP BY status"):
                 counts[status] = n
         return counts
 
     def oldest_pending_age(self) -> float | None:
         """Seconds the oldest pending response has waited, or None when nothing is pending."""
         with self._guard():
-            (oldest,) = self._db().execute(
+            (oldest,) = self._db(writing=False).execute(
                 "SELECT min(queued_at) FROM responses WHERE status = 'pending'").fetchone()
         return None if oldest is None else max(0.0, self.clock() - oldest)
 
     def get(self, response_id: str) -> QueuedResponse | None:
         with self._guard():
-            row = self._db().execute(
+            row = self._db(writing=False).execute(
                 "SELECT body, status, queued_at, changed_at, reason FROM responses WHERE id = ?",
                 [response_id]).fetchone()
         return None if row is None else _queued(row)
@@ -387,7 +414,7 @@ class Queue:
         wanted = [s.value for s in (statuses or tuple(Status))]
         marks = ",".join("?" * len(wanted))
         with self._guard():
-            rows = self._db().execute(
+            rows = self._db(writing=False).execute(
                 f"SELECT body, status, queued_at, changed_at, reason FROM responses WHERE status IN ({marks}) "
                 "ORDER BY seq", wanted)
             for row in rows:
@@ -396,7 +423,10 @@ class Queue:
     def last_repair(self) -> RepairRecord | None:
         """The latest repair of this queue's file, or None when it never needed one."""
         with self._guard():
-            row = self._db().execute(
+            db = self._db(writing=False)
+            if "repairs" not in db.table_names():  # read-only, from before migration 3
+                return self.repaired
+            row = db.execute(
                 "SELECT at, kind, rows_recovered, rows_lost, kept_file, detail FROM repairs "
                 "ORDER BY rowid DESC LIMIT 1").fetchone()
         return None if row is None else RepairRecord(*row)
@@ -446,7 +476,7 @@ class Queue:
 
     def sync_state(self) -> SyncState:
         with self._guard():
-            values = {k: json.loads(v) for k, v in self._db().execute("SELECT key, value FROM sync_state")}
+            values = {k: json.loads(v) for k, v in self._db(writing=False).execute("SELECT key, value FROM sync_state")}
         if self._unsaved_sync_error is not None:
             values.update(last_error=self._unsaved_sync_error, last_error_at=self.clock())
         return SyncState(**{k: values.get(k) for k in SyncState.__dataclass_fields__})
@@ -454,7 +484,7 @@ class Queue:
     def sync_value(self, key: str) -> object:
         """One value of the sync state by name (e.g. the collector's clock offset), or None."""
         with self._guard():
-            row = self._db().execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
+            row = self._db(writing=False).execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
         return None if row is None else json.loads(row[0])
 
 

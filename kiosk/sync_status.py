@@ -6,7 +6,8 @@ from typing import Any
 
 ALARM_AFTER_S = 24 * 3600.0  # responses waiting longer than this raise the staff alarm
 # Why the last sync failed, shared by sync/ (which finds it), the UI (which translates it) and `kiosk status`.
-ERROR_CODES = ("unauthorised", "network", "timeout", "server", "captive_portal", "bad_response", "tls")
+# "storage": the kiosk could not read or write its own queue (full disk, read-only, I/O error).
+ERROR_CODES = ("unauthorised", "network", "timeout", "server", "captive_portal", "bad_response", "tls", "storage")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from email.utils import parsedate_to_datetime
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -10,6 +11,7 @@ from typing import Callable, Sequence
 import requests
 
 from kiosk.response import Response
+from kiosk.storage import StorageError
 from kiosk.store import Queue
 from sync import wire
 from sync.backoff import parse_retry_after
@@ -59,6 +61,7 @@ class Uploader:
         self.token = token
         self.clock = clock
         self.timeout = timeout
+        self.clock_offset_s: float | None = None  # the collector's clock minus ours, at its last answer
 
     # -- one batch ---------------------------------------------------------------------
 
@@ -78,6 +81,7 @@ class Uploader:
             "User-Agent": wire.USER_AGENT,
         }
         failed = lambda code, detail, **kw: (None, UploadResult(len(ids), error_code=code, error=detail, **kw))
+        asked_at = self.clock()
         try:
             # verify=True on every call: a session someone configured with verify=False changes nothing.
             # No redirects: a captive portal answers a POST with a redirect to its login page.
@@ -91,6 +95,7 @@ class Uploader:
                 results = wire.parse_results(reply.content, reply.headers.get("Content-Type"), ids)
             except wire.BadResults as exc:
                 return failed(exc.code, exc.detail, http_status=status)
+            self.clock_offset_s = collector_offset(reply.headers.get("Date"), asked_at, self.clock())
             return results, UploadResult(len(ids), http_status=status)
         code, detail = classify_refusal(status, reply.headers, items=len(ids),
                                         where=self.base_url + wire.RESPONSES_PATH)
@@ -107,7 +112,11 @@ class Uploader:
         results, outcome = self.send_bodies([rid for _, rid, _ in batch], [body for _, _, body in batch])
         if results is None:
             return outcome
-        apply_results(queue, results)
+        try:
+            apply_results(queue, results)
+        except StorageError as exc:
+            return UploadResult(len(batch), error_code="storage", error=not_marked(len(results), exc),
+                                http_status=outcome.http_status)
         sent = sum(1 for r in results if r.status.stored)
         return UploadResult(len(batch), sent=sent, rejected=len(results) - sent, http_status=outcome.http_status)
 
@@ -129,18 +138,33 @@ class Uploader:
         (each record is a durable commit; one per batch was a tenth of the drain's time).
         `progress(done, total)` is called after each batch.
         """
-        total = queue.count_by_status()["pending"]
-        size = max(1, min(batch_size, wire.MAX_BATCH))
-        tally = _Tally(queue, total, progress)
         failure: UploadResult | None = None
+        try:
+            total = queue.count_by_status()["pending"]
+        except StorageError as exc:
+            failure = UploadResult(error_code="storage", error=f"the queue cannot be read ({exc.problem.words})")
+            _record(queue, success=False, error=f"storage: {failure.error}")
+            return DrainResult(batches=0, sent=0, rejected=0, last=failure)
+        size = max(1, min(batch_size, wire.MAX_BATCH))
+        tally = _Tally(queue, total, progress, self)
         after_seq = 0
         while not should_stop():
-            rows = queue.pending_bodies(size, after_seq)
+            try:
+                rows = queue.pending_bodies(size, after_seq)
+            except StorageError as exc:
+                failure = UploadResult(error_code="storage", error=f"the queue cannot be read ({exc.problem.words})")
+                break
             if not rows:
                 break
             results, outcome = _Send(self.send_bodies, [r[1] for r in rows], [r[2] for r in rows]).outcome()
             if results is not None:
-                apply_results(queue, results)
+                try:
+                    apply_results(queue, results)
+                except StorageError as exc:
+                    # Stored by the collector but still pending here: the next sync sends them again and
+                    # the collector answers `duplicate` (it keeps one copy); nothing is lost or doubled.
+                    failure = UploadResult(len(results), error_code="storage", error=not_marked(len(results), exc))
+                    break
                 tally.batch(results)
                 after_seq = rows[-1][0]
             elif outcome.too_large and size > 1:
@@ -151,7 +175,7 @@ class Uploader:
                 break
         tally.flush()
         if failure is not None:
-            queue.record_sync(success=False, error=f"{failure.error_code}: {failure.error}")
+            _record(queue, success=False, error=f"{failure.error_code}: {failure.error}")
             log.warning("sync failed (%s): %s", failure.error_code, failure.error)
         return DrainResult(batches=tally.batches, sent=tally.sent, rejected=tally.rejected,
                            last=failure or UploadResult())
@@ -187,8 +211,9 @@ class _Send(threading.Thread):
 class _Tally:
     """Counts a drain's batches, reports progress, and records success at most every RECORD_EVERY_S."""
 
-    def __init__(self, queue: Queue, total: int, progress: Callable[[int, int], None] | None):
-        self.queue, self.total, self.progress = queue, total, progress
+    def __init__(self, queue: Queue, total: int, progress: Callable[[int, int], None] | None,
+                 uploader: "Uploader | None" = None):
+        self.queue, self.total, self.progress, self.uploader = queue, total, progress, uploader
         self.batches = self.sent = self.rejected = 0
         self._recorded_at = float("-inf")
         self._unrecorded = False
@@ -201,7 +226,7 @@ class _Tally:
         if len(results) > stored:
             log.warning("collector refused %d response(s); kept as rejected for staff", len(results) - stored)
         if time.monotonic() - self._recorded_at >= RECORD_EVERY_S:
-            self.queue.record_sync(success=True)
+            _record(self.queue, success=True, **self.clock_values())
             self._recorded_at, self._unrecorded = time.monotonic(), False
         else:
             self._unrecorded = True
@@ -211,8 +236,14 @@ class _Tally:
 
     def flush(self) -> None:
         if self._unrecorded:
-            self.queue.record_sync(success=True)
+            _record(self.queue, success=True, **self.clock_values())
             self._unrecorded = False
+
+    def clock_values(self) -> dict:
+        """The collector's clock as last measured, recorded with the success (kiosk/clockcheck.py)."""
+        offset = self.uploader.clock_offset_s if self.uploader is not None else None
+        return {} if offset is None else {"collector_offset_s": round(offset, 1),
+                                          "clock_checked_at": self.uploader.clock()}
 
 
 @dataclass(frozen=True)
@@ -225,6 +256,36 @@ class DrainResult:
     @property
     def ok(self) -> bool:
         return self.last.ok
+
+
+def not_marked(count: int, exc: StorageError) -> str:
+    return (f"the collector stored {count} response(s) but the kiosk could not mark them sent "
+            f"({exc.problem.words}); they stay pending and the next sync sends them again "
+            "(the collector keeps one copy)")
+
+
+def _record(queue: Queue, **values) -> None:
+    """Queue.record_sync, never failing the sync it records (a full disk must not stop the upload)."""
+    try:
+        queue.record_sync(**values)
+    except StorageError as exc:
+        log.warning("could not record the sync attempt: %s", exc.problem.words)
+
+
+def collector_offset(date_header: str | None, asked_at: float, answered_at: float) -> float | None:
+    """The collector's clock minus this kiosk's (seconds), from its answer's Date header; None without one.
+
+    The header has whole seconds; the request's midpoint stands for the moment it was written.
+    """
+    if not date_header:
+        return None
+    try:
+        stamp = parsedate_to_datetime(date_header)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if stamp is None or stamp.tzinfo is None:
+        return None
+    return stamp.timestamp() - (asked_at + answered_at) / 2
 
 
 def apply_results(queue: Queue, results: Sequence[wire.ItemResult]) -> None:

@@ -10,6 +10,7 @@ from typing import Callable
 import requests
 
 from kiosk.config import Config
+from kiosk.storage import StorageError
 from kiosk.store import Queue
 from kiosk.sync_status import SyncStatus, status_from_queue
 from sync.backoff import Backoff
@@ -130,6 +131,9 @@ class SyncWorker:
                 if self._due():
                     try:
                         self.run_cycle(own, session)
+                    except StorageError as exc:  # full disk, read-only, I/O error: wait, then try again
+                        log.error("sync paused: %s", exc.problem.words)
+                        self._next_timer = self.clock() + self.backoff.failed()
                     except Exception:  # a bug must not kill the only sender; log it and back off
                         log.exception("sync cycle failed unexpectedly")
                         self._next_timer = self.clock() + self.backoff.failed()
@@ -229,6 +233,8 @@ class SyncWorker:
         try:
             self.heartbeats.maybe_send(queue, session, self.config.sync.url,
                                        load_token(token_path(self.config, self.data_dir)))
+        except StorageError as exc:
+            log.warning("no heartbeat: %s", exc.problem.words)
         except Exception:  # the heartbeat must never stop the sender
             log.exception("heartbeat failed unexpectedly")
 

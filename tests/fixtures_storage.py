@@ -82,21 +82,13 @@ class SmallFs:
     def fill(self) -> Path:
         """Take every free byte with a filler file; returns it (delete it to free the space)."""
         filler = self.root / f"filler-{uuid.uuid4().hex[:6]}"
-        with open(filler, "wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass
-        # Small writes still fit in the last partial block: take those too.
-        with open(filler, "ab") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 512)
-                    f.flush()
-            except OSError:
-                pass
+        with open(filler, "wb", buffering=0) as f:
+            for chunk in (65536, 4096, 512):  # then what still fits in the last partial blocks
+                try:
+                    while f.write(b"\0" * chunk):
+                        pass
+                except OSError:
+                    pass
         return filler
 
     def read_only(self, on: bool = True) -> None:

@@ -86,7 +86,8 @@ def run(args) -> int:
                 break
             if not result.ok:
                 bar.pause()
-                if args.once or result.last.unauthorised:
+                # A kiosk that cannot write its own queue is not helped by trying again at once.
+                if args.once or result.last.unauthorised or result.last.error_code == "storage":
                     print(f"kiosk sync: {result.last.error}", file=sys.stderr)
                     break
                 delay = backoff.failed(result.last.retry_after_s)
