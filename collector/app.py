@@ -124,12 +124,14 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     @app.post("/api/v1/enroll", response_model=schemas.EnrollAnswer, tags=["kiosk"],
               summary="Register a kiosk with a single-use code",
               responses={400: _BAD_REQUEST,
-                         403: {"description": "the code is unknown, used or expired", "model": schemas.Problem}})
+                         403: {"description": "the code is unknown, used or expired (it stays unusable), or the "
+                                              "office has no services yet (the code still works once it has one)",
+                               "model": schemas.EnrollProblem}})
     def enroll(body: schemas.EnrollRequest, request: Request) -> Any:
         try:
             kiosk_id, token, office = records.redeem_enroll_code(engine, body.code, now=clock())
         except records.EnrolmentRefused as exc:
-            return JSONResponse({"detail": str(exc)}, status_code=403)
+            return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=403)
         request.state.kiosk_id = kiosk_id
         return {"kiosk_id": kiosk_id, "token": token, "config": office.kiosk_config()}
 

@@ -181,6 +181,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
 ]
 
 
+def has_schema(engine: Engine) -> bool:
+    """Whether this database was ever set up as a collector's (it has the migration record)."""
+    from sqlalchemy import inspect
+
+    return inspect(engine).has_table("schema_migrations")
+
+
 def applied(engine: Engine) -> list[int]:
     with engine.begin() as conn:
         _ensure_record_table(conn)

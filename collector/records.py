@@ -288,7 +288,15 @@ def new_enroll_code(engine: Engine, office_id: str, *, now: datetime | None = No
 
 
 class EnrolmentRefused(Exception):
-    """The code is unknown, used or expired, or its office cannot take kiosks yet (message says which)."""
+    """The code is unknown, used or expired, or its office cannot take kiosks yet (message says which).
+
+    `code` names the case for the kiosk, which tells staff what to do: ask for a new code, or wait until the
+    office has a service (the code then still works: refusing it does not use it up).
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 def redeem_enroll_code(engine: Engine, code: str, *, now: datetime | None = None
@@ -305,13 +313,15 @@ def redeem_enroll_code(engine: Engine, code: str, *, now: datetime | None = None
         row = conn.execute(select(enroll_codes).where(enroll_codes.c.code_hash == code_hash)).first()
         if claimed != 1:
             if row is None:
-                raise EnrolmentRefused("this enrolment code is unknown")
+                raise EnrolmentRefused("unknown-code", "this enrolment code is unknown")
             if row.expires_at <= now_text:
-                raise EnrolmentRefused("this enrolment code has expired")
-            raise EnrolmentRefused("this enrolment code has already been used")
+                raise EnrolmentRefused("expired-code", "this enrolment code has expired")
+            raise EnrolmentRefused("used-code", "this enrolment code has already been used")
         office = get_office(conn, row.office_id)
         if office is None or not office.services:
-            raise EnrolmentRefused("the office of this code has no services yet")
+            raise EnrolmentRefused("no-services", f"office {row.office_id!r} has no services yet; add one with "
+                                   f"`kiosk admin service-add --office {row.office_id} ...`, then enrol again "
+                                   "with the same code")
         kiosk_id, token = _insert_kiosk(conn, office.id, now or utc_now())
         conn.execute(update(enroll_codes).where(enroll_codes.c.code_hash == code_hash).values(kiosk_id=kiosk_id))
     return kiosk_id, token, office

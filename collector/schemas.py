@@ -26,6 +26,12 @@ class Problem(BaseModel):
     detail: str
 
 
+class EnrollProblem(Problem):
+    """Why an enrolment was refused: `code` is one of unknown-code, expired-code, used-code, no-services."""
+
+    code: str
+
+
 class WireResponse(BaseModel):
     """One respondent's questionnaire, as DESIGN.md puts it on the wire."""
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import platformdirs
 
 
-def data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """--data-dir, else KIOSK_DATA_DIR, else the platform's user data dir for skm-kiosk."""
+def data_dir(explicit: str | os.PathLike | None = None, *, create: bool = True) -> Path:
+    """--data-dir, else KIOSK_DATA_DIR, else the platform's user data dir for skm-kiosk (made unless create=False)."""
     chosen = explicit or os.environ.get("KIOSK_DATA_DIR") or platformdirs.user_data_dir("skm-kiosk")
     path = Path(chosen).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

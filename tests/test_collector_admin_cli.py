@@ -30,6 +30,14 @@ def ok_json(result: subprocess.CompletedProcess):
     return json.loads(result.stdout)
 
 
+@pytest.fixture
+def collector_db_url(collector_db_url):
+    """The fresh database of each backend, made as an operator makes one: `kiosk admin init`."""
+    made = admin(collector_db_url, "init")
+    assert made.returncode == 0 and "collector database" in made.stdout, made.stderr
+    return collector_db_url
+
+
 def refused(result: subprocess.CompletedProcess, needle: str) -> None:
     assert result.returncode != 0
     assert needle in result.stderr
@@ -141,6 +149,7 @@ def test_report_command_json_and_csv(collector_db_url, tmp_path):
 @pytest.mark.parametrize("collector_backend", ["sqlite"], indirect=True)
 def test_db_defaults_to_the_data_dir(collector_backend, tmp_path):
     data = tmp_path / "data"
+    assert kiosk("admin", "init", "--data-dir", str(data)).returncode == 0
     result = kiosk("admin", "office-add", "--id", "kantor-a", "--name", "A", "--data-dir", str(data))
     assert result.returncode == 0, result.stderr
     assert (data / "collector.db").exists()

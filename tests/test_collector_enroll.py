@@ -49,7 +49,7 @@ def test_a_code_works_once(clocked_app):
     assert clocked_app.client.post("/api/v1/enroll", json={"code": code}).status_code == 200
     again = clocked_app.client.post("/api/v1/enroll", json={"code": code})
     assert again.status_code == 403
-    assert "already been used" in again.json()["detail"]
+    assert "already been used" in again.json()["detail"] and again.json()["code"] == "used-code"
 
 
 def test_a_code_is_typed_back_without_caring_for_case_or_dashes(clocked_app):
@@ -64,7 +64,7 @@ def test_a_code_expires_after_24_hours(clocked_app):
     clocked_app.clock.now += timedelta(hours=24, seconds=1)
     answer = clocked_app.client.post("/api/v1/enroll", json={"code": code})
     assert answer.status_code == 403
-    assert "expired" in answer.json()["detail"]
+    assert "expired" in answer.json()["detail"] and answer.json()["code"] == "expired-code"
 
 
 def test_a_code_still_works_just_before_it_expires(clocked_app):
@@ -76,6 +76,7 @@ def test_a_code_still_works_just_before_it_expires(clocked_app):
 def test_unknown_and_malformed_codes(clocked_app):
     unknown = clocked_app.client.post("/api/v1/enroll", json={"code": "AAAA-BBBB-CCCC"})
     assert unknown.status_code == 403 and "unknown" in unknown.json()["detail"]
+    assert unknown.json()["code"] == "unknown-code"
     for body in ({}, {"code": 12}, {"code": ""}, [1]):
         assert clocked_app.client.post("/api/v1/enroll", json=body).status_code == 400
     assert clocked_app.client.post("/api/v1/enroll", content=b"{").status_code == 400
@@ -98,6 +99,7 @@ def test_an_office_without_services_cannot_enrol_yet(clocked_app):
     code, _ = records.new_enroll_code(clocked_app.engine, "kantor-baru", now=clocked_app.clock.now)
     refused = clocked_app.client.post("/api/v1/enroll", json={"code": code})
     assert refused.status_code == 403 and "no services" in refused.json()["detail"]
+    assert refused.json()["code"] == "no-services" and "kiosk admin service-add" in refused.json()["detail"]
     records.add_service(clocked_app.engine, "kantor-baru", "umum", "Layanan umum", "General service")
     assert clocked_app.client.post("/api/v1/enroll", json={"code": code}).status_code == 200
 

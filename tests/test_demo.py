@@ -74,7 +74,7 @@ def test_the_ui_step_depends_on_the_display(tmp_path, capsys, windowed, ui_step)
     scripted = _ScriptedDemo(tmp_path)
     scripted.demo.run(count=5, windowed=windowed)
     commands = [c[0] if c[0] != "admin" else c[1] for c in scripted.calls]
-    assert commands == ["offices", "office-add", "user-add", "enroll-code", "enroll", ui_step[0], "sync", "report"]
+    assert commands == ["init", "offices", "office-add", "user-add", "enroll-code", "enroll", ui_step[0], "sync", "report"]
     assert ui_step in scripted.calls
     assert ("enroll", "http://127.0.0.1:1", "C0DE") in scripted.calls
     assert "5 respondents" in capsys.readouterr().out

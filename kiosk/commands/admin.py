@@ -102,6 +102,8 @@ def run_office_add(args) -> int:
         if not args.id or not args.name:
             raise UserError("office-add needs --id and --name, or --from-config FILE.")
         fields = {"office_id": args.id, "name": args.name, "timezone_name": args.timezone or records.DEFAULT_TIMEZONE}
+    if not ids.is_office_id(fields["office_id"]):  # a typo in the id is said before a missing database is
+        raise UserError(f"office id {fields['office_id']!r} must be made of {ids.OFFICE_ID_RULE}.")
     engine = open_database(args)
     try:
         office = records.add_office(engine, **fields)

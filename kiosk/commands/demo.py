@@ -110,6 +110,7 @@ class Demo:
             f"with the admin login")
 
     def create_office(self) -> None:
+        self.kiosk("create the collector database", "admin", "init", "--db", self.db_url, kiosk_data=False)
         offices = json.loads(self.kiosk("list offices", "admin", "offices", "--db", self.db_url, kiosk_data=False)
                              or "[]")
         if any(o.get("id") == OFFICE for o in offices):
