@@ -79,7 +79,7 @@ def _log_to_data_dir(args) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handler = _QuietFileHandler(folder / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError as exc:  # read-only or full storage: the command still runs, logging to stderr only
-        logging.getLogger(__name__).warning("cannot write the log file in the data dir (%s)", exc.strerror or exc)
+        logging.getLogger(__name__).info("cannot write the log file in the data dir (%s)", exc.strerror or exc)
         return
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
