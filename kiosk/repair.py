@@ -40,7 +40,7 @@ def repair(path: Path, why: str, *, clock: Callable[[], float] = time.time):
         _remove(leftover)
     try:
         _copy(path, src)
-        header_fixed = _fix_header(src)
+        header_fixed = fix_header(src)
         kind, recovered, lost, detail = _reindex(src)
         if kind is None:
             found = salvage(src)
@@ -151,7 +151,7 @@ def _salvage_detail(found: Salvage) -> str:
     return "; ".join(parts)
 
 
-def _fix_header(copy: Path) -> bool:
+def fix_header(copy: Path) -> bool:
     """Write a plausible SQLite header over a garbage one (page 1's own content starts at byte 100);
     for a file cut short, the page count SQLite will accept. True when the copy was changed."""
     with open(copy, "r+b") as f:
