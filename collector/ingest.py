@@ -8,6 +8,7 @@ under a used id (conflict). Nothing is kept in memory between batches.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
@@ -281,20 +282,27 @@ def insert_if_new(conn: Connection, office: OfficeRecord, wire: Mapping[str, Any
 
 def stored_responses(conn: Connection, office_id: str, *, service_id: str | None = None,
                      date_from: str | None = None, date_to: str | None = None) -> list[Response]:
-    """The office's stored responses, optionally for one service and a range of local dates (inclusive)."""
-    query = select(responses.c.body).where(responses.c.office_id == office_id)
+    """The office's stored responses, optionally for one service and a range of local dates (inclusive).
+
+    Their flags are the device's plus the collector's own: `clock` (received.py) and `voided` while an
+    admin has taken the response out of the count (voiding.py); kiosk.counting reads them all."""
+    query = (select(responses.c.body, responses.c.collector_flags, responses.c.voided_at)
+             .where(responses.c.office_id == office_id))
     if service_id:
         query = query.where(responses.c.service_id == service_id)
     if date_from:
         query = query.where(responses.c.local_date >= date_from)
     if date_to:
         query = query.where(responses.c.local_date <= date_to)
-    bodies = conn.execute(query.order_by(responses.c.submitted_at)).scalars().all()  # read to the end first
+    rows = conn.execute(query.order_by(responses.c.submitted_at, responses.c.id)).all()  # read to the end first
     found = []
-    for body in bodies:
+    for body, collector_flags, voided_at in rows:
         wire = read_stored_body(body)
-        if wire is not None:
-            found.append(Response.from_wire(wire))
+        if wire is None:
+            continue
+        response = Response.from_wire(wire)
+        added = tuple(f for f in (collector_flags or "").split(",") if f) + (("voided",) if voided_at else ())
+        found.append(dataclasses.replace(response, flags=response.flags + added) if added else response)
     return found
 
 

@@ -129,7 +129,7 @@ def office_from_config(path: str | Path) -> dict[str, Any]:
     data = office_config.read(path)
     config = office_config.load(path)
     settings: dict[str, Any] = {"kiosk": data.get("kiosk", {})}
-    for key in ("questions", "weights"):
+    for key in ("questions", "weights", "counting"):
         if key in data:
             settings[key] = data[key]
     return {"office_id": config.office.id, "name": config.office.name, "timezone_name": config.office.timezone,

@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from collector.report_text import (angka, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
+from collector.report_counting import excluded_rows, flagged_rows, rule_sentence, service_caveat
 from collector.reports import ReportSource, previous_period
 
 REGULATION = ("Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 Tahun 2017 "
@@ -244,6 +245,7 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
     if source.abandoned:
         flow.append(d.para(f"Selain itu, {source.abandoned} survei ditinggalkan sebelum selesai; survei tersebut "
                            "tidak diikutkan dalam perhitungan."))
+    flow += _counting(report, d)
     flow += [
         d.section("C. Lokasi Pengumpulan Data"),
         d.para(f"Pengumpulan data dilakukan di {name}, pada jenis layanan: "
@@ -260,6 +262,20 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
     return flow
 
 
+def _counting(report: dict[str, Any], d: _Doc) -> list:
+    """Which responses the IKM counts, and what it set aside and why (kiosk.counting)."""
+    flow = [d.para(_e(rule_sentence(report)))]
+    rows = [["Tidak dihitung karena", "Jumlah"]] + [[label, n] for _, label, n in excluded_rows(report)]
+    rows.append(["Jumlah kuesioner selesai yang tidak dihitung", sum(n for _, _, n in excluded_rows(report))])
+    flow += d.table(rows, (75, 25), numeric=(1,), total_rows=1,
+                    caption="Tabel 2.2 Kuesioner selesai yang tidak dihitung dalam IKM")
+    flagged = flagged_rows(report)
+    if flagged:
+        flow.append(d.para("Di antara responden yang dihitung: " + "; ".join(
+            f"{n} dengan catatan {_e(label)}" for _, label, n in flagged) + "."))
+    return flow
+
+
 def _sample(report: dict[str, Any], d: _Doc) -> list:
     sample, n = report["sample"], report["respondents"]
     if sample["population"] is None:
@@ -270,8 +286,12 @@ def _sample(report: dict[str, Any], d: _Doc) -> list:
     verdict = "Memenuhi" if enough else "Belum memenuhi"
     rows = [["Populasi (penerima layanan)", "Sampel minimum", "Responden terkumpul", "Kesimpulan"],
             [sample["population"], sample["required"], n, verdict]]
-    shortfall = "" if enough else f" (kurang {sample['required'] - n} responden)"
-    return [*d.table(rows, (30, 22, 24, 24), numeric=(0, 1, 2), caption="Tabel 2.2 Jumlah responden"),
+    smallest = sample.get("smallest_answered", n)
+    shortfall = "" if enough else f" (kurang {sample['required'] - smallest} jawaban)"
+    if smallest < n:  # skipped answers: the weakest-answered unsur decides
+        shortfall += (f". Kecukupan dinilai dari unsur dengan jawaban paling sedikit, yaitu {smallest} jawaban, "
+                      "karena jawaban yang dilewati tidak ikut dihitung")
+    return [*d.table(rows, (30, 22, 24, 24), numeric=(0, 1, 2), caption="Tabel 2.3 Jumlah responden"),
             d.para(f"Dengan populasi {sample['population']} penerima layanan, jumlah sampel minimum adalah "
                    f"{sample['required']} responden. Terkumpul {n} responden, sehingga jumlah responden "
                    f"<b>{verdict.lower()}</b> jumlah sampel minimum{shortfall}.")]
@@ -315,10 +335,17 @@ def _bab3(source: ReportSource, d: _Doc) -> list:
     services = report.get("services", [])
     if services:
         rows = [["Jenis layanan", "Responden", "IKM", "Konversi", "Mutu", "Kinerja"]]
+        # A figure below its own minimum sample says so instead of standing as a bare mutu.
         rows += [[names.get(s["service_id"], s["service_id"]), s["respondents"], angka(s["ikm"], 4),
-                  angka(s["ikm_converted"], 2), s["mutu"] or "-", s["kinerja"] or "-"] for s in services]
+                  angka(s["ikm_converted"], 2), (s["mutu"] or "-") + ("*" if s.get("caveat") else ""),
+                  s["kinerja"] or "-"] for s in services]
         flow += d.table(rows, (38, 13, 11, 11, 8, 19), numeric=(1, 2, 3), centre=(4,),
                         caption=f"Tabel 3.{number + 2} IKM per jenis layanan")
+        caveats = [(names.get(s["service_id"], s["service_id"]), service_caveat(s)) for s in services
+                   if s.get("caveat")]
+        if caveats:
+            flow.append(d.para("* Angka " + "; ".join(f"{_e(name)} {_e(text)}" for name, text in caveats)
+                               + ". Mutu layanan tersebut belum dapat dijadikan kesimpulan."))
     else:
         flow.append(d.para("Belum ada responden pada periode ini."))
     flow += [d.section("E. Indeks Kepuasan Masyarakat Unit Pelayanan")]

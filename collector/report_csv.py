@@ -4,12 +4,17 @@ from __future__ import annotations
 import csv
 import io
 
+from collector.report_counting import rule_sentence
+
 MEDIA_TYPE = "text/csv; charset=utf-8"
 COLUMNS = ("code", "name", "answered", "sum", "nrr", "nrr_weighted", "converted", "mutu")
 
 
 def to_csv(report: dict) -> str:
-    """One row per unsur, then the IKM row (name = kinerja), then one IKM row per service."""
+    """One row per unsur, then the IKM row (name = kinerja), then one IKM row per service (name = its sample
+    caveat, if any); then what the counting rule did: a row per channel counted (`channel:kiosk`), per reason
+    complete responses were left out (`excluded:simulated`), per disclosed flag (`flagged:clock`), each with
+    its count under `answered`, and `counting_rule` with the rule in words under `name`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -18,9 +23,15 @@ def to_csv(report: dict) -> str:
     writer.writerow(["IKM", report.get("kinerja") or "", report["respondents"], "", _cell(report["ikm"]), "",
                      _cell(report["ikm_converted"]), report.get("mutu") or ""])
     for service in report.get("services", []):
-        writer.writerow([f"service:{service.get('service_id') or ''}", "", service.get("respondents", ""), "",
-                         _cell(service.get("ikm")), "", _cell(service.get("ikm_converted")),
-                         service.get("mutu") or ""])
+        writer.writerow([f"service:{service.get('service_id') or ''}", service.get("caveat") or "",
+                         service.get("respondents", ""), "", _cell(service.get("ikm")), "",
+                         _cell(service.get("ikm_converted")), service.get("mutu") or ""])
+    for prefix in ("channels", "excluded", "flagged"):
+        for key, count in (report.get(prefix) or {}).items():
+            writer.writerow([f"{prefix.rstrip('s') if prefix == 'channels' else prefix}:{key}", "", count,
+                             "", "", "", "", ""])
+    if report.get("counting_rule"):
+        writer.writerow(["counting_rule", rule_sentence(report), "", "", "", "", "", ""])
     return out.getvalue()
 
 

@@ -41,7 +41,9 @@ def persen(part: int, whole: int) -> str:
 
 def responses_span(responses: Iterable[Any], tz) -> tuple[dt.date, dt.date] | None:
     """The first and last local dates on which the responses were submitted."""
-    days = [dt.datetime.fromisoformat(r.submitted_at).astimezone(tz).date() for r in responses]
+    # A response flagged "clock" is dated by its reception, not by the device's time it carries.
+    days = [dt.datetime.fromisoformat(r.submitted_at).astimezone(tz).date() for r in responses
+            if "clock" not in r.flags]
     return (min(days), max(days)) if days else None
 
 

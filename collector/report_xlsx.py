@@ -16,8 +16,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from collector.report_text import (channel_counts, channel_label, period_text, profile_rows, responses_span,
+from collector.report_text import (channel_label, period_text, profile_rows, responses_span,
                                    service_names)
+from collector.report_counting import excluded_rows, flagged_rows, rule_sentence, service_caveat, status_label
 from collector.reports import ReportSource
 from kiosk.questionnaire import PROFILE_FIELDS
 
@@ -123,8 +124,13 @@ def _summary(sheet, source: ReportSource, generated_at: dt.datetime) -> None:
         ("Populasi (penerima layanan dalam periode)", sample["population"], "0", "sample.population"),
         ("Jumlah sampel minimum (Krejcie-Morgan)", sample["required"], "0", "sample.required"),
         ("Jumlah sampel mencukupi", _yes_no(sample["sufficient"]), None, "sample.sufficient"),
-        *((f"Responden - {channel_label(channel)}", count, "0", "-")
-          for channel, count in channel_counts(source.responses).items()),
+        ("Jawaban paling sedikit pada satu unsur", sample.get("smallest_answered"), "0", "sample.smallest_answered"),
+        *((f"Responden - {channel_label(channel)}", count, "0", f"channels.{channel}")
+          for channel, count in report.get("channels", {}).items()),
+        *((f"Tidak dihitung - {label}", count, "0", f"excluded.{key}") for key, label, count in excluded_rows(report)),
+        *((f"Dihitung, dengan catatan - {label}", count, "0", f"flagged.{key}")
+          for key, label, count in flagged_rows(report)),
+        ("Aturan penghitungan", rule_sentence(report), None, "counting_rule"),
         ("Dibuat pada (UTC)", generated_at.astimezone(dt.timezone.utc).replace(tzinfo=None), MOMENT, "-"),
     ]
     for label, value, number_format, key in rows:
@@ -162,12 +168,12 @@ def _services(sheet, source: ReportSource) -> None:
     _widths(sheet, (16, 36, 12, 10, 12, 8, 14))
     sheet.freeze_panes = "A2"
     sheet.append(_header(sheet, ("Kode layanan", "Jenis layanan", "Responden", "IKM", "Nilai konversi", "Mutu",
-                                 "Kinerja")))
+                                 "Kinerja", "Catatan sampel")))
     for s in source.report.get("services", []):
         sid = s["service_id"]
         sheet.append([_cell(sheet, sid or "-"), _cell(sheet, names.get(sid, sid)), _cell(sheet, s["respondents"], "0"),
                       _cell(sheet, s["ikm"], INDEX), _cell(sheet, s["ikm_converted"], CONVERTED),
-                      _cell(sheet, s["mutu"]), _cell(sheet, s["kinerja"])])
+                      _cell(sheet, s["mutu"]), _cell(sheet, s["kinerja"]), _cell(sheet, service_caveat(s) or "-")])
 
 
 def _profile(sheet, report: dict[str, Any]) -> None:
@@ -182,23 +188,28 @@ def _profile(sheet, report: dict[str, Any]) -> None:
 
 
 def _data(sheet, source: ReportSource, with_comments: bool) -> None:
+    """One row per complete response in scope: counted ones and those the counting rule left out, each
+    with its status and flags, so every number of the report can be traced to its rows."""
     codes = [u["code"] for u in source.report["unsur"]]
     profile_keys = [f.key for f in PROFILE_FIELDS]
-    columns = ["id", "service", "channel", "submitted_at", "local_time", *codes, *profile_keys]
+    columns = ["id", "service", "channel", "submitted_at", "local_time", *codes, *profile_keys, "status", "flags"]
     if with_comments:
         columns.append("comment")
-    _widths(sheet, (38, 14, 10, 27, 20, *([5] * len(codes)), *([12] * len(profile_keys)), 60))
+    _widths(sheet, (38, 14, 10, 27, 20, *([5] * len(codes)), *([12] * len(profile_keys)), 28, 18, 60))
     sheet.freeze_panes = "B2"
     sheet.append(_header(sheet, columns))
     tz = source.office.tz
-    for r in source.responses:
-        local = dt.datetime.fromisoformat(r.submitted_at).astimezone(tz).replace(tzinfo=None)
+    for r, reason in source.statuses or tuple((r, "") for r in source.responses):
+        # A device clock the collector did not believe ("clock") gives no local time worth showing.
+        local = None if "clock" in r.flags else dt.datetime.fromisoformat(r.submitted_at).astimezone(tz).replace(
+            tzinfo=None)
         # Plain values are twice as fast as cells on large offices; ids, channels, timestamps and profile
         # keys were validated at ingest, and _plain still sends anything formula-like through _cell.
         row: list[Any] = [_plain(sheet, r.id), _plain(sheet, r.service_id), _plain(sheet, r.channel),
                           _plain(sheet, r.submitted_at), _cell(sheet, local, MOMENT)]
         row += [r.answers.get(code) for code in codes]
         row += [_plain(sheet, r.profile.get(key)) for key in profile_keys]
+        row += [_plain(sheet, status_label(reason)), _plain(sheet, ",".join(r.flags))]
         if with_comments:
             row.append(_cell(sheet, r.comment))
         sheet.append(row)

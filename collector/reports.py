@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from collector.db import reading
 from collector.ingest import stored_responses
 from collector.records import OfficeRecord, get_office
-from kiosk.holds import is_held
+from kiosk.counting import CountingRule, tally
 from kiosk.response import Response
 
 
@@ -49,8 +49,18 @@ def office_report(engine: Engine, office_id: str, *, service: str | None = None,
     from kiosk import ikm
 
     office, found = _read(engine, office_id, service, date_from, date_to)
-    return ikm.report(found, office.questionnaire(), scope=_scope(office_id, service, date_from, date_to),
-                      population=population)
+    return _report(office, found, _scope(office_id, service, date_from, date_to), population)
+
+
+def _report(office: OfficeRecord, found: list[Response], scope: dict[str, Any], population: int | None) -> dict[str, Any]:
+    """kiosk.ikm's report under the office's counting rule; a population that cannot be right is a 400."""
+    from kiosk import ikm
+
+    try:
+        return ikm.report(found, office.questionnaire(), scope=scope, population=population,
+                          rule=CountingRule.for_office(office.settings))
+    except ikm.SampleError as exc:
+        raise ReportError(400, str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,12 @@ class ReportSource:
 
     office: OfficeRecord
     report: dict[str, Any]            # the report JSON of the period
-    responses: tuple[Response, ...]   # the complete responses behind it, oldest first
+    responses: tuple[Response, ...]   # the responses the counting rule counted, oldest first
     abandoned: int                    # surveys in scope left unfinished (not in the IKM)
     previous: dict[str, Any] | None   # the report JSON of the previous period of equal length, if there is one
+    # Every complete response in scope, oldest first, with what became of it: "" when counted, else the
+    # reason the counting rule left it out (for the Data sheet's status column).
+    statuses: tuple[tuple[Response, str], ...] = ()
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -80,11 +93,8 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
                   date_to: dt.date | None = None, population: int | None = None) -> ReportSource:
     """The report of the period with its responses, and the previous period's report for the trend
     (only when both dates are given: an open period has no "before" of equal length)."""
-    from kiosk import ikm
-
     office, found = _read(engine, office_id, service, date_from, date_to)
-    report = ikm.report(found, office.questionnaire(), scope=_scope(office_id, service, date_from, date_to),
-                        population=population)
+    report = _report(office, found, _scope(office_id, service, date_from, date_to), population)
     previous = None
     if date_from and date_to:
         try:
@@ -93,5 +103,7 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
             before = None
         if before:
             previous = office_report(engine, office_id, service=service, date_from=before[0], date_to=before[1])
-    complete = tuple(r for r in found if r.complete and not is_held(r.flags))
-    return ReportSource(office, report, complete, sum(1 for r in found if not r.complete), previous)
+    rule = CountingRule.for_office(office.settings)
+    counted = tally(found, rule)
+    statuses = tuple((r, rule.left_out_because(r.flags) or "") for r in found if r.complete)
+    return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses)

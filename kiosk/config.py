@@ -152,7 +152,12 @@ def check(data: dict[str, Any], source: str = "config") -> tuple[Config | None, 
     def bad(key: str, found: Any, expected: str) -> None:
         problems.append(Problem(key, found, expected))
 
-    _unknown(data, {"office", "services", "kiosk", "sync", "staff", "questions", "weights"}, "", bad)
+    _unknown(data, {"office", "services", "kiosk", "sync", "staff", "questions", "weights", "counting"}, "", bad)
+    # [counting] is the collector's (kiosk.counting): which suspect responses the office counts.
+    counting = _table(data, "counting", bad, required=False)
+    _unknown(counting, {"count_fast"}, "counting.", bad)
+    if "count_fast" in counting and not isinstance(counting["count_fast"], bool):
+        bad("counting.count_fast", counting["count_fast"], "true or false")
 
     office_raw = _table(data, "office", bad)
     _unknown(office_raw, {"id", "name", "timezone", "logo"}, "office.", bad)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from kiosk.holds import is_held
+from kiosk.counting import CountingRule, tally
 from kiosk.questionnaire import PROFILE_FIELDS, SKM_2017, Questionnaire
 from kiosk.response import Response
 
@@ -136,11 +136,31 @@ def required_sample(population: int) -> int:
     return int(round_half_up(s, 0))
 
 
-def sample(respondents: int, population: int | None) -> dict[str, Any]:
+class SampleError(ValueError):
+    """The population given cannot be right for these respondents (one sentence)."""
+
+
+# A figure of one service, when the population is not known, stands on its own only from this many
+# respondents; below it (or below its share of the population's Krejcie-Morgan minimum) it carries a caveat.
+MIN_SERVICE_RESPONDENTS = 30
+
+
+def sample(respondents: int, population: int | None, smallest_answered: int | None = None) -> dict[str, Any]:
+    """The Krejcie-Morgan check. Sufficiency is judged on the smallest number of answers any unsur got
+    (skipped answers leave that unsur's NRR resting on fewer people), not on the respondents."""
+    smallest = respondents if smallest_answered is None else smallest_answered
     if population is None:
-        return {"population": None, "required": None, "sufficient": None}
+        return {"population": None, "required": None, "sufficient": None, "smallest_answered": smallest}
+    if population < respondents:
+        raise SampleError(f"the population ({population}) is smaller than the {respondents} respondents counted; "
+                          "it must be the number of service recipients in the period")
     required = required_sample(population)
-    return {"population": population, "required": required, "sufficient": respondents >= required}
+    return {"population": population, "required": required, "sufficient": smallest >= required,
+            "smallest_answered": smallest}
+
+
+def smallest_answered(result: "Ikm") -> int:
+    return min((u.answered for u in result.unsur), default=0)
 
 
 def profile_counts(profiles: Iterable[Mapping[str, str]]) -> dict[str, dict[str, int]]:
@@ -176,7 +196,7 @@ def to_json(result: Ikm, *, scope: Mapping[str, Any], population: int | None = N
         "ikm_converted": _float(result.ikm_converted),
         "mutu": result.mutu,
         "kinerja": result.kinerja,
-        "sample": sample(result.respondents, population),
+        "sample": sample(result.respondents, population, smallest_answered(result)),
         "profile": profile_counts(profiles),
     }
 
@@ -207,28 +227,60 @@ def select(responses: Iterable[Response], *, office_id: str | None = None, servi
 
 
 def by_service(rows: Iterable[tuple[str | None, Mapping[str, Any]]],
-               questionnaire: Questionnaire = SKM_2017) -> list[dict[str, Any]]:
-    """IKM per service (jenis layanan) from (service_id, answers) pairs, for BAB III of the report."""
+               questionnaire: Questionnaire = SKM_2017, population: int | None = None) -> list[dict[str, Any]]:
+    """IKM per service (jenis layanan) from (service_id, answers) pairs, for BAB III of the report.
+
+    Each service carries its own sample check (service_sample): a figure below its minimum gets a
+    `caveat` instead of standing as a bare mutu."""
     grouped: dict[str | None, list[Mapping[str, Any]]] = {}
     for service_id, answers in rows:
         grouped.setdefault(service_id, []).append(answers)
+    total = sum(len(group) for group in grouped.values())
     out = []
     for service_id in sorted(grouped, key=lambda s: (s is None, s or "")):
         result = compute(grouped[service_id], questionnaire)
+        check = service_sample(result, population, total)
         out.append({"service_id": service_id, "respondents": result.respondents, "ikm": _float(result.ikm),
-                    "ikm_converted": _float(result.ikm_converted), "mutu": result.mutu, "kinerja": result.kinerja})
+                    "ikm_converted": _float(result.ikm_converted), "mutu": result.mutu, "kinerja": result.kinerja,
+                    "sample": check, "caveat": None if check["sufficient"] else caveat(check)})
     return out
 
 
-def report(responses: Iterable[Response], questionnaire: Questionnaire = SKM_2017, *,
-           scope: Mapping[str, Any], population: int | None = None) -> dict[str, Any]:
-    """The report JSON for these responses; only `complete` ones not held as suspect (kiosk.holds) count.
+def service_sample(result: "Ikm", population: int | None, total: int) -> dict[str, Any]:
+    """One service's own minimum: Krejcie-Morgan on its share of the population (its share of the
+    respondents) when the population is known, else MIN_SERVICE_RESPONDENTS."""
+    smallest = smallest_answered(result)
+    if population is not None and total:
+        share = max(1, int(round_half_up(Fraction(population * result.respondents, total), 0)))
+        required, basis = required_sample(share), "population share"
+    else:
+        required, basis = MIN_SERVICE_RESPONDENTS, "floor"
+    return {"required": required, "basis": basis, "smallest_answered": smallest, "sufficient": smallest >= required}
 
-    Besides the keys of DESIGN.md it carries `profile` (respondents per profile option) and
-    `services` (the IKM per service), both parts of the SKM report's BAB III.
+
+def caveat(check: Mapping[str, Any]) -> str:
+    return (f"indicative only: {check['smallest_answered']} answers where this figure needs at least "
+            f"{check['required']}")
+
+
+def report(responses: Iterable[Response], questionnaire: Questionnaire = SKM_2017, *,
+           scope: Mapping[str, Any], population: int | None = None,
+           rule: CountingRule | None = None) -> dict[str, Any]:
+    """The report JSON for these responses; the counting rule (kiosk.counting) decides which count.
+
+    Besides the keys of DESIGN.md (with `channels` and `excluded`) it carries `profile` (respondents
+    per profile option) and `services` (the IKM per service), both parts of the SKM report's BAB III;
+    `flagged` (counted responses with a flag that did not keep them out, such as `clock`),
+    `abandoned` (surveys left unfinished) and `counting_rule` (which rule applied).
     """
-    complete = [r for r in responses if r.complete and not is_held(r.flags)]
-    result = compute((r.answers for r in complete), questionnaire)
-    doc = to_json(result, scope=scope, population=population, profiles=(r.profile for r in complete))
-    doc["services"] = by_service(((r.service_id, r.answers) for r in complete), questionnaire)
+    rule = rule or CountingRule()
+    counted = tally(responses, rule)
+    result = compute((r.answers for r in counted.counted), questionnaire)
+    doc = to_json(result, scope=scope, population=population, profiles=(r.profile for r in counted.counted))
+    doc["services"] = by_service(((r.service_id, r.answers) for r in counted.counted), questionnaire, population)
+    doc["channels"] = counted.channels
+    doc["excluded"] = counted.excluded
+    doc["flagged"] = counted.flagged
+    doc["abandoned"] = counted.abandoned
+    doc["counting_rule"] = rule.describe()
     return doc

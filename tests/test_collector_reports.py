@@ -55,7 +55,7 @@ def test_numbers_are_the_engines_over_what_is_in_scope(collector_app, admin):
     abandoned = make_wire(complete=False, answers={"U1": 1}, submitted_at=day)
     collector_app.statuses(in_scope + [other_service, too_late, abandoned])
     body = report(collector_app, admin, service="ktp-el", **{"from": "2026-11-10", "to": "2026-11-20"}).json()
-    expected = ikm.report([Response.from_wire(w) for w in in_scope], load(DEMO_CONFIG).questionnaire,
+    expected = ikm.report([Response.from_wire(w) for w in in_scope + [abandoned]], load(DEMO_CONFIG).questionnaire,
                           scope={"office_id": DEMO_OFFICE, "service_id": "ktp-el",
                                  "from": "2026-11-10", "to": "2026-11-20"})
     assert body == expected
@@ -74,7 +74,9 @@ def test_dates_are_the_offices_local_dates(collector_app, admin):
 def test_population_gives_the_sample_check(collector_app, admin):
     collector_app.statuses([make_wire() for _ in range(10)])
     sample = report(collector_app, admin, population=10).json()["sample"]
-    assert sample == {"population": 10, "required": 10, "sufficient": True}
+    assert sample == {"population": 10, "required": 10, "sufficient": True, "smallest_answered": 10}
+    too_small = report(collector_app, admin, population=9)
+    assert too_small.status_code == 400 and "smaller than the 10 respondents" in too_small.json()["detail"]
 
 
 def test_bad_report_requests(collector_app, admin):

@@ -34,10 +34,13 @@ def run(args) -> int:
     except PaperError as exc:
         raise UserError(str(exc)) from None
     result = ikm.compute(r.answers for r in rows)
-    report = ikm.to_json(result, scope={"file": args.file, "service_id": None},
-                         population=args.population, profiles=(r.profile for r in rows))
+    try:
+        report = ikm.to_json(result, scope={"file": args.file, "service_id": None},
+                             population=args.population, profiles=(r.profile for r in rows))
+    except ikm.SampleError as exc:
+        raise UserError(f"{exc}.") from None
     if any(r.service for r in rows):
-        report["services"] = ikm.by_service((r.service, r.answers) for r in rows)
+        report["services"] = ikm.by_service(((r.service, r.answers) for r in rows), population=args.population)
     if ignored:
         print(f"kiosk ikm: ignored columns: {', '.join(ignored)}", file=sys.stderr)
     if args.json:
