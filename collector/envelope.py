@@ -7,8 +7,7 @@ from typing import Any, AsyncIterator
 
 import orjson
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
-MAX_ITEMS = 1000
+from sync.wire import MAX_BATCH, MAX_BODY_BYTES
 
 
 class EnvelopeError(Exception):
@@ -78,7 +77,7 @@ def loads(plain: bytes) -> Any:
     return json.loads(plain, parse_constant=_not_json)
 
 
-def parse(plain: bytes, max_items: int = MAX_ITEMS) -> list[Any]:
+def parse(plain: bytes, max_items: int = MAX_BATCH) -> list[Any]:
     """The items of a {"responses": [...]} envelope; each item is checked later, on its own."""
     try:
         envelope = loads(plain)

@@ -27,9 +27,12 @@ from kiosk.bounds import shown
 from kiosk.questionnaire import Questionnaire
 from kiosk.response import (WIRE_KEYS, Response, canonical_json, parse_timestamp, plainly_valid_times, validate_wire,
                             with_canonical_id)
+from sync.wire import ItemStatus
 
 log = logging.getLogger(__name__)
-ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
+# The wire contract's statuses as the plain strings the answer is written with.
+ACCEPTED, DUPLICATE, CONFLICT, REJECTED = (ItemStatus.ACCEPTED.value, ItemStatus.DUPLICATE.value,
+                                           ItemStatus.CONFLICT.value, ItemStatus.REJECTED.value)
 
 # Optional wire keys a sender may leave out; filled in before comparing, so omitting them is not a conflict.
 _OPTIONAL_DEFAULTS: dict[str, Any] = {"service_id": None, "extra": {}, "profile": {}, "comment": None, "flags": []}

@@ -14,8 +14,9 @@ from pydantic.json_schema import models_json_schema
 
 from kiosk.questionnaire import LOCALES, PROFILE
 from kiosk.response import CHANNELS, COMMENT_MAX, FLAGS
+from sync.wire import MAX_BATCH, ItemStatus
 
-Status = Literal["accepted", "duplicate", "conflict", "rejected"]
+Status = Literal[tuple(s.value for s in ItemStatus)]  # type: ignore[valid-type]
 
 
 class Health(BaseModel):
@@ -55,7 +56,7 @@ class WireResponse(BaseModel):
 
 
 class ResponsesEnvelope(BaseModel):
-    responses: list[WireResponse] = Field(max_length=1000)
+    responses: list[WireResponse] = Field(max_length=MAX_BATCH)
 
 
 class ItemResult(BaseModel):
