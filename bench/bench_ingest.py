@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from collector.pgcluster import ClusterUnavailable, PostgresCluster, free_port
+from tests.pgcluster import ClusterUnavailable, PostgresCluster, free_port  # test kit, run from the repository root
 from kiosk.config import DEMO_CONFIG, load
 from kiosk.simulate import synthetic_responses
 

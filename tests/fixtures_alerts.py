@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from collector.pgcluster import free_port
+from pgcluster import free_port
 
 
 class WebhookReceiver:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from collector.pgcluster import free_port
+from pgcluster import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_OFFICE = "dukcapil-butur"

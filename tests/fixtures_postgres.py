@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from collector.pgcluster import ClusterUnavailable, PostgresCluster
+from pgcluster import ClusterUnavailable, PostgresCluster
 
 
 def _unavailable(reason: str):

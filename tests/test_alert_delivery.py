@@ -64,7 +64,7 @@ def test_a_failing_receiver_is_retried_with_backoff(collector_app, webhook_recei
 
 
 def test_an_unreachable_receiver_is_given_up_after_the_last_attempt(collector_app):
-    from collector.pgcluster import free_port
+    from pgcluster import free_port
 
     _, alert_id = open_alert(collector_app, webhook_url=f"http://127.0.0.1:{free_port()}/gone")
     moment = datetime.now(timezone.utc)

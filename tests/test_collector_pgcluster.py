@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 import fixtures_postgres
-from collector import pgcluster
+import pgcluster
 
 
 def test_missing_postgresql_fails_in_ci_and_skips_elsewhere(monkeypatch):

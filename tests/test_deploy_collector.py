@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from fixtures_collector import DEMO_OFFICE, CollectorApp, make_wire
-from collector.pgcluster import free_port
+from pgcluster import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy" / "collector"
