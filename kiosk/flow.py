@@ -48,12 +48,15 @@ class SurveyFlow:
         wall: Callable[[], datetime] | None = None,
         flags: tuple[str, ...] = (),
         make_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        extra: Callable[[], dict] = dict,
     ):
         self.config = config
         self.clock = clock
         self.wall = wall or (lambda: datetime.now(config.tz))
         self.extra_flags = tuple(flags)
         self.make_id = make_id
+        # What each response carries in `extra` when it is made (a suspect clock says so: kiosk/clockcheck.py).
+        self.extra = extra
         self.locale = config.kiosk.locales[0]
         self.step = Step.WELCOME
         self.save_failed = False
@@ -302,4 +305,5 @@ class SurveyFlow:
             complete=complete,
             flags=flags + tuple(f for f in self.extra_flags if f not in flags),
             make_id=self.make_id,
+            extra=self.extra(),
         )

@@ -101,6 +101,18 @@ class RepairRecord:
     detail: str | None = None
 
 
+@dataclass(frozen=True)
+class StorageHealth:
+    """What staff and `kiosk status` are told about the queue's storage."""
+
+    problem: StorageError | None
+    last_repair: RepairRecord | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
 class Queue:
     """Pending, sent and rejected responses on this kiosk. Safe from several threads at once.
 
@@ -432,6 +444,15 @@ class Queue:
         return None if row is None else RepairRecord(*row)
 
     # -- health ------------------------------------------------------------------------
+
+    def health(self) -> "StorageHealth":
+        """Whether saving works now and what the latest repair did; never raises."""
+        problem = self.storage_problem()
+        try:
+            repair = self.last_repair()
+        except StorageError:
+            repair = self.repaired
+        return StorageHealth(problem, repair)
 
     def storage_problem(self) -> StorageError | None:
         """Why saving would fail now, or None: the open failed, the last write failed, or the disk says so.

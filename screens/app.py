@@ -18,6 +18,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
+from kiosk import clockcheck
 from kiosk.config import Config
 from kiosk.flow import Step, SurveyFlow
 from kiosk.flow_staff import export_queue_now
@@ -25,11 +26,12 @@ from kiosk.sync_status import SyncStatus
 from screens import theme
 from screens.mainthread import Background, on_main_thread
 from screens.session import Session
-from screens.staffmode import StaffMode, StaffPort
+from screens.staffmode import StaffMode, StaffPort, corner_open
 
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25
+CLOCK_READ_EVERY_S = 60.0
 KEY_ESCAPE, KEY_BACK = 27, 1001  # Escape; Android's back key
 
 
@@ -38,7 +40,7 @@ class StaffCorner(Widget):
 
     def on_touch_down(self, touch):
         app = App.get_running_app()
-        if self.collide_point(*touch.pos) and app.session.screen == "welcome":
+        if self.collide_point(*touch.pos) and corner_open(app.session):
             touch.grab(self)
             app.staff.corner_down()
             return True
@@ -84,13 +86,15 @@ class KioskApp(App):
         self.sync_worker = None
         self.kiosk_lock = kiosk_lock
         self.background = Background("kiosk-disk")
-        self.flow = SurveyFlow(office_config, clock=clock, wall=wall, flags=flags)
+        self._clock_measured: tuple[float | None, float | None] = (None, None)  # collector offset, when
+        self._clock_read_at = float("-inf")
+        self.flow = SurveyFlow(office_config, clock=clock, wall=wall, flags=flags, extra=self._response_extra)
         self.session = Session(self.flow, queue, background=self.background, wake_sync=self._wake_sync)
         self.staff = StaffMode(StaffPort(
             session=self.session, data_dir=self.data_dir, config=lambda: self.office_config,
             apply_config=self.apply_config, run_in_background=self.background.run, sync_status=self._sync_status,
             sync_now=self._sync_now, export=lambda fmt: export_queue_now(self.queue, self.data_dir, fmt),
-            stop=self.stop), clock=clock, hold_s=staff_hold_s)
+            stop=self.stop, storage_health=self.queue.health, clock_check=self._clock_check), clock=clock, hold_s=staff_hold_s)
         self.session.bind(mode=lambda *_: self.session.refresh())
         self._brand()
 
@@ -131,6 +135,7 @@ class KioskApp(App):
         self.staff.shutdown()
 
     def _tick(self, _dt) -> None:
+        self._read_clock_offset()
         self.session.tick()
         self.staff.tick()
         self._apply_collector_config()
@@ -215,6 +220,27 @@ class KioskApp(App):
         from sync.worker import status_of  # the UI starts without the HTTP client until sync needs it
 
         return status_of(self.queue, self.office_config, self.data_dir)
+
+    # -- the clock check -------------------------------------------------------------------
+
+    def _clock_check(self):
+        return clockcheck.check(self.flow.wall().timestamp(), *self._clock_measured)
+
+    def _response_extra(self) -> dict:
+        return self._clock_check().response_extra()
+
+    def _read_clock_offset(self) -> None:
+        """Now and then, off the UI thread: the collector's clock offset the sync recorded."""
+        if self.flow.clock() - self._clock_read_at < CLOCK_READ_EVERY_S:
+            return
+        self._clock_read_at = self.flow.clock()
+
+        def read():
+            offset, at = self.queue.sync_value("collector_offset_s"), self.queue.sync_value("clock_checked_at")
+            return (offset if isinstance(offset, (int, float)) else None, at if isinstance(at, (int, float)) else None)
+
+        self.background.run(read, on_done=lambda measured: setattr(self, "_clock_measured", measured),
+                            on_error=lambda _error: None)  # storage trouble is shown elsewhere
 
     def _wake_sync(self) -> None:
         if self.sync_worker is not None:

@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     "saving": N_("Saving your answers..."),
     "save_failed": N_("Sorry, your answers are not saved yet. Please call a staff member."),
     "retry": N_("Try again"),
+    "cannot_save": N_("The kiosk cannot save right now. Your answers are still here: please call a staff member."),
     "thanks_title": N_("Thank you!"),
     "thanks_body": N_("Your answers help us improve our service."),
     "counter_label": N_("Counter"),
@@ -108,10 +109,23 @@ MESSAGES: dict[str, str] = {
     "error_bad_response": N_("The server's answer was not understood."),
     "error_tls": N_("The server's security certificate failed."),
     "error_bad_url": N_("The server address is not valid."),
+    "error_storage": N_("The kiosk could not write to its own storage."),
     "error_other": N_("Sending failed."),
+    "storage_disk_full": N_("The storage is full: answers cannot be saved. Free some space."),
+    "storage_read_only": N_("The storage is read-only: answers cannot be saved."),
+    "storage_io_error": N_("The storage reports errors: answers cannot be saved."),
+    "storage_busy": N_("Another program holds the answer file: answers cannot be saved."),
+    "storage_cannot_open": N_("The answer file cannot be opened: answers cannot be saved."),
+    "storage_damaged": N_("The answer file is damaged and not repaired yet."),
+    # TRANSLATORS: {when} is a date and time, {recovered} and {lost} are numbers of answers.
+    "queue_repaired": N_("Answer file repaired on {when}: {recovered} recovered, {lost} lost; the damaged file is kept."),
+    "clock_before_build": N_("The kiosk's date is wrong (before this app was made): set the date and time."),
+    # TRANSLATORS: {minutes} is a number.
+    "clock_off": N_("The kiosk's clock is {minutes} minutes off the server's: set the date and time."),
 }
 
-SYNC_ERROR_CODES = ("unauthorised", "network", "timeout", "server", "captive_portal", "bad_response", "tls", "bad_url")
+SYNC_ERROR_CODES = ("unauthorised", "network", "timeout", "server", "captive_portal", "bad_response", "tls", "bad_url",
+                    "storage")
 
 
 def t(key: str, locale: str = "id", **values: object) -> str:

@@ -9,6 +9,7 @@ from kivy.properties import (BooleanProperty, DictProperty, NumericProperty, Obj
                              StringProperty)
 
 from kiosk.flow import Step, SurveyFlow
+from kiosk.storage import StorageError
 from kiosk.questionnaire import Text
 from screens import catalog
 from screens.mainthread import Background
@@ -37,6 +38,7 @@ class Session(EventDispatcher):
     comment = StringProperty("")
     service_id = StringProperty("")
     save_failed = BooleanProperty(False)
+    save_problem = StringProperty("")  # kiosk.storage.Problem code when the storage refused the save
     waiting = BooleanProperty(False)
     saved_count = NumericProperty(0)
     abandoned_count = NumericProperty(0)
@@ -121,6 +123,7 @@ class Session(EventDispatcher):
 
     def _saved(self, _result: Any) -> None:
         self._saving = False
+        self.save_problem = ""
         self.flow.saved()
         self.saved_count += 1
         self.wake_sync()
@@ -128,6 +131,7 @@ class Session(EventDispatcher):
 
     def _save_error(self, error: BaseException) -> None:
         self._saving = False
+        self.save_problem = error.problem.value if isinstance(error, StorageError) else ""
         log.error("could not store a response: %s", error)
         self.flow.save_error()
         self.refresh()

@@ -13,6 +13,7 @@ from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringP
 
 from kiosk.config import Config
 from kiosk.flow_staff import LongPress, PinGuard, PinResult, SettingsRejected, change_pin, save_settings
+from kiosk.storage import StorageError
 from kiosk.sync_status import SyncStatus
 from screens import catalog
 from screens.mainthread import Background
@@ -41,6 +42,14 @@ class StaffPort:
     sync_now: Callable[[], bool]                      # False when this kiosk has no sync running
     export: Callable[[str], tuple[Path, int]]         # the queue into a file of that format: (file, count)
     stop: Callable[[], None]                          # staff leave the kiosk app
+    storage_health: Callable[[], Any] = lambda: None  # kiosk.store.StorageHealth, read off the UI thread
+    clock_check: Callable[[], Any] = lambda: None     # kiosk.clockcheck.ClockCheck
+
+
+def corner_open(session: Any) -> bool:
+    """Where the hidden corner opens the PIN pad: the welcome screen, and a saving screen whose save
+    failed (the kiosk cannot save: staff must be able to see why while the citizen's answers wait)."""
+    return session.screen == "welcome" or (session.screen == "saving" and session.save_failed)
 
 
 class StaffMode(EventDispatcher):
@@ -89,7 +98,7 @@ class StaffMode(EventDispatcher):
         self.corner.down()
 
     def corner_up(self) -> None:
-        if self.corner.up() and self.session.screen == "welcome":
+        if self.corner.up() and corner_open(self.session):
             self.open_pin()
 
     def open_pin(self) -> None:
@@ -243,8 +252,16 @@ class StaffMode(EventDispatcher):
 
     def refresh_status(self, *_: Any) -> None:
         self._status_read = self.clock()
-        self.port.run_in_background(self.port.sync_status,
-                                    on_done=lambda st: setattr(self, "status", self._status_texts(st)))
+        port = self.port
+
+        def read():
+            try:
+                status = port.sync_status()
+            except StorageError:  # the counts cannot be read now; the storage line says why
+                status = None
+            return status, port.storage_health(), port.clock_check()
+
+        self.port.run_in_background(read, on_done=lambda got: setattr(self, "status", self._status_texts(*got)))
 
     def close(self) -> None:
         self.message = ""
@@ -264,10 +281,12 @@ class StaffMode(EventDispatcher):
     def _say(self, text: str, error: bool = False) -> None:
         self.message, self.message_is_error = text, error
 
-    def _status_texts(self, status: SyncStatus | None) -> dict[str, str]:
+    def _status_texts(self, status: SyncStatus | None, health: Any = None, clock: Any = None) -> dict[str, str]:
         loc = self.locale
+        warnings = self._warnings(health, clock)
         if status is None:
-            return {k: "-" for k in ("pending", "sent", "rejected", "oldest", "last_sync", "last_error", "banner")}
+            return {**{k: "-" for k in ("pending", "sent", "rejected", "oldest", "last_sync", "last_error", "banner")},
+                    **warnings}
         when = (datetime.fromtimestamp(status.last_success, self.port.config().tz).strftime("%d-%m-%Y %H:%M")
                 if status.last_success else self.t("never", loc))
         if status.last_error_code or status.last_error:
@@ -285,5 +304,22 @@ class StaffMode(EventDispatcher):
             "pending": str(status.pending), "sent": str(status.sent), "rejected": str(status.rejected),
             "oldest": (catalog.duration(status.oldest_pending_age_s, loc)
                        if status.oldest_pending_age_s is not None else self.t("nothing", loc)),
-            "last_sync": when, "last_error": error, "banner": banner,
+            "last_sync": when, "last_error": error, "banner": banner, **warnings,
         }
+
+    def _warnings(self, health: Any, clock: Any) -> dict[str, str]:
+        """The storage line (cannot save now, or the last repair) and the clock line, in words."""
+        loc, storage, clock_text = self.locale, "", ""
+        if health is not None and health.problem is not None:
+            storage = self.t(f"storage_{health.problem.problem.value}", loc)
+        elif health is not None and health.last_repair is not None:
+            repair = health.last_repair
+            when = datetime.fromtimestamp(repair.at, self.port.config().tz).strftime("%d-%m-%Y %H:%M")
+            storage = self.t("queue_repaired", loc, when=when, recovered=repair.rows_recovered, lost=repair.rows_lost)
+        if clock is not None and clock.suspect:
+            if clock.reason == "before_build" or clock.offset_s is None:
+                clock_text = self.t("clock_before_build", loc)
+            else:
+                clock_text = self.t("clock_off", loc, minutes=round(abs(clock.offset_s) / 60))
+        return {"storage": storage, "storage_bad": "1" if health is not None and health.problem else "",
+                "clock": clock_text}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import datetime, timezone
 
 from kiosk import config as office_config, paths
@@ -24,6 +25,7 @@ def collect(root) -> dict:
     queue = Queue(paths.queue_file(root))
     try:
         storage = storage_report(queue)
+        clock = clock_report(queue)
         try:
             sync = status_of(queue, config, root)
             state = queue.sync_state()
@@ -38,6 +40,7 @@ def collect(root) -> dict:
         "authorised": None, "last_attempt": None, "last_success": None, "last_error": None,
         "last_error_code": None, "last_error_at": None,
         "storage": storage,
+        "clock": clock,
     }
     if sync is not None and state is not None:
         out.update({
@@ -58,11 +61,8 @@ def collect(root) -> dict:
 
 def storage_report(queue: Queue) -> dict:
     """Whether the kiosk can save now (a reason code and words when not) and the latest repair."""
-    problem = queue.storage_problem()
-    try:
-        repair = queue.last_repair()
-    except StorageError:
-        repair = queue.repaired
+    health = queue.health()
+    problem, repair = health.problem, health.last_repair
     return {
         "ok": problem is None,
         "reason": None if problem is None else problem.problem.value,
@@ -71,6 +71,15 @@ def storage_report(queue: Queue) -> dict:
             "at": _iso(repair.at), "kind": repair.kind, "rows_recovered": repair.rows_recovered,
             "rows_lost": repair.rows_lost, "kept_file": repair.kept_file, "detail": repair.detail},
     }
+
+
+def clock_report(queue: Queue) -> dict:
+    from kiosk import clockcheck
+
+    try:
+        return clockcheck.from_queue(queue, time.time()).to_json()
+    except StorageError:
+        return clockcheck.check(time.time(), None, None).to_json()
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -116,6 +125,11 @@ def _print_plain(status: dict) -> None:
         print("              kiosk not authorised: enrol it again with `kiosk enroll URL CODE`")
     storage = status["storage"]
     print(f"storage       {'ok' if storage['ok'] else 'CANNOT SAVE: ' + storage['reason']}")
+    clock = status["clock"]
+    if clock["suspect"]:
+        print(f"clock         WRONG ({clock['reason']}"
+              + (f", {clock['offset_s']:+.0f} s from the collector" if clock["offset_s"] is not None else "")
+              + "): set the date and time")
     repair = storage["last_repair"]
     if repair:
         print(f"last repair   {repair['at']}: {repair['kind']}, {repair['rows_recovered']} recovered, "
