@@ -1,12 +1,16 @@
-"""Who is calling: a kiosk by its bearer token, an admin by HTTP Basic login; FastAPI dependencies."""
+"""Who is calling: a kiosk by its bearer token, an admin by HTTP Basic or a dashboard session; FastAPI
+dependencies."""
 
-from typing import Annotated, Callable
+from typing import TYPE_CHECKING, Annotated, Callable
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from collector import db, records
+
+if TYPE_CHECKING:
+    from collector.login import Logins
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="kioskToken", description="the kiosk's token from enrolment")
 _basic = HTTPBasic(auto_error=False, scheme_name="admin", description="an admin from `kiosk admin user-add`",
@@ -34,17 +38,16 @@ def kiosk_auth(engine: Engine) -> KioskAuth:
     return authenticated_kiosk
 
 
-def admin_auth(engine: Engine) -> AdminAuth:
-    """The dependency giving the admin of the request's login, or 401."""
+def admin_auth(engine: Engine, logins: "Logins | None" = None) -> AdminAuth:
+    """The dependency giving the admin of the request: HTTP Basic or a dashboard session (collector/login.py),
+    throttled; else 401 (or, for a browser, the login page)."""
+    from collector.login import Logins
+    from collector.login_routes import admin_from
+
+    logins = logins or Logins(engine)
 
     def authenticated_admin(request: Request,
                             credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> records.Admin:
-        admin = None if credentials is None else records.authenticate_admin(
-            engine, credentials.username, credentials.password)
-        if admin is None:
-            raise HTTPException(401, "an admin login is required",
-                                headers={"WWW-Authenticate": 'Basic realm="skm-kiosk collector"'})
-        request.state.admin = admin.name
-        return admin
+        return admin_from(logins, request, credentials)
 
     return authenticated_admin

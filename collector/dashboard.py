@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response as HTTPR
 from sqlalchemy.engine import Engine
 
 from collector import pages, records
+from collector.held import held_answers
 from collector.report_csv import MEDIA_TYPE as CSV_MEDIA_TYPE, to_csv
 from collector.reports import ReportError, office_report, report_source
 from kiosk.questionnaire import LOCALES
@@ -67,7 +68,7 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         names = {s.id: s.name(locale) for s in office.services}
         kiosks = records.list_kiosks(engine, office_id)
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
-                    period=period, admin=admin.name)
+                    period=period, admin=admin.name, held=len(held_answers(engine, office_id)))
 
     def download_scope(office_id: str, request: Request, admin: records.Admin) -> Any:
         """(period, service, population) of a download, or the plain-text answer refusing it."""

@@ -109,3 +109,32 @@ def test_one_client_is_an_address_or_an_ipv6_64():
     assert ratelimit.client_key("2001:db8:1:2:aaaa::1") == ratelimit.client_key("2001:db8:1:2:bbbb::7")
     assert ratelimit.client_key("2001:db8:1:2::1") != ratelimit.client_key("2001:db8:1:3::1")
     assert ratelimit.client_key("::ffff:203.0.113.9") == "203.0.113.9"
+
+
+def test_an_admin_reviews_and_accepts_held_answers_in_the_dashboard(collector_server, monkeypatch):
+    monkeypatch.setenv(ratelimit.ENV, "client/60=0:100")  # every answer is held
+    server = collector_server()
+    office = server.add_demo_office()
+    name, password = server.add_admin()
+    token = links.make_link(server.engine, office, "kk").token
+    for n in range(3):
+        assert answer_once(server.url, token, f"10.3.0.{n}").status_code == 200
+    assert office_report(server.engine, office)["respondents"] == 0
+    browser = requests.Session()
+    page = browser.get(f"{server.url}/admin/login", headers={"Accept": "text/html"}).text
+    form = dict(re.findall(r'name="(token|next)" value="([^"]*)"', page))
+    assert browser.post(f"{server.url}/admin/login", data=form | {"name": name, "password": password}).ok
+    summary = browser.get(f"{server.url}/admin/offices/{office}").text
+    assert "Jawaban ditahan: 3" in re.sub(r"<[^>]+>", "", summary)
+    listing = browser.get(f"{server.url}/admin/offices/{office}/held").text
+    ids = re.findall(r'name="id" value="([^"]+)"', listing)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', listing).group(1)
+    assert len(ids) == 3
+    forged = browser.post(f"{server.url}/admin/offices/{office}/held", data={"id": ids[0], "csrf": "forged"})
+    assert forged.status_code == 403
+    done = browser.post(f"{server.url}/admin/offices/{office}/held", data={"id": ids[0], "csrf": csrf})
+    assert done.status_code == 200 and "Jawaban diterima: 1" in done.text
+    assert office_report(server.engine, office)["respondents"] == 1
+    rest = browser.post(f"{server.url}/admin/offices/{office}/held", data={"all": "1", "csrf": csrf})
+    assert "Tidak ada jawaban yang ditahan" in rest.text
+    assert office_report(server.engine, office)["respondents"] == 3
