@@ -181,7 +181,8 @@ def store_batch(engine: Engine, office_id: str, items: Sequence[Any], *, channel
                 repeats.append((index, rid, body))
                 continue
             first[rid] = (index, body)
-            rows.append(_row_values(wire, body, office.id, kiosk_id, now, submitted, tz))
+            rows.append(_row_values(wire, body, office.id, kiosk_id, now, submitted, tz,
+                                    device_clock=channel != received.PAPER))
         inserted = _insert_new(conn, rows)
         stored = _stored_bodies(conn, [rid for rid in first if rid not in inserted])
         for rid, (index, body) in first.items():
@@ -211,11 +212,15 @@ def _row(wire: Mapping[str, Any], body: str, office: OfficeRecord, kiosk_id: str
 
 
 def _row_values(wire: Mapping[str, Any], body: str, office_id: str, kiosk_id: str | None, now: datetime,
-                submitted: datetime, tz: tzinfo) -> tuple[Any, ...]:
+                submitted: datetime, tz: tzinfo, device_clock: bool = True) -> tuple[Any, ...]:
     """A valid response's row as a tuple in _COLUMNS order, from its already parsed submitted_at.
 
-    A device clock that cannot be believed is flagged and the row dated by its reception (received.py)."""
-    submitted_text, day, collector_flags = received.placement(submitted, now, tz)
+    A device clock that cannot be believed is flagged and the row dated by its reception (received.py);
+    a paper form's date was written by a person and checked on import (device_clock False)."""
+    if device_clock:
+        submitted_text, day, collector_flags = received.placement(submitted, now, tz)
+    else:
+        submitted_text, day, collector_flags = stamp(submitted), submitted.astimezone(tz).date().isoformat(), ""
     return (wire["id"], office_id, wire.get("service_id"), kiosk_id, wire["channel"], submitted_text,
             day, wire["complete"], body, stamp(now), collector_flags)
 
