@@ -212,3 +212,32 @@ def test_the_admin_commands(collector_app):
     assert removed.returncode == 0 and rule_["rule_id"] in removed.stdout
     assert [r["kind"] for r in json.loads(admin_cli(url, "alert-list").stdout)] == ["ikm-below"]
     assert json.loads(admin_cli(url, "alerts", "--open").stdout) == []
+
+
+def test_rules_on_the_dashboard(collector_app):
+    import base64
+
+    records.add_admin(collector_app.engine, "pengelola", "kata-sandi-rahasia")
+    login = {"Authorization": "Basic " + base64.b64encode(b"pengelola:kata-sandi-rahasia").decode()}
+    client = collector_app.client
+    assert client.get("/admin/alerts").status_code == 401
+    form = {"office": DEMO_OFFICE, "kind": "unhappy", "share": "0.6", "target": "kepala@kantor.go.id"}
+    refused = client.post("/admin/alerts/rules", data=form, headers={**login, "Origin": "https://evil.example"},
+                          follow_redirects=False)
+    assert refused.status_code == 403 and alerts.list_rules(collector_app.engine) == []
+    added = client.post("/admin/alerts/rules", data=form, headers={**login, "Origin": "http://testserver"},
+                        follow_redirects=False)
+    assert added.status_code == 303
+    (rule_,) = alerts.list_rules(collector_app.engine)
+    assert (rule_.kind, rule_.share, rule_.email, rule_.window_min) == ("unhappy", 0.6, "kepala@kantor.go.id", 15)
+    bad = client.post("/admin/alerts/rules", data={**form, "share": "lots"}, headers=login, follow_redirects=False)
+    assert bad.status_code == 400
+    page = client.get("/admin/alerts?lang=en", headers=login)
+    assert page.status_code == 200 and f'data-rule="{rule_.id}"' in page.text and "Alert rules" in page.text
+    assert "Aturan peringatan" in client.get("/admin/alerts", headers=login).text
+    removed = client.post(f"/admin/alerts/rules/{rule_.id}/remove", headers=login, follow_redirects=False)
+    assert removed.status_code == 303 and alerts.list_rules(collector_app.engine) == []
+    records.add_office(collector_app.engine, "kantor-b", "Kantor B")
+    records.add_admin(collector_app.engine, "kepala-b", "kata-sandi-rahasia", office_ids=("kantor-b",))
+    other = {"Authorization": "Basic " + base64.b64encode(b"kepala-b:kata-sandi-rahasia").decode()}
+    assert client.post("/admin/alerts/rules", data=form, headers=other).status_code == 403
