@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy.engine import Engine
 
 from collector import alerts, fleet, pages, records
-from collector.formtoken import cross_site
+from collector.login_routes import form_csrf_ok
 from kiosk.errors import UserError
 from kiosk.i18n import N_
 from kiosk.questionnaire import LOCALES
@@ -64,10 +64,13 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
         return render("admin_fleet.html", request, admin, clock, kiosks=[k for k in kiosks if k.active],
                       summary=fleet.summary(kiosks), words_order=fleet.ALL_WORDS, office_id=office_id)
 
-    def refused(request: Request) -> PlainTextResponse | None:
-        """A dashboard form posts only from a page of this collector (Origin, else Referer)."""
-        why = cross_site(request.headers)
-        return PlainTextResponse(f"refused: {why}", status_code=403) if why else None
+    async def form_of(request: Request) -> dict[str, str] | PlainTextResponse:
+        """The posted form, or 403 when it lacks the session's CSRF token (admin_auth already refused posts
+        from other sites; HTTP Basic scripts need no token)."""
+        form = {k: v.strip() for k, v in (await request.form()).items() if isinstance(v, str)}
+        if not form_csrf_ok(request, form):
+            return PlainTextResponse("the form has expired; open the page again", status_code=403)
+        return form
 
     def back(request: Request, office_id: str | None = None) -> RedirectResponse:
         lang = request.query_params.get("lang", "id")
@@ -85,16 +88,16 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
         return render("admin_alerts.html", request, admin, clock, open_alerts=[a for a in shown if a.open],
                       closed_alerts=[a for a in shown if not a.open][:30], rules=rules_, kinds=kinds,
                       office_id=office_id, offices=[o for o in records.list_offices(engine) if admin.may_read(o["id"])],
-                      error=request.query_params.get("error"))
+                      csrf=getattr(request.state, "csrf", ""))
 
     @routes.post("/admin/alerts/{alert_id}/ack")
     async def acknowledge(alert_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        if (refusal := refused(request)) is not None:
-            return refusal
+        form = await form_of(request)
+        if isinstance(form, PlainTextResponse):
+            return form
         alert = alerts.get_alert(engine, alert_id)
         if alert is None or not admin.may_read(alert.office_id):
             return PlainTextResponse(f"there is no alert {alert_id!r} for {admin.name!r}", status_code=404)
-        form = await request.form()
         try:
             alerts.acknowledge(engine, alert_id, by=admin.name, note=str(form.get("note", "")), now=clock())
         except UserError as exc:
@@ -103,9 +106,10 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
 
     @routes.post("/admin/alerts/rules")
     async def add_rule(request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        if (refusal := refused(request)) is not None:
-            return refusal
-        form = {k: str(v).strip() for k, v in (await request.form()).items() if str(v).strip()}
+        posted = await form_of(request)
+        if isinstance(posted, PlainTextResponse):
+            return posted
+        form = {k: v for k, v in posted.items() if v and k != "csrf"}
         office_id = form.get("office", "")
         if not admin.may_read(office_id):
             return PlainTextResponse(f"admin {admin.name!r} may not change office {office_id!r}", status_code=403)
@@ -126,8 +130,9 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
 
     @routes.post("/admin/alerts/rules/{rule_id}/remove")
     async def remove_rule(rule_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        if (refusal := refused(request)) is not None:
-            return refusal
+        form = await form_of(request)
+        if isinstance(form, PlainTextResponse):
+            return form
         rule = alerts.get_rule(engine, rule_id)
         if rule is None or not admin.may_read(rule.office_id):
             return PlainTextResponse(f"there is no alert rule {rule_id!r} for {admin.name!r}", status_code=404)

@@ -2,11 +2,11 @@
 a real webhook receiver and a real SMTP server; heartbeats from a real kiosk queue."""
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,6 +18,7 @@ from collector import alerts
 from fixtures_collector import DEMO_OFFICE, REPO, make_wire
 
 SECRET = "end-to-end-webhook-secret"
+HTML = {"Accept": "text/html"}
 UNHAPPY = {f"U{i}": 1 + (i % 2) for i in range(1, 10)}
 HAPPY = {f"U{i}": 4 for i in range(1, 10)}
 
@@ -83,23 +84,28 @@ def test_a_burst_alerts_once_by_webhook_and_email_then_ack_and_auto_close(
     assert "Siti" not in body.decode() and "0812" not in mailbox.messages[0].get_content()
     assert mailbox.recipients == [["kepala@kantor.go.id"]]
 
-    # Acknowledged on the dashboard, with a note.
-    first.add_admin("pengelola", "kata-sandi-rahasia")
-    login = {"Authorization": "Basic " + base64.b64encode(b"pengelola:kata-sandi-rahasia").decode()}
-    page = requests.get(second.url + "/admin/alerts", headers=login, timeout=30)
+    # Acknowledged on the dashboard, with a note, by an admin logged in with a browser session.
+    name, password = first.add_admin("pengelola", "kata-sandi-rahasia")
+    browser = requests.Session()
+    login_page = browser.get(second.url + "/admin/login", params={"next": "/admin/alerts"}, headers=HTML, timeout=30)
+    form = dict(re.findall(r'name="(token|next)" value="([^"]*)"', login_page.text))
+    assert browser.post(second.url + "/admin/login", data=form | {"name": name, "password": password},
+                        timeout=30).status_code == 200
+    page = browser.get(second.url + "/admin/alerts", headers=HTML, timeout=30)
     assert page.status_code == 200 and data["alert_id"] in page.text
-    refused = requests.post(second.url + f"/admin/alerts/{data['alert_id']}/ack", data={"note": "x"},
-                            headers={**login, "Origin": "https://evil.example"}, timeout=30, allow_redirects=False)
-    assert refused.status_code == 403
-    acked = requests.post(second.url + f"/admin/alerts/{data['alert_id']}/ack",
-                          data={"note": "Kepala kantor sudah menelepon loket 2"},
-                          headers={**login, "Origin": second.url}, timeout=30, allow_redirects=False)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    ack_url = second.url + f"/admin/alerts/{data['alert_id']}/ack"
+    assert browser.post(ack_url, data={"note": "x", "csrf": "forged"}, timeout=30).status_code == 403
+    assert browser.post(ack_url, data={"note": "x", "csrf": csrf}, headers={"Origin": "https://evil.example"},
+                        timeout=30).status_code == 403
+    acked = browser.post(ack_url, data={"note": "Kepala kantor sudah menelepon loket 2", "csrf": csrf},
+                         timeout=30, allow_redirects=False)
     assert acked.status_code == 303
     alert = alerts.get_alert(first.engine, data["alert_id"])
     assert (alert.acknowledged_by, alert.ack_note, alert.open) == ("pengelola", "Kepala kantor sudah menelepon loket 2",
                                                                   True)
-    assert "Kepala kantor sudah menelepon loket 2" in requests.get(first.url + "/admin/alerts", headers=login,
-                                                                   timeout=30).text
+    assert "Kepala kantor sudah menelepon loket 2" in browser.get(first.url + "/admin/alerts", headers=HTML,
+                                                                  timeout=30).text
 
     # The queue cheers up: happy answers outnumber the unhappy ones and every alert closes by itself.
     post(first, tokens[0], HAPPY, 8)
