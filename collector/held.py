@@ -8,7 +8,9 @@ from typing import Any, Iterable
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Engine
 
+from collector import voiding
 from collector.db import reading, writing
+from collector.records import utc_now
 from collector.tables import responses
 from kiosk.errors import UserError
 from kiosk.holds import HELD_FLAGS, RATE_ACCEPTED, SUSPECT_RATE, is_held
@@ -61,6 +63,10 @@ def accept_held(engine: Engine, office_id: str, ids: Iterable[str] | None, *, by
         if changes:
             conn.execute(update(responses).where(responses.c.id == bindparam("rid"))
                          .values(body=bindparam("new_body")), changes)
+            now = utc_now()
+            for change in changes:  # the audit log says who counted each held answer, and when
+                voiding.record(conn, office_id, action="accept-held", actor=by, now=now, response_id=change["rid"],
+                               reason="accepted after review of an answer held as suspect (rate limit)")
     accepted = [c["rid"] for c in changes]
     log.info("admin %s accepted %d held answers of office %s", by, len(accepted), office_id)
     return accepted

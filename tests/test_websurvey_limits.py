@@ -74,6 +74,11 @@ def test_a_burst_from_one_client_moves_the_count_by_a_handful(collector_server, 
     assert len(json.loads(everything.stdout)["accepted"]) == len(listed) - 1
     assert office_report(first.engine, office)["respondents"] == after["respondents"] + len(listed)
     assert held_answers(first.engine, office) == []
+    from collector.voiding import audit
+
+    logged = [line for line in audit(first.engine, office) if line["action"] == "accept-held"]
+    assert sorted(line["response_id"] for line in logged) == sorted(a["id"] for a in listed)
+    assert {line["actor"] for line in logged} == {"admin-cli"}
     refused = admin(first, "accept-held", "--office", office, listed[0]["id"])
     assert refused.returncode != 0 and "holds no answer" in refused.stderr and "Traceback" not in refused.stderr
 
@@ -88,6 +93,9 @@ def test_a_link_limit_holds_then_refuses_many_clients(collector_server, monkeypa
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 61
     assert "Terlalu banyak jawaban" in answers[-1].text
     assert office_report(server.engine, office)["respondents"] == 3
+    from collector.voiding import audit
+
+    assert {line["actor"] for line in audit(server.engine, office) if line["action"] == "accept-held"} == {name}
     assert len(held_answers(server.engine, office)) == 2
     # Another link of the same office has limits of its own.
     other = links.make_link(server.engine, office, "kk").token
@@ -138,3 +146,6 @@ def test_an_admin_reviews_and_accepts_held_answers_in_the_dashboard(collector_se
     rest = browser.post(f"{server.url}/admin/offices/{office}/held", data={"all": "1", "csrf": csrf})
     assert "Tidak ada jawaban yang ditahan" in rest.text
     assert office_report(server.engine, office)["respondents"] == 3
+    from collector.voiding import audit
+
+    assert {line["actor"] for line in audit(server.engine, office) if line["action"] == "accept-held"} == {name}

@@ -16,6 +16,7 @@ def register(action) -> None:
     p.add_argument("--office", required=True, help="office id")
     p.add_argument("response_ids", nargs="*", metavar="RESPONSE_ID", help="the answers to accept")
     p.add_argument("--all", action="store_true", help="accept every held answer of the office")
+    p.add_argument("--by", default="admin-cli", help="who accepts, for the audit log (default: admin-cli)")
 
 
 def run_held(args) -> int:
@@ -36,6 +37,6 @@ def run_accept_held(args) -> int:
     engine = open_database(args)
     if records.get_office(engine, args.office) is None:
         raise UserError(f"there is no office {args.office!r}.")
-    accepted = held.accept_held(engine, args.office, None if args.all else args.response_ids, by="command line")
+    accepted = held.accept_held(engine, args.office, None if args.all else args.response_ids, by=args.by)
     print(json.dumps({"accepted": accepted}, indent=2))
     return 0
