@@ -79,8 +79,9 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
             return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
         population = request.query_params.get("population") or None
         if population is not None:
-            if not population.isdigit() or int(population) < 1:
-                return PlainTextResponse("population must be a whole number of at least 1", status_code=400)
+            # ASCII digits only ("²".isdigit() is true, int() refuses it), and no number no office could have.
+            if not (population.isascii() and population.isdigit() and 1 <= int(population) <= 100_000_000):
+                return PlainTextResponse("population must be a whole number from 1 to 100000000", status_code=400)
             population = int(population)
         return period, request.query_params.get("service") or None, population
 

@@ -5,6 +5,7 @@ import csv
 import io
 
 from collector.report_counting import rule_sentence
+from kiosk import csvsafe
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 COLUMNS = ("code", "name", "answered", "sum", "nrr", "nrr_weighted", "converted", "mutu")
@@ -16,7 +17,7 @@ def to_csv(report: dict) -> str:
     complete responses were left out (`excluded:simulated`), per disclosed flag (`flagged:clock`), each with
     its count under `answered`, and `counting_rule` with the rule in words under `name`."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = _SafeWriter(csv.writer(out, lineterminator="\r\n"))
     writer.writerow(COLUMNS)
     for unsur in report["unsur"]:
         writer.writerow([_cell(unsur.get(column)) for column in COLUMNS])
@@ -37,3 +38,13 @@ def to_csv(report: dict) -> str:
 
 def _cell(value) -> str:
     return "" if value is None else str(value)
+
+
+class _SafeWriter:
+    """Every row through kiosk.csvsafe: office, service and unsur names are typed by people."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, values) -> None:
+        self.writer.writerow(csvsafe.row(values))

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from kiosk import atomic
+from kiosk.csvsafe import neutralise
 from kiosk.questionnaire import PROFILE_FIELDS, SKM_CODES
 from kiosk.store import Queue, Status
 
@@ -50,8 +51,9 @@ def export_queue(queue: Queue, path: str | os.PathLike, fmt: str = "jsonl", *sta
         for item in queue.all_by_status(*statuses):
             wire = item.response.to_wire()
             if writer:
-                writer.writerow({**wire, **wire["answers"], **wire["profile"], "status": item.status.value,
-                                 "reason": item.reason or "", "flags": " ".join(wire["flags"])})
+                cells = {**wire, **wire["answers"], **wire["profile"], "status": item.status.value,
+                         "reason": item.reason or "", "flags": " ".join(wire["flags"])}
+                writer.writerow({key: neutralise(value) for key, value in cells.items()})
             else:
                 f.write(json.dumps({**wire, "status": item.status.value, "reason": item.reason},
                                    ensure_ascii=False) + "\n")

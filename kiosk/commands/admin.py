@@ -59,7 +59,9 @@ def register(sub, common) -> None:
                run_user_add)
     p.add_argument("name", help="login name")
     p.add_argument("--office", action="append", default=[], metavar="ID",
-                   help="limit to this office (repeat for more); without it: every office")
+                   help="limit to this office (repeat for more); without it a new admin reads every office")
+    p.add_argument("--all-offices", action="store_true",
+                   help="let an admin limited to some offices read every office (never done without it)")
 
     action("users", "list admins and the offices they may read (JSON)", run_users)
 
@@ -210,8 +212,16 @@ def run_user_add(args) -> int:
             raise UserError("the two passwords differ.")
     else:
         password = sys.stdin.readline().rstrip("\r\n")
+    if args.office and args.all_offices:
+        raise UserError("give --office ID or --all-offices, not both.")
     engine = open_database(args)
     try:
+        if not args.office and not args.all_offices:
+            # Setting a new password must not quietly widen an admin of some offices to every office.
+            known = {a["name"]: a["offices"] for a in records.list_admins(engine)}
+            if known.get(args.name, "all") != "all":
+                raise UserError(f"admin {args.name} reads only {', '.join(known[args.name])}; repeat --office ID "
+                                "for each office to keep, or give --all-offices to let it read every office.")
         admin = records.add_admin(engine, args.name, password, office_ids=tuple(args.office))
     finally:
         engine.dispose()

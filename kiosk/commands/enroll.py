@@ -5,6 +5,7 @@ import json
 import sys
 
 from kiosk import paths
+from kiosk.errors import UserError
 
 
 def register(sub, common) -> None:
@@ -16,12 +17,16 @@ def register(sub, common) -> None:
     parser.add_argument("url", metavar="URL", help="the collector's base URL, e.g. https://skm.example.go.id")
     parser.add_argument("code", metavar="CODE", help="the enrolment code from `kiosk admin enroll-code`")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--allow-http", action="store_true",
+                        help="accept a plain http:// collector that is not on this machine (the token then travels "
+                             "in clear: for a test network only)")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
     from sync.enrolment import enrol  # the core imports without an HTTP client until a command needs one
 
+    refuse_plain_http(args.url, args.allow_http)
     root = paths.data_dir(args.data_dir)
     done = enrol(args.url, args.code, root)
     office = done.config.office
@@ -38,6 +43,25 @@ def run(args) -> int:
         print(f"config: {done.config_file}")
         print(f"token:  {done.token_file} (mode 600)")
     return 0
+
+
+def refuse_plain_http(url: str, allowed: bool) -> None:
+    """A plain http:// collector is refused unless it is on this machine or --allow-http says so: enrolment
+    sends back the kiosk's token, which would cross the network in clear."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "http" or allowed:
+        return
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise UserError(f"{url} is plain http: the kiosk's token would travel in clear. Use the collector's "
+                        "https:// address, or give --allow-http on a test network.")
 
 
 def _pending_for_other_offices(root, office_id: str) -> int:
