@@ -55,6 +55,8 @@ def refuse_plain_http(url: str, allowed: bool) -> None:
     if parts.scheme.lower() != "http" or allowed:
         return
     host = (parts.hostname or "").lower()
+    if not host:
+        return  # no host at all: enrolment itself says so
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
