@@ -218,7 +218,9 @@ def _row_values(wire: Mapping[str, Any], body: str, office_id: str, kiosk_id: st
     A device clock that cannot be believed is flagged and the row dated by its reception (received.py);
     a paper form's date was written by a person and checked on import (device_clock False)."""
     if device_clock:
-        submitted_text, day, collector_flags = received.placement(submitted, now, tz)
+        extra = wire.get("extra")
+        submitted_text, day, collector_flags = received.placement(
+            submitted, now, tz, extra if isinstance(extra, Mapping) else None)
     else:
         submitted_text, day, collector_flags = stamp(submitted), submitted.astimezone(tz).date().isoformat(), ""
     return (wire["id"], office_id, wire.get("service_id"), kiosk_id, wire["channel"], submitted_text,

@@ -15,10 +15,16 @@ The rule:
 
 A response so flagged is dated (columns submitted_at and local_date) by its received_at in the office's
 time zone; its body keeps what the device sent. Reports count such responses under `clock`.
+
+A kiosk that knows its own clock is wrong says so in `extra` (kiosk/clockcheck.py, docs/sync.md):
+`device_clock_suspect` true, and `device_clock_offset_s` (the collector's clock minus the kiosk's at its
+last sync) when measured. Such a response is flagged `clock` too; it is dated by its time corrected by
+that offset when the corrected time passes the rule above, else by its reception.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import Any, Mapping
 
 from collector.records import stamp
 
@@ -36,8 +42,19 @@ def clock_suspect(submitted: datetime, received: datetime) -> bool:
         return True
 
 
-def placement(submitted: datetime, received: datetime, tz: tzinfo) -> tuple[str, str, str]:
+def placement(submitted: datetime, received: datetime, tz: tzinfo,
+              extra: Mapping[str, Any] | None = None) -> tuple[str, str, str]:
     """(submitted_at, local_date, collector_flags) columns of a response received at `received`."""
+    if extra and extra.get("device_clock_suspect") is True:
+        offset = extra.get("device_clock_offset_s")
+        if type(offset) is int and abs(offset) < 100 * 366 * 86400:
+            try:
+                corrected = submitted + timedelta(seconds=offset)
+                if not clock_suspect(corrected, received):
+                    return stamp(corrected), corrected.astimezone(tz).date().isoformat(), CLOCK_FLAG
+            except OverflowError:
+                pass
+        return stamp(received), received.astimezone(tz).date().isoformat(), CLOCK_FLAG
     if not clock_suspect(submitted, received):
         try:
             return stamp(submitted), submitted.astimezone(tz).date().isoformat(), ""

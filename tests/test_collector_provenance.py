@@ -89,3 +89,16 @@ def test_an_implausible_device_clock_is_kept_flagged_and_dated_by_reception(app,
         assert datetime.fromisoformat(row["submitted_at"]) == RECEIVED
         assert row["local_date"] == "2026-11-29"  # the office's date (Asia/Makassar) at reception
     assert '"submitted_at":"' + wire["submitted_at"] + '"' in row["body"]  # what the device said is kept
+
+
+@pytest.mark.parametrize("extra, day", [
+    ({"device_clock_suspect": True, "device_clock_reason": "off_from_collector", "device_clock_offset_s": 2 * 86400},
+     "2026-11-28"),  # the kiosk measured its error: dated by its time put right
+    ({"device_clock_suspect": True, "device_clock_reason": "before_build"}, "2026-11-29"),  # no measure: reception
+])
+def test_a_kiosk_that_doubts_its_own_clock_is_flagged_and_dated_by_the_best_time_known(app, extra, day):
+    wrong = datetime(2026, 11, 26, 9, 30, tzinfo=WITA)  # two days behind, which the rule alone would believe
+    wire = make_wire(submitted_at=wrong, extra=extra)
+    assert app.statuses([wire]) == ["accepted"]
+    row = rows(app)[wire["id"]]
+    assert (row["collector_flags"], row["local_date"]) == ("clock", day)
