@@ -36,6 +36,9 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     app.include_router(heartbeat.router(engine, clock, kiosk))
     alert_worker.install(app, engine, clock)
     app.include_router(dashboard.router(engine, clock, admin))
+    from collector import counting_pages
+
+    app.include_router(counting_pages.router(engine, clock, admin))
     app.include_router(health_pages.router(engine, clock, admin))
     app.include_router(websurvey.router(engine, clock))
     app.include_router(login_routes.router(engine, logins, admin))

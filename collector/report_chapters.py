@@ -17,7 +17,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from collector.report_text import (angka, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
-from collector.report_counting import excluded_rows, flagged_rows, rule_sentence, service_caveat
+from collector.report_counting import audit_summary, excluded_rows, flagged_rows, rule_sentence, service_caveat
 from collector.reports import ReportSource, previous_period
 
 REGULATION = ("Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 Tahun 2017 "
@@ -505,4 +505,15 @@ def _lampiran(source: ReportSource, d: _Doc) -> list:
             + ".", d.s.note))
     flow.append(_p("Data per responden (tanpa saran/komentar) tersedia dalam berkas XLSX laporan ini, lembar Data.",
                    d.s.note))
+    flow += [Spacer(1, 6 * mm), d.section("Lampiran 3. Ringkasan log audit")]
+    rows = audit_summary(source.audit)
+    if rows:
+        table = [["Tanggal", "Oleh", "Tindakan", "Jumlah", "Alasan"]]
+        table += [[tanggal(day), actor, action, n, reason] for day, actor, action, n, reason in rows]
+        flow += d.table(table, (16, 16, 20, 10, 38), numeric=(3,))
+    else:
+        flow.append(d.para("Tidak ada respons yang dibatalkan atau dipulihkan, dan tidak ada kuesioner kertas yang "
+                           "diimpor, untuk periode ini."))
+    flow.append(_p("Log audit lengkap (siapa, kapan, apa, mengapa) dicetak dengan perintah "
+                   "<font face=\"Courier\">kiosk admin audit --office ID</font>.", d.s.note))
     return flow

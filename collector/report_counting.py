@@ -61,3 +61,16 @@ def service_caveat(service: Mapping[str, Any]) -> str | None:
 def status_label(reason: str) -> str:
     """The Data sheet's status of one complete response: counted, or why not."""
     return "dihitung" if not reason else "tidak dihitung: " + reason
+
+
+ACTIONS = {"void": "dibatalkan", "restore": "dipulihkan", "paper-import": "impor kuesioner kertas"}
+
+
+def audit_summary(entries) -> list[tuple[str, str, str, int, str]]:
+    """(date, who, action, responses, why) per day, actor, action and reason, oldest first: the lampiran's table."""
+    grouped: dict[tuple[str, str, str, str], int] = {}
+    for e in entries:
+        count = e["detail"].get("accepted", 0) if e["action"] == "paper-import" else 1
+        key = (e["at"][:10], e["actor"], ACTIONS.get(e["action"], e["action"]), e["reason"])
+        grouped[key] = grouped.get(key, 0) + count
+    return [(day, actor, action, n, reason) for (day, actor, action, reason), n in grouped.items()]

@@ -75,6 +75,8 @@ class ReportSource:
     # Every complete response in scope, oldest first, with what became of it: "" when counted, else the
     # reason the counting rule left it out (for the Data sheet's status column).
     statuses: tuple[tuple[Response, str], ...] = ()
+    # The audit log's entries about this scope (voids and restores of its responses, paper imports), oldest first.
+    audit: tuple[dict[str, Any], ...] = ()
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -106,4 +108,9 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     rule = CountingRule.for_office(office.settings)
     counted = tally(found, rule)
     statuses = tuple((r, rule.left_out_because(r.flags) or "") for r in found if r.complete)
-    return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses)
+    from collector.voiding import PAPER_IMPORT, audit
+
+    in_scope = {r.id for r, _ in statuses}
+    entries = tuple(e for e in audit(engine, office_id)
+                    if e["response_id"] in in_scope or (e["action"] == PAPER_IMPORT and e["detail"].get("accepted")))
+    return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries)
