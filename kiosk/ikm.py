@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
@@ -24,7 +24,6 @@ CLASSES: tuple[tuple[Decimal, str, str], ...] = (
     (Decimal("65.00"), "C", "Kurang baik"),
     (Decimal("25.00"), "D", "Tidak baik"),
 )
-KINERJA_EN = {"Sangat baik": "Very good", "Baik": "Good", "Kurang baik": "Poor", "Tidak baik": "Very poor"}
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
@@ -84,14 +83,6 @@ class Ikm:
     @property
     def kinerja(self) -> str | None:
         return None if self.ikm_converted is None else classify(self.ikm_converted)[1]
-
-    def weakest(self) -> UnsurResult | None:
-        answered = [u for u in self.unsur if u.nrr is not None]
-        return min(answered, key=lambda u: (u.nrr, u.code)) if answered else None
-
-    def strongest(self) -> UnsurResult | None:
-        answered = [u for u in self.unsur if u.nrr is not None]
-        return max(answered, key=lambda u: (u.nrr, u.code)) if answered else None
 
 
 def compute(answer_sets: Iterable[Mapping[str, Any]], questionnaire: Questionnaire = SKM_2017,

@@ -41,10 +41,6 @@ class SenderLock:
             os.close(self._fd)
             self._fd = None
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
     def __enter__(self) -> "SenderLock":
         self.acquire(wait=True)
         return self

@@ -10,7 +10,6 @@ from typing import Callable, Sequence
 
 import requests
 
-from kiosk.response import Response
 from kiosk.storage import StorageError
 from kiosk.store import Queue
 from sync import wire
@@ -64,10 +63,6 @@ class Uploader:
         self.clock_offset_s: float | None = None  # the collector's clock minus ours, at its last answer
 
     # -- one batch ---------------------------------------------------------------------
-
-    def send(self, responses: Sequence[Response]) -> tuple[list[wire.ItemResult] | None, UploadResult]:
-        """POST one batch; the per-item results, or None with the error. Touches no queue."""
-        return self.send_bodies([r.id for r in responses], [r.to_json() for r in responses])
 
     def send_bodies(self, ids: Sequence[str], bodies: Sequence[str]) -> tuple[list[wire.ItemResult] | None,
                                                                                 UploadResult]:
