@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean i18n-extract
+.PHONY: install demo test test-fast bench clean i18n-extract
 
 # The compiled gettext catalogs are build output (docs/translating.md): made from each .po here.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard kiosk/locale/*/LC_MESSAGES/skm.po))
@@ -30,6 +30,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The fast loop while working: no processes, servers, PostgreSQL, Kivy window or browser (tests/kinds.py).
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: install
 	$(BIN)/python -m bench

@@ -16,6 +16,8 @@ os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 
 sys.path.insert(0, str(Path(__file__).parent))
+from kinds import kinds_of  # noqa: E402  (tests/ is on the path from here)
+
 pytest_plugins: list[str] = ["fixtures_sync", "fixtures_postgres", "fixtures_collector", "fixtures_ui", "fixtures_alerts",
                              "fixtures_storage"]
 
@@ -41,3 +43,10 @@ def queue(tmp_path: Path):
     q = Queue(tmp_path / "queue.db")
     yield q
     q.close()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark every test by kind (tests/kinds.py), so `pytest -m "not slow"` is the fast loop."""
+    for item in items:
+        for kind in sorted(kinds_of(item)):
+            item.add_marker(kind)

@@ -1,0 +1,63 @@
+"""The kind of each test, from what it uses: markers for a fast loop (`pytest -m "not slow"`) and for choosing.
+
+Nothing is marked by hand: the fixtures a test asks for, the packages its file imports and whether
+it (or a helper of its file) starts processes decide. pyproject.toml registers the markers.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from functools import lru_cache
+from pathlib import Path
+
+UI_FIXTURES = {"kivy_window", "launch_kiosk"}
+POSTGRES_FIXTURES = {"postgres_cluster", "postgres_url", "postgres_database"}
+COLLECTOR_FIXTURES = {"collector_app", "collector_server", "collector_db_url", "collector_backend"}
+_STARTS_PROCESSES = re.compile(r"\bsubprocess\b|\bsys\.executable\b|\bPopen\b|\brun_kiosk\b|\bcollector_server\b")
+_IMPORTS = re.compile(r"^\s*(?:from|import)\s+(collector|playwright|kivy|screens)\b", re.M)
+
+
+@lru_cache(maxsize=None)
+def _imported_by_file(path: Path) -> frozenset[str]:
+    return frozenset(_IMPORTS.findall(path.read_text(encoding="utf-8")))
+
+
+def _starts_processes(function, depth: int = 2) -> bool:
+    """The test, or a function of the tests' own modules that it calls (two calls deep), starts a process."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    if _STARTS_PROCESSES.search(source):
+        return True
+    if depth == 0:
+        return False
+    tests_dir = Path(__file__).parent
+    names = set(function.__code__.co_names) | {n for c in function.__code__.co_consts if inspect.iscode(c)
+                                               for n in c.co_names}
+    for name in names:
+        helper = function.__globals__.get(name)
+        if inspect.isfunction(helper) and helper is not function and \
+                Path(inspect.getfile(helper)).parent == tests_dir and _starts_processes(helper, depth - 1):
+            return True
+    return False
+
+
+def kinds_of(item) -> set[str]:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    imported = _imported_by_file(Path(item.path))
+    kinds = set()
+    if fixtures & UI_FIXTURES or {"kivy", "screens"} & imported or item.path.name.startswith("test_ui_"):
+        kinds.add("ui")
+    if params.get("collector_backend") == "postgresql" or fixtures & POSTGRES_FIXTURES:
+        kinds.add("postgres")
+    if "playwright" in imported:
+        kinds.add("browser")
+    if fixtures & COLLECTOR_FIXTURES or "collector" in imported or params.get("sync_target") == "real":
+        kinds.add("collector")
+    function = getattr(item, "function", None)
+    if kinds & {"ui", "postgres", "browser"} or params.get("sync_target") == "real" or \
+            "collector_server" in fixtures or (function is not None and _starts_processes(function)):
+        kinds.add("slow")
+    return kinds
