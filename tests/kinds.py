@@ -14,6 +14,8 @@ UI_FIXTURES = {"kivy_window", "launch_kiosk"}
 POSTGRES_FIXTURES = {"postgres_cluster", "postgres_url", "postgres_database"}
 COLLECTOR_FIXTURES = {"collector_app", "collector_server", "collector_db_url", "collector_backend"}
 _STARTS_PROCESSES = re.compile(r"\bsubprocess\b|\bsys\.executable\b|\bPopen\b|\brun_kiosk\b|\bcollector_server\b")
+_OWN_CLUSTER = re.compile(r"\bPostgresCluster\(\)\.start\(")
+_TESTS = Path(__file__).parent
 _IMPORTS = re.compile(r"^\s*(?:from|import)\s+(collector|playwright|kivy|screens)\b", re.M)
 
 
@@ -22,23 +24,25 @@ def _imported_by_file(path: Path) -> frozenset[str]:
     return frozenset(_IMPORTS.findall(path.read_text(encoding="utf-8")))
 
 
+def _source(function) -> str:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
 def _starts_processes(function, depth: int = 2) -> bool:
     """The test, or a function of the tests' own modules that it calls (two calls deep), starts a process."""
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    if _STARTS_PROCESSES.search(source):
+    if _STARTS_PROCESSES.search(_source(function)):
         return True
     if depth == 0:
         return False
-    tests_dir = Path(__file__).parent
     names = set(function.__code__.co_names) | {n for c in function.__code__.co_consts if inspect.iscode(c)
                                                for n in c.co_names}
     for name in names:
         helper = function.__globals__.get(name)
         if inspect.isfunction(helper) and helper is not function and \
-                Path(inspect.getfile(helper)).parent == tests_dir and _starts_processes(helper, depth - 1):
+                Path(inspect.getfile(helper)).parent == _TESTS and _starts_processes(helper, depth - 1):
             return True
     return False
 
@@ -57,7 +61,23 @@ def kinds_of(item) -> set[str]:
     if fixtures & COLLECTOR_FIXTURES or "collector" in imported or params.get("sync_target") == "real":
         kinds.add("collector")
     function = getattr(item, "function", None)
+    if function is not None and _OWN_CLUSTER.search(_source(function)):
+        kinds.add("postgres")
     if kinds & {"ui", "postgres", "browser"} or params.get("sync_target") == "real" or \
-            "collector_server" in fixtures or (function is not None and _starts_processes(function)):
+            "collector_server" in fixtures or any(_starts_processes(f) for f in _own_functions(item)):
         kinds.add("slow")
     return kinds
+
+
+def _own_functions(item) -> list:
+    """The test function and the fixtures of this suite it uses (a fixture may start the process)."""
+    functions = [item.function] if getattr(item, "function", None) is not None else []
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in (info.name2fixturedefs.values() if info is not None else ()):
+        for definition in definitions:
+            func = getattr(definition, "func", None)
+            # A parametrised fixture (sync_target, collector_backend) is judged by its parameter above.
+            if definition.params is None and inspect.isfunction(func) \
+                    and Path(inspect.getfile(func)).parent == _TESTS:
+                functions.append(func)
+    return functions
