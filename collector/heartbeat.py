@@ -12,9 +12,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from collector import envelope
 from collector.db import reading, writing
+from collector.problems import UNAUTHORISED_KIOSK
 from collector.records import KioskRecord, stamp
 from collector.schemas import Problem
 from collector.tables import metadata
+from sync.wire import HEARTBEAT_PATH
 
 MAX_BODY_BYTES = 8 * 1024  # a heartbeat is a few hundred bytes; anything bigger is not one
 KEEP_HISTORY = timedelta(hours=48)
@@ -167,11 +169,11 @@ def history(engine: Engine, kiosk_id: str) -> list[Heartbeat]:
 def router(engine: Engine, clock: Callable[[], datetime], kiosk_auth) -> APIRouter:
     routes = APIRouter(tags=["kiosk"])
 
-    @routes.post("/api/v1/heartbeat", summary="The kiosk's health: version, queue, clock, storage",
+    @routes.post(HEARTBEAT_PATH, summary="The kiosk's health: version, queue, clock, storage",
                  response_model=HeartbeatAnswer,
                  responses={400: {"description": "not a plausible heartbeat (detail says which value)",
                                   "model": Problem},
-                            401: {"description": "unknown or revoked kiosk token", "model": Problem},
+                            401: UNAUTHORISED_KIOSK,
                             413: {"description": "larger than 8 KB", "model": Problem}},
                  openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                      "schema": HeartbeatBody.model_json_schema()}}}})

@@ -13,6 +13,7 @@ import requests
 
 from kiosk.store import Queue
 from kiosk.sync_status import split_error
+from sync.wire import HEARTBEAT_PATH
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def send(session: requests.Session, url: str, token: str, heartbeat: Heartbeat,
     """POST the heartbeat; True when the collector took it. Failures are logged, never raised: a heartbeat
     is worth nothing next to an upload."""
     try:
-        answer = session.post(url.rstrip("/") + "/api/v1/heartbeat", json=heartbeat.to_json(),
+        answer = session.post(url.rstrip("/") + HEARTBEAT_PATH, json=heartbeat.to_json(),
                               headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
     except requests.RequestException as exc:
         log.info("heartbeat not sent: %s", exc)

@@ -13,6 +13,7 @@ RESPONSES_PATH = "/api/v1/responses"
 HEALTH_PATH = "/api/v1/health"
 ENROLL_PATH = "/api/v1/enroll"
 CONFIG_PATH = "/api/v1/config"
+HEARTBEAT_PATH = "/api/v1/heartbeat"
 USER_AGENT = "skm-kiosk-sync/1"  # on every request a kiosk makes, so collector logs tell kiosks from browsers
 MAX_BATCH = 1000
 MAX_BODY_BYTES = 5 * 1024 * 1024
