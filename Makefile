@@ -31,9 +31,10 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
-# The fast loop while working: no processes, servers, PostgreSQL, Kivy window or browser (tests/kinds.py).
+# The fast loop while working on the core and sync: no collector, processes, servers, PostgreSQL, Kivy
+# window, browser or property tests (tests/kinds.py marks each test by what it uses).
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow and not collector"
 
 bench: install
 	$(BIN)/python -m bench

@@ -1,7 +1,8 @@
 """The kind of each test, from what it uses: markers for a fast loop (`pytest -m "not slow"`) and for choosing.
 
-Nothing is marked by hand: the fixtures a test asks for, the packages its file imports and whether
-it (or a helper of its file) starts processes decide. pyproject.toml registers the markers.
+Nothing is marked by hand: the fixtures a test asks for, its parameters, the packages its file imports,
+whether it is a property test and whether it (or a helper or fixture of this suite) starts processes
+decide. pyproject.toml registers the markers.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ COLLECTOR_FIXTURES = {"collector_app", "collector_server", "collector_db_url", "
 _STARTS_PROCESSES = re.compile(r"\bsubprocess\b|\bsys\.executable\b|\bPopen\b|\brun_kiosk\b|\bcollector_server\b")
 _OWN_CLUSTER = re.compile(r"\bPostgresCluster\(\)\.start\(")
 _TESTS = Path(__file__).parent
-_IMPORTS = re.compile(r"^\s*(?:from|import)\s+(collector|playwright|kivy|screens)\b", re.M)
+_IMPORTS = re.compile(r"^\s*(?:from|import)\s+(collector|playwright|kivy|screens|schemathesis)\b", re.M)
 
 
 @lru_cache(maxsize=None)
@@ -54,7 +55,7 @@ def kinds_of(item) -> set[str]:
     kinds = set()
     if fixtures & UI_FIXTURES or {"kivy", "screens"} & imported or item.path.name.startswith("test_ui_"):
         kinds.add("ui")
-    if params.get("collector_backend") == "postgresql" or fixtures & POSTGRES_FIXTURES:
+    if "postgresql" in params.values() or fixtures & POSTGRES_FIXTURES:  # collector_backend, or a module's own
         kinds.add("postgres")
     if "playwright" in imported:
         kinds.add("browser")
@@ -63,7 +64,9 @@ def kinds_of(item) -> set[str]:
     function = getattr(item, "function", None)
     if function is not None and _OWN_CLUSTER.search(_source(function)):
         kinds.add("postgres")
-    if kinds & {"ui", "postgres", "browser"} or params.get("sync_target") == "real" or \
+    # Property tests (Hypothesis) and API fuzzing run hundreds of examples: seconds each, not milliseconds.
+    property_test = getattr(function, "is_hypothesis_test", False) or "schemathesis" in imported
+    if kinds & {"ui", "postgres", "browser"} or property_test or params.get("sync_target") == "real" or \
             "collector_server" in fixtures or any(_starts_processes(f) for f in _own_functions(item)):
         kinds.add("slow")
     return kinds
