@@ -52,14 +52,19 @@ def test_a_burst_from_one_client_moves_the_count_by_a_handful(collector_server, 
     with ThreadPoolExecutor(4) as pool:  # 300 posts from one address, spread over both collectors
         statuses = list(pool.map(lambda n: answer_once((first, second)[n % 2].url, token, "203.0.113.9",
                                                        bad).status_code, range(300)))
-    assert time.monotonic() - started < 60, "the burst must fit in a minute to test the per-minute limits"
+    elapsed = time.monotonic() - started
+    assert elapsed < 60, "the burst must fit in a minute to test the per-minute limits"
+    # A burst that straddles a minute boundary is judged by the sliding estimate (this window's posts plus
+    # the previous window's, weighted by their overlap), which lets through at most limit * elapsed/60 more.
+    straddle = 1 + elapsed / 60
     after = office_report(first.engine, office)
     counted = after["respondents"] - before["respondents"]
     held = held_answers(first.engine, office)
-    print(f"burst of 300 posts: {counted} counted, {len(held)} held, {statuses.count(429)} refused (429)")
-    assert counted <= HANDFUL
+    print(f"burst of 300 posts in {elapsed:.1f} s: {counted} counted, {len(held)} held, "
+          f"{statuses.count(429)} refused (429)")
+    assert counted <= HANDFUL * straddle
     assert statuses.count(200) == counted + len(held) and set(statuses) == {200, 429}
-    assert len(held) + counted <= 30  # the hard limit: the rest was not even stored
+    assert len(held) + counted <= 30 * straddle  # the hard limit: the rest was not even stored
     assert first.stored_count(office) == 5 + counted + len(held)
     assert after["ikm"] < before["ikm"]  # what was counted is honest data too: the handful counts
 
