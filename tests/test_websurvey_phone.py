@@ -1,0 +1,90 @@
+"""The web survey on phones of every size: no horizontal scroll at 320, 360 and 390 px in both languages,
+touch targets of at least 48 px, and sending works with JavaScript on and off. Real headless Chromium
+against the real collector."""
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("Debian's chromium is missing: scripts/install-system-deps.sh should have installed it")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from collector import links  # noqa: E402
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+WIDTHS = (320, 360, 390)
+TAPPABLE = "label, button, a, textarea, select"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def survey_url(collector_server):
+    server = collector_server()
+    office = server.add_demo_office()
+    return server, office, links.make_link(server.engine, office).url(server.url)
+
+
+def problems_of(page, width: int) -> list[str]:
+    """What would make a thumb's life hard: anything wider than the screen, anything tappable under 48 px."""
+    found = []
+    if page.evaluate("document.documentElement.scrollWidth") > width:
+        found.append(f"page is {page.evaluate('document.documentElement.scrollWidth')} px wide")
+    for element in page.locator(TAPPABLE).all():
+        box = element.bounding_box()
+        if box is None:
+            continue
+        name = element.evaluate("e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 30)")
+        if box["x"] < 0 or box["x"] + box["width"] > width + 0.5:
+            found.append(f"{name} reaches past the screen edge")
+        if box["width"] < 48 or box["height"] < 48:
+            found.append(f"{name} is {box['width']:.0f} x {box['height']:.0f} px")
+    return found
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_every_phone_width_fits_in_both_languages(browser, survey_url, javascript):
+    _, _, url = survey_url
+    for width in WIDTHS:
+        for lang in ("id", "en"):
+            context = browser.new_context(viewport={"width": width, "height": 740}, java_script_enabled=javascript)
+            page = context.new_page()
+            page.goto(f"{url}?lang={lang}")
+            assert problems_of(page, width) == [], (width, lang)
+            page.get_by_role("button").click()  # nothing answered: the page with the marks must fit too
+            assert page.locator("fieldset.error").count() > 0
+            assert problems_of(page, width) == [], (width, lang, "after a refused send")
+            context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_sending_from_the_smallest_phone(browser, survey_url, javascript):
+    server, office, url = survey_url
+    context = browser.new_context(viewport={"width": 320, "height": 568}, java_script_enabled=javascript,
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(url)
+    page.locator('label[for="service-kk"]').tap()
+    for code in (f"U{i}" for i in range(1, 10)):
+        page.locator(f'label[for="{code}-4"]').tap()
+    send = page.get_by_role("button", name="Kirim")
+    send.scroll_into_view_if_needed()
+    box = send.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320 and box["height"] >= 48
+    send.tap()
+    page.wait_for_selector("text=Terima kasih!")
+    assert problems_of(page, 320) == []
+    context.close()
+    assert server.stored_count(office) == 1
