@@ -178,6 +178,32 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         # The unhappy-share and IKM windows read an office's latest responses by submission time.
         "CREATE INDEX responses_office_submitted ON responses (office_id, submitted_at)",
     ]),
+    (8, "rencana tindak lanjut per office and period; whether an office publishes its results", [
+        # collector/followup.py: never deleted, a dropped action keeps status 'dropped'.
+        """CREATE TABLE followups (
+            id TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            period TEXT NOT NULL,
+            unsur TEXT NOT NULL,
+            action TEXT NOT NULL,
+            quarter TEXT NOT NULL,
+            person TEXT NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT NOT NULL,
+            forum_date TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        )""",
+        "CREATE INDEX followups_office_period ON followups (office_id, period)",
+        # collector/publication.py: no row means published (the regulation asks every office to publish).
+        """CREATE TABLE publication (
+            office_id TEXT PRIMARY KEY REFERENCES offices (id),
+            public BOOLEAN NOT NULL,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL
+        )""",
+    ]),
 ]
 
 

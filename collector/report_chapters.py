@@ -19,6 +19,7 @@ from collector.report_text import (angka, channel_counts, channel_label, persen,
                                    responses_span, service_names, tanggal)
 from collector.report_counting import audit_summary, excluded_rows, flagged_rows, rule_sentence, service_caveat
 from collector.reports import ReportSource, previous_period
+from collector.followup import STATUS_ID, period_id, period_of
 
 REGULATION = ("Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 Tahun 2017 "
               "tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik")
@@ -397,10 +398,38 @@ def _bab4(source: ReportSource, d: _Doc) -> list:
         poor = [u for u in ranked if u["mutu"] in ("C", "D")]
         if poor:
             flow.append(d.para(f"Unsur dengan mutu C atau D perlu diprioritaskan untuk perbaikan: {_names(poor)}."))
-    flow += [d.section("B. Rencana Tindak Lanjut"),
-             d.para(f"Rencana tindak lanjut <b>diisi oleh {_e(source.office.name)}</b> berdasarkan hasil di atas, "
-                    "dengan mendahulukan unsur yang nilainya terendah. Perangkat lunak hanya mengisi kolom unsur "
-                    "menurut urutan nilai; program, waktu dan penanggung jawab ditetapkan oleh unit pelayanan.")]
+    flow += [d.section("B. Rencana Tindak Lanjut"), *_plan(source, d)]
+    flow += [d.section("C. Tren Nilai SKM")] + _trend(source, d)
+    return flow
+
+
+def _unsur_names(source: ReportSource) -> dict[str, str]:
+    return {u.code: u.name("id") for u in source.office.questionnaire().scored_items}
+
+
+def _forum(plan: Sequence[Any]) -> str:
+    dates = sorted({p.forum_date for p in plan if p.forum_date})
+    if not dates:
+        return "Tanggal forum konsultasi publik belum dicatat."
+    return ("Rencana ini disepakati dalam forum konsultasi publik (Permen PANRB Nomor 16 Tahun 2017) pada "
+            + ", ".join(tanggal(dt.date.fromisoformat(x)) for x in dates) + ".")
+
+
+def _plan(source: ReportSource, d: _Doc) -> list:
+    """Tabel 4.2: the plan recorded for this period (collector/followup.py); a blank one to fill when none is."""
+    names = _unsur_names(source)
+    if source.plan:
+        rows = [["No", "Unsur", "Rencana tindak lanjut", "Waktu", "Penanggung jawab", "Status"]]
+        rows += [[i, f"{p.unsur} {names.get(p.unsur, '')}".strip(), p.action, p.quarter_id, p.person,
+                  STATUS_ID.get(p.status, p.status)] for i, p in enumerate(source.plan, 1)]
+        return [d.para(f"Rencana tindak lanjut {_e(source.office.name)} atas hasil SKM periode ini:"),
+                *d.table(rows, (5, 20, 30, 13, 16, 16), numeric=(0,), caption="Tabel 4.2 Rencana tindak lanjut"),
+                d.para(_e(_forum(source.plan)))]
+    report = source.report
+    flow = [d.para(f"Belum ada rencana tindak lanjut yang dicatat untuk periode ini; rencana <b>diisi oleh "
+                   f"{_e(source.office.name)}</b> berdasarkan hasil di atas, dengan mendahulukan unsur yang nilainya "
+                   "terendah, dan dapat dicatat pada dasbor atau dengan perintah <i>kiosk admin followup add</i> "
+                   "agar tercetak pada laporan ini. Kolom unsur di bawah diisi menurut urutan nilai.")]
     lowest = sorted((u for u in report["unsur"] if u["nrr"] is not None), key=lambda u: (u["nrr"], u["code"]))[:3]
     rows = [["No", "Unsur (prioritas)", "Rencana tindak lanjut", "Waktu", "Penanggung jawab"]]
     rows += [[i, f"{u['code']} {u['name']}", "", "", ""] for i, u in enumerate(lowest, 1)]
@@ -408,7 +437,28 @@ def _bab4(source: ReportSource, d: _Doc) -> list:
     flow += d.table(rows, (6, 28, 36, 14, 16), numeric=(0,), caption="Tabel 4.2 Rencana tindak lanjut (diisi oleh "
                                                                       "unit pelayanan)",
                     row_heights=[None] + [16 * mm] * (len(rows) - 1))
-    flow += [d.section("C. Tren Nilai SKM")] + _trend(source, d)
+    return flow
+
+
+def _realisation(source: ReportSource, d: _Doc) -> list:
+    """Lampiran 3: the previous period's plan and what was realised of it."""
+    scope = source.report["scope"]
+    before = period_of(*previous_period(dt.date.fromisoformat(scope["from"]), dt.date.fromisoformat(scope["to"]))) \
+        if scope.get("from") and scope.get("to") else None
+    flow = [Spacer(1, 6 * mm), d.section("Lampiran 4. Realisasi rencana tindak lanjut periode sebelumnya")]
+    if not source.previous_plan:
+        what = f"periode {period_id(before)}" if before else "periode sebelumnya"
+        return flow + [d.para(f"Tidak ada rencana tindak lanjut {what} yang tercatat.")]
+    names = _unsur_names(source)
+    rows = [["No", "Unsur", "Rencana tindak lanjut", "Waktu", "Penanggung jawab", "Status", "Realisasi"]]
+    rows += [[i, f"{p.unsur} {names.get(p.unsur, '')}".strip(), p.action, p.quarter_id, p.person,
+              STATUS_ID.get(p.status, p.status), p.note or "-"] for i, p in enumerate(source.previous_plan, 1)]
+    done = sum(1 for p in source.previous_plan if p.status == "done")
+    flow += d.table(rows, (5, 14, 22, 11, 13, 15, 20), numeric=(0,),
+                    caption=f"Rencana tindak lanjut {period_id(before) if before else ''} dan realisasinya".replace(
+                        "  ", " "))
+    flow.append(d.para(f"Dari {angka(len(source.previous_plan), 0)} rencana, {angka(done, 0)} telah selesai. "
+                       + _e(_forum(source.previous_plan))))
     return flow
 
 
@@ -516,4 +566,4 @@ def _lampiran(source: ReportSource, d: _Doc) -> list:
                            "diimpor, untuk periode ini."))
     flow.append(_p("Log audit lengkap (siapa, kapan, apa, mengapa) dicetak dengan perintah "
                    "<font face=\"Courier\">kiosk admin audit --office ID</font>.", d.s.note))
-    return flow
+    return flow + _realisation(source, d)

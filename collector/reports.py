@@ -77,6 +77,10 @@ class ReportSource:
     statuses: tuple[tuple[Response, str], ...] = ()
     # The audit log's entries about this scope (voids and restores of its responses, paper imports), oldest first.
     audit: tuple[dict[str, Any], ...] = ()
+    # Rencana tindak lanjut (collector/followup.py) of this period and of the one before, when the report's
+    # dates are exactly a named period (a year, a semester, a triwulan).
+    plan: tuple = ()
+    previous_plan: tuple = ()
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -113,4 +117,9 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     in_scope = {r.id for r, _ in statuses}
     entries = tuple(e for e in audit(engine, office_id)
                     if e["response_id"] in in_scope or (e["action"] == PAPER_IMPORT and e["detail"].get("accepted")))
-    return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries)
+    from collector import followup
+
+    plan = followup.plans_for_dates(engine, office_id, date_from, date_to)
+    previous_plan = followup.plans_for_dates(engine, office_id, *before) if previous is not None else []
+    return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
+                        plan=tuple(plan), previous_plan=tuple(previous_plan))

@@ -85,6 +85,10 @@ def register(sub, common) -> None:
     _admin_counting.register(action)
     _admin_database.register(action)
 
+    from kiosk.commands import _admin_followup as admin_followup
+
+    admin_followup.register(action)
+
 
 def _print_json(data) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))

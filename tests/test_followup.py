@@ -1,0 +1,144 @@
+"""Rencana tindak lanjut: `kiosk admin followup` on SQLite and PostgreSQL, and the plan in the Laporan SKM PDF."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from collector import db, followup, migrations, records
+from collector.ingest import store_batch
+from kiosk.config import DEMO_CONFIG
+from fixtures_collector import DEMO_OFFICE, make_wire
+
+RECEIVED = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)
+
+
+def admin(db_url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kiosk", "admin", "followup", *args, "--db", db_url],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def office_db(collector_db_url):
+    engine = db.make_engine(collector_db_url)
+    migrations.migrate(engine)
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    yield collector_db_url, engine
+    engine.dispose()
+
+
+def test_periods_are_named_exactly():
+    assert followup.period_dates("2026") == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert followup.period_dates("2026-S2") == (dt.date(2026, 7, 1), dt.date(2026, 12, 31))
+    assert followup.period_dates("2024-Q1") == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert followup.period_of(dt.date(2026, 7, 1), dt.date(2026, 9, 30)) == "2026-Q3"
+    assert followup.period_of(dt.date(2026, 7, 1), dt.date(2026, 9, 29)) is None
+    assert followup.period_id("2026-S1") == "semester I 2026"
+
+
+def test_add_list_update_from_the_command_line(office_db):
+    url, engine = office_db
+    added = admin(url, "add", "--office", DEMO_OFFICE, "--period", "2026", "--unsur", "u3",
+                  "--action", "Menambah satu loket pada jam sibuk", "--quarter", "2027-q1",
+                  "--person", "Kepala Seksi Pelayanan", "--forum-date", "2026-12-10")
+    assert added.returncode == 0, added.stderr
+    plan = json.loads(added.stdout)
+    assert (plan["unsur"], plan["quarter"], plan["status"], plan["forum_date"]) == ("U3", "2027-Q1", "planned",
+                                                                                    "2026-12-10")
+    other = admin(url, "add", "--office", DEMO_OFFICE, "--period", "2025", "--unsur", "U9", "--action", "Kursi tunggu",
+                  "--quarter", "2026-Q2", "--person", "Sekretariat")
+    assert other.returncode == 0, other.stderr
+
+    listed = admin(url, "list", "--office", DEMO_OFFICE, "--period", "2026", "--json")
+    assert [p["id"] for p in json.loads(listed.stdout)] == [plan["id"]]
+    assert len(json.loads(admin(url, "list", "--office", DEMO_OFFICE, "--json").stdout)) == 2
+    table = admin(url, "list", "--office", DEMO_OFFICE)
+    assert "Menambah satu loket" in table.stdout and "Kursi tunggu" in table.stdout
+
+    changed = admin(url, "update", plan["id"], "--status", "done", "--note", "Loket 4 dibuka sejak Februari",
+                    "--by", "kepala")
+    assert changed.returncode == 0, changed.stderr
+    stored = followup.get(engine, plan["id"])
+    assert (stored.status, stored.note, stored.updated_by, stored.action) == (
+        "done", "Loket 4 dibuka sejak Februari", "kepala", "Menambah satu loket pada jam sibuk")
+
+
+@pytest.mark.parametrize("args, says", [
+    (("add", "--office", DEMO_OFFICE, "--period", "2026-S3", "--unsur", "U3", "--action", "x", "--quarter",
+      "2027-Q1", "--person", "p"), "period '2026-S3' must be"),
+    (("add", "--office", DEMO_OFFICE, "--period", "2026", "--unsur", "U12", "--action", "x", "--quarter",
+      "2027-Q1", "--person", "p"), "unsur 'U12' is not one of"),
+    (("add", "--office", "tidak-ada", "--period", "2026", "--unsur", "U1", "--action", "x", "--quarter",
+      "2027-Q1", "--person", "p"), "there is no office 'tidak-ada'"),
+    (("add", "--office", DEMO_OFFICE, "--period", "2026", "--unsur", "U1", "--action", "x", "--quarter",
+      "2027-5", "--person", "p"), "quarter '2027-5' must be written YYYY-QN"),
+    (("add", "--office", DEMO_OFFICE, "--period", "2026", "--unsur", "U1", "--action", " ", "--quarter",
+      "2027-Q1", "--person", "p"), "needs an action"),
+    (("add", "--office", DEMO_OFFICE, "--period", "2026", "--unsur", "U1", "--action", "x", "--quarter",
+      "2027-Q1", "--person", "p", "--forum-date", "10/12/2026"), "forum date '10/12/2026' must be a date"),
+    (("update", "bukan-id", "--status", "done"), "there is no follow-up 'bukan-id'"),
+])
+def test_mistakes_are_one_sentence(office_db, args, says):
+    url, engine = office_db
+    done = admin(url, *args)
+    assert done.returncode != 0
+    assert says in done.stderr and "Traceback" not in done.stderr
+    assert followup.plans(engine, DEMO_OFFICE) == []
+
+
+def test_update_needs_something_to_change(office_db):
+    url, engine = office_db
+    plan = followup.add(engine, DEMO_OFFICE, period="2026", unsur="U1", action="x", quarter="2027-Q1", person="p")
+    done = admin(url, "update", plan.id)
+    assert done.returncode != 0 and "say what changes" in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (poppler-utils)")
+def test_the_report_prints_this_plan_and_the_realisation_of_the_last(office_db, tmp_path):
+    url, engine = office_db
+    wires = [make_wire(submitted_at=datetime(2026, 5, 4, 9, tzinfo=timezone(timedelta(hours=8))) + timedelta(hours=n))
+             for n in range(3)]
+    store_batch(engine, DEMO_OFFICE, wires, channel="kiosk", now=RECEIVED)
+    followup.add(engine, DEMO_OFFICE, period="2026", unsur="U3", action="Antrean daring untuk pengambilan KTP-el",
+                 quarter="2027-Q2", person="Kasi Pelayanan", forum_date="2026-12-10")
+    old = followup.add(engine, DEMO_OFFICE, period="2025", unsur="U9", action="Menambah kursi ruang tunggu",
+                       quarter="2026-Q1", person="Sekretariat")
+    followup.change(engine, old.id, status="done", note="Dua puluh kursi dipasang Maret 2026")
+    followup.add(engine, DEMO_OFFICE, period="2026-S1", unsur="U1", action="Rencana semester lain",
+                 quarter="2026-Q3", person="x")
+
+    out = tmp_path / "laporan.pdf"
+    done = subprocess.run([sys.executable, "-m", "kiosk", "report", "--office", DEMO_OFFICE, "--from", "2026-01-01",
+                           "--to", "2026-12-31", "--format", "pdf", "--out", str(out), "--db", url],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    bab4 = flat[flat.rindex("Tabel 4.2"):flat.rindex("C. Tren Nilai SKM")]
+    assert "Antrean daring untuk pengambilan KTP-el" in bab4 and "Triwulan II 2027" in bab4
+    assert "Direncanakan" in bab4 and "10 Desember 2026" in bab4
+    assert "diisi oleh unit pelayanan" not in flat  # the blank table gave way to the plan
+    assert "Rencana semester lain" not in flat  # another period's plan stays out
+    lampiran = flat[flat.rindex("Lampiran 4."):]
+    assert "Menambah kursi ruang tunggu" in lampiran and "Dua puluh kursi dipasang Maret 2026" in lampiran
+    assert "Selesai" in lampiran and "tahun 2025" in lampiran
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (poppler-utils)")
+def test_without_a_plan_the_report_keeps_the_table_to_fill(office_db, tmp_path):
+    url, engine = office_db
+    out = tmp_path / "laporan.pdf"
+    done = subprocess.run([sys.executable, "-m", "kiosk", "report", "--office", DEMO_OFFICE, "--from", "2026-07-01",
+                           "--to", "2026-12-31", "--format", "pdf", "--out", str(out), "--db", url],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    flat = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Belum ada rencana tindak lanjut yang dicatat" in flat and "diisi oleh unit pelayanan" in flat
+    assert "Tidak ada rencana tindak lanjut periode semester I 2026 yang tercatat." in flat
