@@ -151,7 +151,8 @@ def sample(respondents: int, population: int | None, smallest_answered: int | No
 
 
 def smallest_answered(result: "Ikm") -> int:
-    return min((u.answered for u in result.unsur), default=0)
+    """The fewest answers of an unsur in the index (one nobody answered is left out of it, and says so)."""
+    return min((u.answered for u in result.unsur if u.answered), default=0)
 
 
 def profile_counts(profiles: Iterable[Mapping[str, str]]) -> dict[str, dict[str, int]]:

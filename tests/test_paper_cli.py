@@ -66,3 +66,10 @@ def test_missing_file_and_empty_file(tmp_path):
     (tmp_path / "empty.csv").write_text("")
     out = kiosk("ikm", str(tmp_path / "empty.csv"))
     assert out.returncode == 2 and "is empty" in out.stderr
+
+
+def test_a_population_below_the_respondents_is_refused(tmp_path):
+    f = write(tmp_path / "p.csv", ALL, [[4] * 9] * 3)
+    out = kiosk("ikm", str(f), "--population", "2")
+    assert out.returncode != 0 and "population (2) is smaller than the 3 respondents" in out.stderr
+    assert "Traceback" not in out.stderr

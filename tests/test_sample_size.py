@@ -32,3 +32,16 @@ def test_a_population_smaller_than_the_respondents_is_an_error():
 def test_population_must_be_positive():
     with pytest.raises(ValueError):
         required_sample(0)
+
+
+def test_a_service_is_held_to_the_minimum_of_its_share_of_the_population():
+    from kiosk.ikm import by_service
+
+    rows = [("a", {"U1": 4})] * 90 + [("b", {"U1": 4})] * 10
+    services = {s["service_id"]: s for s in by_service(rows, population=1000)}
+    # a: 900 of the population -> at least 269; b: 100 -> at least 80
+    assert services["a"]["sample"] == {"required": 269, "basis": "population share", "smallest_answered": 90,
+                                       "sufficient": False}
+    assert services["b"]["sample"]["required"] == 80 and services["b"]["caveat"].startswith("indicative only")
+    plenty = {s["service_id"]: s for s in by_service([("a", {"U1": 3})] * 30)}
+    assert plenty["a"]["caveat"] is None and plenty["a"]["sample"]["basis"] == "floor"
