@@ -7,7 +7,7 @@ from typing import Callable
 from fastapi import FastAPI
 
 from collector import alert_worker, api_enrolment, api_health, api_ingest, api_reports, dashboard, db, \
-    health_pages, heartbeat, login, login_routes, migrations, problems, records, websurvey
+    health_pages, heartbeat, login, login_routes, migrations, problems, records, region_pages, websurvey
 from collector.accesslog import AccessLog
 from collector.auth import admin_auth, kiosk_auth
 from collector.headers import SecurityHeaders, mount_static
@@ -40,6 +40,7 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
 
     app.include_router(counting_pages.router(engine, clock, admin))
     app.include_router(health_pages.router(engine, clock, admin))
+    app.include_router(region_pages.router(engine, clock, admin))
     app.include_router(websurvey.router(engine, clock))
     app.include_router(login_routes.router(engine, logins, admin))
     api_health.describe(app)

@@ -204,6 +204,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             changed_by TEXT NOT NULL
         )""",
     ]),
+    (9, "regions (kabupaten, kota, provinsi) and the region of an office", [
+        # A kabupaten or kota may sit in a provinsi (parent_id): the province's overview takes in theirs.
+        """CREATE TABLE regions (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            parent_id TEXT REFERENCES regions (id),
+            created_at TEXT NOT NULL
+        )""",
+        "ALTER TABLE offices ADD COLUMN region_id TEXT REFERENCES regions (id)",
+        "CREATE INDEX offices_region ON offices (region_id)",
+    ]),
 ]
 
 

@@ -14,6 +14,16 @@ offices = Table(
     Column("settings", Text, nullable=False),
     Column("pin_hash", Text),
     Column("created_at", Text, nullable=False),
+    Column("region_id", Text),
+)
+
+regions = Table(
+    "regions", metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("parent_id", Text),
+    Column("created_at", Text, nullable=False),
 )
 
 services = Table(

@@ -28,6 +28,7 @@ def register(sub, common) -> None:
     p.add_argument("--name", help="the office's full name")
     p.add_argument("--timezone", help="IANA time zone (default: Asia/Jakarta, or the config's)")
     p.add_argument("--from-config", metavar="FILE", help="a kiosk config.toml: office, services, kiosk settings, PIN")
+    p.add_argument("--region", help="the region (kabupaten, kota, provinsi) the office belongs to")
 
     p = action("office-update", "replace an office's name, time zone, services and kiosk settings from a kiosk "
                "config TOML; enrolled kiosks pick the change up", run_office_update)
@@ -79,11 +80,12 @@ def register(sub, common) -> None:
     p.add_argument("--silent-after-min", type=float, metavar="M",
                    help="minutes without a word before a kiosk is silent (default: $KIOSK_SILENT_AFTER_MIN or 480)")
 
-    from kiosk.commands import _admin_counting, _admin_database, _admin_held
+    from kiosk.commands import _admin_counting, _admin_database, _admin_held, _admin_regions
 
     _admin_held.register(action)
     _admin_counting.register(action)
     _admin_database.register(action)
+    _admin_regions.register(action)
 
     from kiosk.commands import _admin_followup as admin_followup
 
@@ -113,11 +115,19 @@ def run_office_add(args) -> int:
         raise UserError(f"office id {fields['office_id']!r} must be made of {ids.OFFICE_ID_RULE}.")
     engine = open_database(args)
     try:
+        if args.region:
+            from collector.regions import get_region
+            if get_region(engine, args.region) is None:  # said before the office is added
+                raise UserError(f"there is no region {args.region!r}; add it first with `kiosk admin region-add`.")
         office = records.add_office(engine, **fields)
+        if args.region:
+            from collector.regions import set_office_region
+            set_office_region(engine, office.id, args.region)
     finally:
         engine.dispose()
-    _print_json({"office_id": office.id, "name": office.name, "timezone": office.timezone,
-                 "services": [s.id for s in office.services]})
+    added = {"office_id": office.id, "name": office.name, "timezone": office.timezone,
+             "services": [s.id for s in office.services]}
+    _print_json({**added, "region_id": args.region} if args.region else added)
     return 0
 
 

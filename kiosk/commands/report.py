@@ -1,5 +1,7 @@
 """`kiosk report --office ID [--service S] [--from D] [--to D] --format json|csv|xlsx|pdf [--out F]`: IKM from the collector.
 
+`kiosk report --region ID ...` is the region overview (kiosk/commands/_report_region.py).
+
 json and csv are the report JSON and its table (collector/report_csv.py); xlsx and pdf are the Laporan SKM documents
 (collector/report_xlsx.py, collector/report_pdf.py), written only to a file.
 """
@@ -21,7 +23,9 @@ def register(sub, common) -> None:
     parser = sub.add_parser("report", parents=[common], help="the IKM report of an office from the collector database",
                             description="Dates are the office's local dates of submission, both ends included.")
     add_db_option(parser)
-    parser.add_argument("--office", required=True, help="office id")
+    scope = parser.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--office", help="office id")
+    scope.add_argument("--region", help="region id: every office of the region, ranked (json, csv or xlsx)")
     parser.add_argument("--service", help="one service id (default: all services)")
     parser.add_argument("--from", dest="date_from", type=_date, help="first date, YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", type=_date, help="last date, YYYY-MM-DD")
@@ -55,6 +59,9 @@ def run(args) -> int:
     from collector.report_csv import to_csv
     from collector.reports import ReportError, office_report
 
+    if args.region is not None:
+        from kiosk.commands import _report_region as report_region
+        return report_region.run(args)
     if args.format in DOCUMENTS and not args.out:
         raise UserError(f"--format {args.format} writes a file: give it with --out FILE.{args.format}.")
     if args.with_comments and args.format != "xlsx":
