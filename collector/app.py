@@ -7,7 +7,8 @@ from typing import Callable
 from fastapi import FastAPI
 
 from collector import alert_worker, api_enrolment, api_health, api_ingest, api_reports, dashboard, db, \
-    health_pages, heartbeat, login, login_routes, migrations, problems, records, region_pages, websurvey
+    followup_pages, health_pages, heartbeat, login, login_routes, migrations, problems, public_pages, records, \
+    region_pages, websurvey
 from collector.accesslog import AccessLog
 from collector.auth import admin_auth, kiosk_auth
 from collector.headers import SecurityHeaders, mount_static
@@ -43,6 +44,8 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     app.include_router(region_pages.router(engine, clock, admin))
     app.include_router(websurvey.router(engine, clock))
     app.include_router(login_routes.router(engine, logins, admin))
+    app.include_router(followup_pages.router(engine, clock, admin))
+    app.include_router(public_pages.router(engine, clock))
     api_health.describe(app)
     return app
 

@@ -42,6 +42,14 @@ def register(action) -> None:
     p.add_argument("--person", help="who is in charge now")
     p.add_argument("--forum-date", help="date of the forum konsultasi publik, YYYY-MM-DD")
     p.add_argument("--by", default="admin-cli", help="who changes it (default: admin-cli)")
+    p = action("publication", "whether an office's results are public at /p/ID and /tv/ID (on unless turned off); "
+               "prints JSON", run_publication)
+    p.add_argument("--office", required=True, help="office id")
+    switch = p.add_mutually_exclusive_group()
+    switch.add_argument("--on", dest="public", action="store_const", const=True, help="publish (the default)")
+    switch.add_argument("--off", dest="public", action="store_const", const=False, help="stop publishing")
+    p.add_argument("--by", default="admin-cli", help="who changes it (default: admin-cli)")
+
     for sub in steps.choices.values():  # `admin followup add --db X` works as well as `admin --db X followup`
         from kiosk.commands._collector_db import add_db_option
         import argparse
@@ -101,4 +109,21 @@ def run_update(args) -> int:
     finally:
         engine.dispose()
     _print(plan.to_json())
+    return 0
+
+
+def run_publication(args) -> int:
+    from collector import publication, records
+    from kiosk.errors import UserError
+
+    engine = open_database(args)
+    try:
+        if args.public is not None:
+            publication.set_public(engine, args.office, args.public, by=args.by)
+        elif records.get_office(engine, args.office) is None:
+            raise UserError(f"there is no office {args.office!r}.")
+        public = publication.is_public(engine, args.office)
+    finally:
+        engine.dispose()
+    _print({"office_id": args.office, "public": public, "page": f"/p/{args.office}", "tv": f"/tv/{args.office}"})
     return 0

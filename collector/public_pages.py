@@ -1,0 +1,76 @@
+"""The public pages: GET /p/{office_id} (published results, printable A4) and GET /tv/{office_id} (Mode TV).
+
+No login and no script: they are read on phones, notice boards and the waiting-room screen. Both
+are refused (404) for an office that turned publication off, and carry no personal data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from sqlalchemy.engine import Engine
+
+from collector import followup, pages, publication, tv
+from kiosk.errors import UserError
+from kiosk.i18n import translations
+from kiosk.questionnaire import LOCALES
+
+TV_REFRESH_S = 60
+
+
+def router(engine: Engine, clock: Callable[[], dt.datetime]) -> APIRouter:
+    routes = APIRouter(include_in_schema=False)
+
+    def locale_of(request: Request) -> str:
+        lang = request.query_params.get("lang", "id")
+        return lang if lang in LOCALES else "id"
+
+    def load(office_id: str, request: Request) -> publication.Published | PlainTextResponse:
+        try:
+            period = publication.check_period(request.query_params.get("period"))
+        except UserError as exc:
+            return PlainTextResponse(str(exc), status_code=400)
+        shown = publication.published(engine, office_id, now=clock(), period=period)
+        if shown is None:
+            return PlainTextResponse(f"office {office_id!r} publishes no results here", status_code=404)
+        return shown
+
+    def render(name: str, locale: str, shown: publication.Published, **context: Any) -> str:
+        gettext = translations(locale).gettext
+        questionnaire = shown.office.questionnaire()
+        return pages.environment(locale).get_template(name).render(
+            locale=locale, other="en" if locale == "id" else "id", office=shown.office, report=shown.report,
+            shown=shown, period_name=publication.period_name(shown.period, locale, gettext),
+            previous_name=publication.period_name(shown.previous_period, locale, gettext),
+            unsur_name=lambda code: questionnaire.unsur(code).name(locale),
+            service_names={s.id: s.name(locale) for s in shown.office.services},
+            # Indonesian readers get the regulation's own words; other languages a translation.
+            kinerja_label=lambda word: (word if locale == "id" else gettext(publication.KINERJA_LABELS[word]))
+            if word else None, statuses=followup.STATUS_LABELS,
+            n=lambda value, places=2: publication.number(value, places, locale), **context)
+
+    @routes.get("/p/{office_id}", response_class=HTMLResponse)
+    def public_page(office_id: str, request: Request) -> Any:
+        shown = load(office_id, request)
+        if isinstance(shown, PlainTextResponse):
+            return shown
+        return HTMLResponse(render("public.html", locale_of(request), shown))
+
+    @routes.get("/tv/{office_id}", response_class=HTMLResponse)
+    def tv_page(office_id: str, request: Request) -> Any:
+        shown = load(office_id, request)
+        if isinstance(shown, PlainTextResponse):
+            return shown
+        locale = locale_of(request)
+        today = publication.local_today(shown.office, clock())
+        services = sorted((s for s in shown.report.get("services", []) if s.get("ikm_converted") is not None),
+                          key=lambda s: (-s["ikm_converted"], s["service_id"] or ""))
+        html = render("tv.html", locale, shown, gauge=tv.gauge_svg(shown.report.get("ikm_converted"),
+                                                                    shown.report.get("mutu")),
+                      services=services, refresh=TV_REFRESH_S, today=today)
+        # A Refresh header as well as the meta tag: the screen reloads itself, no script needed.
+        return HTMLResponse(html, headers={"Refresh": str(TV_REFRESH_S), "Cache-Control": "no-store"})
+
+    return routes
