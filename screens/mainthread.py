@@ -7,6 +7,8 @@ from typing import Any, Callable
 
 from kivy.clock import Clock
 
+from kiosk.storage import StorageError
+
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,9 @@ class Background:
 
         def deliver(future: Future) -> None:
             error = future.exception()
-            if error is not None:
+            if isinstance(error, StorageError):  # a full or read-only disk: one line, the UI says the rest
+                log.error("background work failed: %s", error)
+            elif error is not None:
                 log.error("background work failed: %r", error, exc_info=error)
             on_main_thread(self._finish, future, error, on_done, on_error)
 

@@ -34,8 +34,12 @@ def run(args) -> int:
     from screens.app import KioskApp
 
     queue = Queue(paths.queue_file(root))
-    if queue.moved_aside is not None:
-        log.error("the old queue file was unreadable and is kept at %s", queue.moved_aside)
+    if queue.repaired is not None:
+        log.error("the queue file was damaged and repaired (%s): %d response(s) recovered, %d lost; the damaged "
+                  "file is kept at %s", queue.repaired.kind, queue.repaired.rows_recovered, queue.repaired.rows_lost,
+                  queue.moved_aside)
+    if queue.problem is not None:  # the kiosk runs anyway: saving fails visibly until the condition clears
+        log.error("%s", queue.problem)
     app = KioskApp(office_config=config, queue=queue, data_dir=root, sync_factory=_sync_factory(queue, root))
     app.stop_on_signals()
     try:
