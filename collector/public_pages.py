@@ -43,7 +43,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime]) -> APIRouter:
         return pages.environment(locale).get_template(name).render(
             locale=locale, other="en" if locale == "id" else "id", office=shown.office, report=shown.report,
             shown=shown, period_name=publication.period_name(shown.period, locale, gettext),
-            previous_name=publication.period_name(shown.previous_period, locale, gettext),
+            previous_name=publication.period_name(shown.previous_period, locale, gettext) if shown.previous_period
+            else "-",
             unsur_name=lambda code: questionnaire.unsur(code).name(locale),
             service_names={s.id: s.name(locale) for s in shown.office.services},
             # Indonesian readers get the regulation's own words; other languages a translation.

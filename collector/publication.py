@@ -73,9 +73,13 @@ class Published:
 
 
 def previous_label(period: str) -> str:
+    """The label of the period of equal length just before ("" before the year 1)."""
     from collector.reports import previous_period
 
-    return followup.period_of(*previous_period(*followup.period_dates(period)))  # type: ignore[return-value]
+    try:
+        return followup.period_of(*previous_period(*followup.period_dates(period)))  # type: ignore[return-value]
+    except (ValueError, OverflowError):  # the year 1 has no period before it
+        return ""
 
 
 def published(engine: Engine, office_id: str, *, now: dt.datetime, period: str | None = None) -> Published | None:
@@ -89,7 +93,7 @@ def published(engine: Engine, office_id: str, *, now: dt.datetime, period: str |
     report = office_report(engine, office_id, date_from=dates[0], date_to=dates[1])
     before = previous_label(period)
     return Published(office, period, dates, report, tuple(followup.plans(engine, office_id, period)), before,
-                     tuple(followup.plans(engine, office_id, before)))
+                     tuple(followup.plans(engine, office_id, before)) if before else ())
 
 
 def number(value: float | int | None, places: int, locale: str) -> str:

@@ -36,8 +36,8 @@ def gauge_svg(converted: float | None, mutu: str | None) -> Markup:
         parts.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="13" text-anchor="middle" fill="#333">{band}</text>')
     if converted is not None:
         tip = _point(max(25.0, min(100.0, converted)), _R - _W / 2 - 4)
-        parts.append(f'<line x1="{_CX}" y1="{_CY}" x2="{tip[0]:.2f}" y2="{tip[1]:.2f}" stroke="#111"'
+        parts.append(f'<line x1="{_CX}" y1="{_CY}" x2="{tip[0]:.2f}" y2="{tip[1]:.2f}" stroke="#f5f7fa"'
                      ' stroke-width="5" stroke-linecap="round" class="needle"/>')
-        parts.append(f'<circle cx="{_CX}" cy="{_CY}" r="9" fill="#111"/>')
+        parts.append(f'<circle cx="{_CX}" cy="{_CY}" r="9" fill="#f5f7fa"/>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -104,6 +104,7 @@ def test_english_and_another_period(site):
     assert "What we will do about it" in html and "Results per element" in html
     assert "No follow-up plan has been recorded for this period yet." in html
     assert client.get(f"/p/{DEMO_OFFICE}", params={"period": "2026-S3"}).status_code == 400
+    assert client.get(f"/tv/{DEMO_OFFICE}", params={"period": "0001"}).status_code == 200  # nothing before it
     assert client.get("/p/tidak-ada").status_code == 404
 
 
