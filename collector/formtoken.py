@@ -85,11 +85,6 @@ def check(secret: bytes, token: str | None, *, rid: str, link: str, nonce: str |
     return None
 
 
-def issued_at(token: str) -> int | None:
-    issued_text = token.partition(".")[0]
-    return int(issued_text) if issued_text.isdigit() and len(issued_text) <= 12 else None
-
-
 def cross_site(headers) -> str | None:
     """Why the request did not come from a page of this collector, judged by Origin (else Referer); None
     when it did or when the browser sent neither (then the SameSite cookie is the guard)."""

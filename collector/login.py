@@ -29,7 +29,7 @@ from typing import Callable
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Engine
 
-from collector import credentials, formtoken, records
+from collector import credentials, records
 from collector.db import reading, writing
 from collector.ratelimit import client_key
 from collector.tables import admin_offices, admin_sessions, admins
@@ -268,4 +268,5 @@ def safe_next(target: str | None) -> str:
     return "/admin"
 
 
-__all__ = ["Logins", "Session", "Throttled", "Busy", "SESSION_COOKIE", "LOGIN_COOKIE", "formtoken"]
+__all__ = ["Logins", "Session", "Throttled", "Busy", "SESSION_COOKIE", "LOGIN_COOKIE", "login_token", "login_token_ok",
+           "safe_next"]
