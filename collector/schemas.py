@@ -105,6 +105,12 @@ class Report(BaseModel):
     mutu: str | None
     kinerja: str | None
     sample: dict[str, Any]
+    channels: dict[str, int] = Field(default_factory=dict, description="respondents counted, by channel")
+    excluded: dict[str, int] = Field(default_factory=dict, description=(
+        "complete responses in scope the counting rule left out, by reason (simulated, fast, voided, ...)"))
+    flagged: dict[str, int] = Field(default_factory=dict, description=(
+        "counted responses carrying a flag that did not keep them out, such as clock"))
+    counting_rule: dict[str, Any] = Field(default_factory=dict, description="the counting rule that applied")
 
 
 def component_schemas(*models: type[BaseModel]) -> dict[str, Any]:
