@@ -22,7 +22,9 @@ def router(engine: Engine, admin_auth: AdminAuth) -> APIRouter:
                 summary="The IKM report of an office or service over a range of local dates",
                 responses={400: BAD_REQUEST, 401: {"description": "admin login required", "model": schemas.Problem},
                            403: {"description": "this admin may not read this office", "model": schemas.Problem},
-                           404: {"description": "no such office or service", "model": schemas.Problem}})
+                           404: {"description": "no such office or service", "model": schemas.Problem},
+                           429: {"description": "too many failed logins for this account or address; Retry-After "
+                                                "says when to try again", "model": schemas.Problem}})
     def report_ikm(
         admin: Annotated[records.Admin, Depends(admin_auth)],
         office: Annotated[str, Query(min_length=1, max_length=100, description="office id")],
