@@ -64,11 +64,20 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         office = records.get_office(engine, office_id)
         if office is None:
             return PlainTextResponse(f"there is no office {office_id!r}", status_code=404)
+        from collector import charts, period_presets
+
+        today = clock().astimezone(office.tz).date()  # the office's own date, not UTC's
+        if not request.query_params.get("from") and not request.query_params.get("to"):
+            period = period_presets.default_period(today)
         report = office_report(engine, office_id, date_from=period[0], date_to=period[1])
         names = {s.id: s.name(locale) for s in office.services}
         kiosks = records.list_kiosks(engine, office_id)
+        questionnaire = office.questionnaire()
+        chart = charts.unsur_svg(charts.bars(report, {u.code: u.name(locale) for u in questionnaire.scored_items}),
+                                 decimal_comma=locale == "id")
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
-                    period=period, admin=admin.name, held=len(held_answers(engine, office_id)))
+                    period=period, admin=admin.name, held=len(held_answers(engine, office_id)),
+                    presets=period_presets.presets(today), chart=chart)
 
     def download_scope(office_id: str, request: Request, admin: records.Admin) -> Any:
         """(period, service, population) of a download, or the plain-text answer refusing it."""

@@ -327,6 +327,11 @@ def _bab3(source: ReportSource, d: _Doc) -> list:
                  angka(report["ikm_converted"], 2), report["mutu"] or "-"])
     flow += d.table(rows, (6, 40, 11, 11, 13, 11, 8), numeric=(0, 2, 3, 4, 5), centre=(6,), total_rows=1,
                     caption=f"Tabel 3.{number + 1} Nilai per unsur pelayanan")
+    if report["ikm"] is not None:  # the same chart as the dashboard's, drawn as vectors (collector/charts.py)
+        from collector.charts import bars, unsur_drawing
+
+        flow += [_p("Gambar 3.1 Nilai konversi per unsur dan rentang mutu", d.s.caption),
+                 unsur_drawing(bars(report), width=d.width), Spacer(1, 5 * mm)]
     unanswered = [u for u in report["unsur"] if not u["answered"]]
     if unanswered and report["ikm"] is not None:
         flow.append(d.para(f"Unsur yang tidak dijawab oleh satu responden pun ({_names(unanswered)}) tidak ikut "
