@@ -336,6 +336,18 @@ def load(path: str | os.PathLike) -> Config:
     return config  # type: ignore[return-value]
 
 
+def uses_demo_pin(config: Config) -> bool:
+    """Whether staff mode still opens with the shipped demo office's PIN, which anyone can read in the README."""
+    from kiosk.pin import verify_pin
+
+    return bool(config.pin_hash) and verify_pin(DEMO_PIN, config.pin_hash)
+
+
+DEMO_PIN_WARNING = (f"this kiosk's staff PIN is still the demo PIN {DEMO_PIN}, which anyone can look up; "
+                    "set the office's own with `kiosk config set-pin` (or on the collector, for every kiosk of "
+                    "the office: `kiosk admin office-pin`)")
+
+
 def load_for(data_dir: Path) -> Config:
     """The kiosk's config in its data dir, else the shipped demo office (said once in the log)."""
     own = Path(data_dir) / "config.toml"

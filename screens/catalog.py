@@ -93,6 +93,8 @@ MESSAGES: dict[str, str] = {
     "new_pin": N_("New PIN"),
     "repeat_pin": N_("Repeat PIN"),
     "pin_changed": N_("The staff PIN is changed."),
+    "demo_pin_warning": N_("This kiosk still opens with the demo PIN {pin}, which anyone can look up: set the "
+                           "office's own PIN below."),
     "pin_invalid": N_("A PIN is 4 to 12 digits, typed the same twice."),
     "close_staff": N_("Back to the survey"),
     "exit_app": N_("Exit the app"),

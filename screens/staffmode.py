@@ -11,7 +11,7 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 
-from kiosk.config import Config
+from kiosk.config import DEMO_PIN, Config
 from kiosk.flow_staff import LongPress, PinGuard, PinResult, SettingsRejected, change_pin, save_settings
 from kiosk.storage import StorageError
 from kiosk.sync_status import SyncStatus
@@ -123,14 +123,18 @@ class StaffMode(EventDispatcher):
         self.checking, self.pin_error = True, False
         self.pin_message = self.t("pin_checking", self.locale)
         # scrypt takes a moment: never on the UI thread.
-        self.port.run_in_background(lambda: self.guard.check(pin), on_done=self._pin_checked)
+        self.port.run_in_background(lambda: (self.guard.check(pin), pin == DEMO_PIN), on_done=self._pin_checked)
 
-    def _pin_checked(self, result: PinResult) -> None:
+    def _pin_checked(self, outcome: tuple[PinResult, bool]) -> None:
+        result, demo_pin = outcome
         self.checking = False
         self.pin_error = result is not PinResult.OK
         if result is PinResult.OK:
             self.pin_message = ""
             self.enter_staff()
+            if demo_pin and self.port.config().sync.url:
+                # Enrolled to a real office, and the PIN that just opened staff mode is the README's.
+                self._say(self.t("demo_pin_warning", self.locale, pin=DEMO_PIN), error=True)
         elif result is PinResult.LOCKED:
             self._show_lock()
         else:

@@ -82,8 +82,7 @@ def _exchange(session: requests.Session, url: str, code: str, timeout: tuple[flo
     except requests.RequestException as exc:
         raise EnrolmentFailed(f"could not reach the collector at {url}: {classify_exception(exc)[1]}.") from None
     if reply.status_code in (400, 401, 403, 404, 409, 410, 422):
-        raise EnrolmentFailed(f"the collector did not accept code {code!r} (wrong, already used or expired"
-                              f"{_detail(reply)}); {NEW_CODE_HINT}.")
+        raise EnrolmentFailed(_refusal(reply, code))
     if reply.status_code != 200:
         raise EnrolmentFailed(f"the collector at {url} answered HTTP {reply.status_code} to the enrolment; "
                               "try again later.")
@@ -96,6 +95,25 @@ def _exchange(session: requests.Session, url: str, code: str, timeout: tuple[flo
         raise EnrolmentFailed(f"the collector at {url} sent an enrolment answer this kiosk does not understand."
                               ) from None
     return kiosk_id, token, received, reply.headers.get("ETag")
+
+
+def _refusal(reply: requests.Response, code: str) -> str:
+    """What went wrong with the code, and what to do: a new code, or (no services yet) the same one later."""
+    try:
+        problem = reply.json()
+        why = problem.get("code") if isinstance(problem, dict) else None
+    except ValueError:
+        why = None
+    if why == "no-services":
+        # The collector's sentence names the office and the command that adds a service; the code stays valid.
+        return f"the collector cannot enrol a kiosk to this office yet{_detail(reply)}."
+    if why == "expired-code":
+        return f"code {code!r} has expired (codes last 24 hours); {NEW_CODE_HINT}."
+    if why == "used-code":
+        return f"code {code!r} has already been used by another kiosk; {NEW_CODE_HINT}."
+    if why == "unknown-code":
+        return f"code {code!r} is unknown to the collector: check it for typing mistakes, or {NEW_CODE_HINT}."
+    return f"the collector did not accept code {code!r} (wrong, already used or expired{_detail(reply)}); {NEW_CODE_HINT}."
 
 
 def _detail(reply: requests.Response) -> str:

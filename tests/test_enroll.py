@@ -236,3 +236,16 @@ def test_enrolment_works_without_the_command_line(collector, data_dir):
     assert load_token(done.token_file) and done.config_file == data_dir / "config.toml"
     with pytest.raises(EnrolmentFailed, match="already been used"):
         enrol(collector.url, code, data_dir)
+
+
+def test_an_office_without_services_says_so_and_the_code_still_works_after_one_is_added(collector, data_dir):
+    collector.add_office("kantor-kosong", services=())
+    code = collector.enroll_code("kantor-kosong")
+    line = one_sentence_error(kiosk("enroll", collector.url, code, data_dir=data_dir))
+    assert "kantor-kosong' has no services yet" in line and "kiosk admin service-add --office kantor-kosong" in line
+    assert "enrol again with the same code" in line and "wrong, already used or expired" not in line
+    assert not (data_dir / "token").exists()
+    from collector import records
+
+    records.add_service(collector.engine, "kantor-kosong", "umum", "Layanan umum", "General service")
+    assert kiosk("enroll", collector.url, code, data_dir=data_dir).returncode == 0

@@ -259,3 +259,31 @@ def test_office_config_from_the_collector_waits_for_the_survey_to_end(launch_kio
     answer_all_questions(kiosk)
     back_to_welcome(kiosk)
     kiosk.finger.wait_for(lambda: kiosk.app.counter_text == "Loket 7", what="the collector's config applied")
+
+
+def test_an_enrolled_kiosk_on_the_demo_pin_warns_staff_until_it_is_changed(launch_kiosk, demo_config):
+    enrolled = demo_config.with_sync(url="https://skm.example.go.id")
+    kiosk = launch_kiosk(enrolled)
+    open_staff(kiosk)
+    staff = kiosk.app.staff
+    assert staff.message_is_error and "PIN demo 1234" in staff.message
+    assert kiosk.widget("staff", "message").text == staff.message  # on screen, not only in the controller
+    screen = kiosk.screen("staff")
+    screen.ids.new_pin.text = screen.ids.repeat_pin.text = "864209"
+    screen.ids.scroll.scroll_to(screen.ids.change_pin, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(screen.ids.change_pin)
+    assert staff.message == "PIN petugas sudah diganti." and not staff.message_is_error
+    kiosk.tap("staff", "close")
+    kiosk.expect("welcome")
+    kiosk.finger.tap(corner(kiosk), hold_s=2.5)
+    kiosk.expect("pin")
+    enter_pin(kiosk, "864209")
+    kiosk.expect("staff")
+    assert staff.message == ""
+
+
+def test_the_demo_office_itself_shows_no_warning(launch_kiosk):
+    kiosk = launch_kiosk()
+    open_staff(kiosk)
+    assert kiosk.app.staff.message == ""

@@ -35,6 +35,7 @@ def collect(root) -> dict:
         queue.close()
     out = {
         "office_id": config.office.id,
+        "demo_pin": office_config.uses_demo_pin(config),
         "sync_url": config.sync.url or None,
         "pending": None, "sent": None, "rejected": None, "oldest_pending_age_s": None, "alarm": None,
         "authorised": None, "last_attempt": None, "last_success": None, "last_error": None,
@@ -103,6 +104,9 @@ def run(args) -> int:
         print(json.dumps(status, indent=2))
     else:
         _print_plain(status)
+    if status["demo_pin"] and status["sync_url"]:
+        # Enrolled to a real office, yet staff mode opens with the README's PIN: say it every time.
+        print(f"kiosk status: WARNING: {office_config.DEMO_PIN_WARNING}.", file=sys.stderr)
     if not storage["ok"]:
         print(f"kiosk status: {storage['detail']}", file=sys.stderr)
         return 1
@@ -115,6 +119,7 @@ def _print_plain(status: dict) -> None:
 
     print(f"office        {status['office_id']}")
     print(f"sync url      {status['sync_url'] or '(none: everything stays pending)'}")
+    print(f"staff PIN     {'DEMO ' + office_config.DEMO_PIN + ': change it (kiosk config set-pin)' if status['demo_pin'] else 'own'}")
     print(f"pending       {count('pending')}")
     print(f"sent          {count('sent')}")
     print(f"rejected      {count('rejected')}")
