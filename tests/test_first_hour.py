@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from collector.pgcluster import free_port
+from pgcluster import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = (REPO / "docs" / "first-hour.md").read_text(encoding="utf-8")
