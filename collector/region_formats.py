@@ -8,17 +8,19 @@ from typing import Any, Iterator
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ("rank", "office_id", "name", "region_id", "respondents", "ikm", "ikm_converted", "mutu", "kinerja",
-           "sample_required", "sample_reached", "sample_sufficient", "kiosks_active", "kiosks_silent")
+           "sample_required", "sample_reached", "sample_sufficient", "kiosks_active", "kiosks_silent",
+           "followup_actions", "followup_done")
 
 
 def rows(overview: dict[str, Any]) -> Iterator[list[Any]]:
     """The table's cells, header first; None where the office has no figure."""
     yield list(COLUMNS)
     for office in overview["offices"]:
-        sample, kiosks = office["sample"], office["kiosks"]
+        sample, kiosks, plan = office["sample"], office["kiosks"], office.get("followup")
         yield [office["rank"], office["office_id"], office["name"], office["region_id"], office["respondents"],
                office["ikm"], office["ikm_converted"], office["mutu"], office["kinerja"],
-               sample["required"], sample["reached"], sample["sufficient"], kiosks["active"], kiosks["silent"]]
+               sample["required"], sample["reached"], sample["sufficient"], kiosks["active"], kiosks["silent"],
+               plan["actions"] if plan else None, plan["done"] if plan else None]
 
 
 def to_csv(overview: dict[str, Any]) -> str:

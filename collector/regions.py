@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from collector import fleet
+from collector import fleet, followup
 from collector.db import reading
 from collector.records.stamps import stamp, utc_now
 from collector.reports import ReportError, office_report
@@ -123,6 +123,7 @@ def region_report(engine: Engine, region_id: str, *, date_from: dt.date | None =
         placed = dict(conn.execute(select(offices.c.id, offices.c.region_id)
                                    .where(offices.c.id.in_(office_ids))).all())
     kiosks = [k for k in fleet.fleet(engine, now=now or utc_now(), rules=rules) if k.active]
+    period = followup.period_of(date_from, date_to)
     rows = []
     for office_id in office_ids:
         report = office_report(engine, office_id, date_from=date_from, date_to=date_to)
@@ -138,6 +139,7 @@ def region_report(engine: Engine, region_id: str, *, date_from: dt.date | None =
             "kiosks": {"active": len(own), "silent": sum(1 for k in own if "silent" in k.problems),
                        "ok": sum(1 for k in own if k.health == fleet.OK)},
             "channels": report.get("channels"), "excluded": report.get("excluded"),
+            "followup": _followup(engine, office_id, period),
         })
     ranked = sorted((r for r in rows if r["ikm"] is not None), key=lambda r: (-r["ikm"], r["office_id"]))
     unranked = [r for r in rows if r["ikm"] is None]
@@ -155,3 +157,13 @@ def region_report(engine: Engine, region_id: str, *, date_from: dt.date | None =
                    "silent": sum(r["kiosks"]["silent"] for r in rows)},
         "offices": ranked + unranked,
     }
+
+
+def _followup(engine: Engine, office_id: str, period: str | None) -> dict[str, Any] | None:
+    """The office's rencana tindak lanjut for the period: actions per status; None when the dates are not
+    a period a plan is made for (a year, a semester, a triwulan)."""
+    if period is None:
+        return None
+    plans = followup.plans(engine, office_id, period)
+    return {"period": period, "actions": len(plans),
+            **{status: sum(1 for p in plans if p.status == status) for status in followup.STATUSES}}

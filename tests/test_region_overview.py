@@ -233,3 +233,25 @@ def test_an_admin_of_some_offices_sees_only_those_in_the_region(province):
     page = province.client.get("/admin/regions/sultra", params=PERIOD, headers=basic("kepala-rsud", "kata-sandi-rsud"))
     assert page.status_code == 200
     assert "/admin/offices/rsud-butur?" in page.text and f"/admin/offices/{DEMO_OFFICE}?" not in page.text
+
+
+def test_follow_up_status_for_a_plan_period(province):
+    from datetime import date
+
+    from collector import followup
+
+    for status in ("done", "planned", "done"):
+        followup.add(province.engine, "rsud-butur", period="2026-Q4", unsur="U3", action="Papan informasi biaya",
+                     quarter="2027-Q1", person="Kepala TU", status=status)
+    quarter = regions.region_report(province.engine, "butur", date_from=date(2026, 10, 1), date_to=date(2026, 12, 31))
+    rows = {row["office_id"]: row for row in quarter["offices"]}
+    assert rows["rsud-butur"]["followup"] == {"period": "2026-Q4", "actions": 3, "planned": 1, "in-progress": 0,
+                                              "done": 2, "dropped": 0}
+    assert rows[DEMO_OFFICE]["followup"]["actions"] == 0
+    from collector.region_formats import to_csv
+
+    line = next(r for r in csv.DictReader(io.StringIO(to_csv(quarter))) if r["office_id"] == "rsud-butur")
+    assert (line["followup_actions"], line["followup_done"]) == ("3", "2")
+    # Dates that are not a plan's period (a year, semester or triwulan) have no follow-up to show.
+    start, end = period()
+    assert regions.region_report(province.engine, "butur", date_from=start, date_to=end)["offices"][0]["followup"] is None
