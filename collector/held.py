@@ -61,8 +61,11 @@ def accept_held(engine: Engine, office_id: str, ids: Iterable[str] | None, *, by
             wire["flags"] = [*flags, RATE_ACCEPTED] if RATE_ACCEPTED not in flags else flags
             changes.append({"rid": rid, "new_body": canonical_json(wire)})
         if changes:
-            conn.execute(update(responses).where(responses.c.id == bindparam("rid"))
-                         .values(body=bindparam("new_body")), changes)
+            from collector import totals
+
+            with totals.track(conn, [c["rid"] for c in changes]):  # held -> counted in the running totals too
+                conn.execute(update(responses).where(responses.c.id == bindparam("rid"))
+                             .values(body=bindparam("new_body")), changes)
             now = utc_now()
             for change in changes:  # the audit log says who counted each held answer, and when
                 voiding.record(conn, office_id, action="accept-held", actor=by, now=now, response_id=change["rid"],

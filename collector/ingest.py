@@ -237,7 +237,9 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
     if conn.dialect.name == "postgresql":
         # One statement with one array per column: PostgreSQL parses it once, whatever the batch size.
         arrays = {column: list(values) for column, values in zip(_COLUMNS, zip(*rows))}
-        return set(conn.exec_driver_sql(_PG_UNNEST_INSERT, arrays).scalars())
+        inserted = set(conn.exec_driver_sql(_PG_UNNEST_INSERT, arrays).scalars())
+        _count(conn, [row for row in rows if row[0] in inserted])
+        return inserted
     # SQLite: this transaction began with BEGIN IMMEDIATE (collector.db), so no other writer, in this
     # process or another, can store one of these ids between the look-up and the insert. A plain
     # executemany is then several times cheaper than SQLAlchemy's INSERT ... RETURNING in many-row
@@ -247,7 +249,15 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
     new = [row for row in rows if row[0] not in stored] if stored else rows
     if new:
         conn.exec_driver_sql(_SQLITE_INSERT, new)
+        _count(conn, new)
     return {row[0] for row in new}
+
+
+def _count(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """The running totals take the new rows in the same transaction (collector/totals.py)."""
+    from collector import totals
+
+    totals.add_rows(conn, ((r[1], r[2], r[6], r[4], r[7], r[8], r[10], False) for r in rows))
 
 
 def _first(row: tuple[Any, ...]) -> Any:

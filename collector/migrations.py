@@ -216,6 +216,27 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "ALTER TABLE offices ADD COLUMN region_id TEXT REFERENCES regions (id)",
         "CREATE INDEX offices_region ON offices (region_id)",
     ]),
+    (10, "exact running totals of the responses (collector/totals.py)", [
+        # service_id '' for none (a primary key column cannot be NULL); "class": the counting class.
+        """CREATE TABLE totals_respondents (
+            office_id TEXT NOT NULL, service_id TEXT NOT NULL, local_date TEXT NOT NULL,
+            channel TEXT NOT NULL, "class" TEXT NOT NULL,
+            n BIGINT NOT NULL,
+            PRIMARY KEY (office_id, service_id, local_date, channel, "class")
+        )""",
+        """CREATE TABLE totals_unsur (
+            office_id TEXT NOT NULL, service_id TEXT NOT NULL, local_date TEXT NOT NULL,
+            channel TEXT NOT NULL, "class" TEXT NOT NULL,
+            unsur TEXT NOT NULL, answered BIGINT NOT NULL, score_sum BIGINT NOT NULL,
+            PRIMARY KEY (office_id, service_id, local_date, channel, "class", unsur)
+        )""",
+        """CREATE TABLE totals_profile (
+            office_id TEXT NOT NULL, service_id TEXT NOT NULL, local_date TEXT NOT NULL,
+            channel TEXT NOT NULL, "class" TEXT NOT NULL,
+            field TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL,
+            PRIMARY KEY (office_id, service_id, local_date, channel, "class", field, value)
+        )""",
+    ]),
 ]
 
 

@@ -124,3 +124,17 @@ admin_sessions = Table(
     Column("created_at", Text, nullable=False),
     Column("expires_at", Text, nullable=False),
 )
+
+
+def _totals(name: str, *columns: Column) -> Table:
+    """A running-totals table (collector/totals.py): its key, then what it adds up."""
+    return Table(name, metadata, Column("office_id", Text, primary_key=True), Column("service_id", Text, primary_key=True),
+                 Column("local_date", Text, primary_key=True), Column("channel", Text, primary_key=True),
+                 Column("class", Text, primary_key=True), *columns)
+
+
+totals_respondents = _totals("totals_respondents", Column("n", BigInteger, nullable=False))
+totals_unsur = _totals("totals_unsur", Column("unsur", Text, primary_key=True),
+                       Column("answered", BigInteger, nullable=False), Column("score_sum", BigInteger, nullable=False))
+totals_profile = _totals("totals_profile", Column("field", Text, primary_key=True), Column("value", Text, primary_key=True),
+                         Column("n", BigInteger, nullable=False))

@@ -76,12 +76,15 @@ def _change(engine: Engine, office_id: str, raw_ids: Iterable[str], *, reason: s
         state = dict(conn.execute(select(responses.c.id, responses.c.voided_at).where(responses.c.id.in_(ids))).all())
         changed = [rid for rid in ids if (state[rid] is None) == voiding]
         unchanged = [rid for rid in ids if rid not in changed]
-        for step, rid in enumerate(changed):
-            conn.execute(update(responses).where(responses.c.id == rid)
-                         .values(voided_at=stamp(now) if voiding else None))
-            # A microsecond apart: the log reads in the order the ids were given.
-            record(conn, office_id, action=VOID if voiding else RESTORE, actor=actor.strip(), reason=reason,
-                   now=now + timedelta(microseconds=step), response_id=rid)
+        from collector import totals
+
+        with totals.track(conn, changed):  # the running totals move with it, in this transaction
+            for step, rid in enumerate(changed):
+                conn.execute(update(responses).where(responses.c.id == rid)
+                             .values(voided_at=stamp(now) if voiding else None))
+                # A microsecond apart: the log reads in the order the ids were given.
+                record(conn, office_id, action=VOID if voiding else RESTORE, actor=actor.strip(), reason=reason,
+                       now=now + timedelta(microseconds=step), response_id=rid)
     key = "voided" if voiding else "restored"
     return {key: changed, "already_" + key: unchanged}
 

@@ -150,8 +150,11 @@ def _redate_responses(conn: Connection, office_id: str, tz: ZoneInfo) -> None:
     changes = [{"rid": rid, "day": datetime.fromisoformat(submitted).astimezone(tz).date().isoformat()}
                for rid, submitted in rows]
     if changes:
-        conn.execute(update(responses).where(responses.c.id == bindparam("rid")).values(local_date=bindparam("day")),
-                     changes)
+        from collector import totals
+
+        with totals.track(conn, [c["rid"] for c in changes]):  # the totals are per local date too
+            conn.execute(update(responses).where(responses.c.id == bindparam("rid"))
+                         .values(local_date=bindparam("day")), changes)
 
 
 def add_service(engine: Engine, office_id: str, service_id: str, name_id: str, name_en: str) -> Service:

@@ -80,12 +80,13 @@ def register(sub, common) -> None:
     p.add_argument("--silent-after-min", type=float, metavar="M",
                    help="minutes without a word before a kiosk is silent (default: $KIOSK_SILENT_AFTER_MIN or 480)")
 
-    from kiosk.commands import _admin_counting, _admin_database, _admin_held, _admin_regions
+    from kiosk.commands import _admin_counting, _admin_database, _admin_held, _admin_regions, _admin_totals
 
     _admin_held.register(action)
     _admin_counting.register(action)
     _admin_database.register(action)
     _admin_regions.register(action)
+    _admin_totals.register(action)
 
     from kiosk.commands import _admin_followup as admin_followup
 
