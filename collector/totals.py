@@ -73,9 +73,14 @@ def contributions(office_id: str, service_id: str | None, local_date: str, chann
 def _sum(rows: Iterable[Sequence[Any]], sign: int, into: dict[tuple, list[int]]) -> None:
     for row in rows:
         for table, key, values in contributions(*row):
-            have = into.setdefault((table, key), [0] * len(values))
-            for i, v in enumerate(values):
-                have[i] += sign * v
+            have = into.get((table, key))
+            if have is None:
+                into[(table, key)] = [sign * v for v in values]
+            elif len(values) == 1:
+                have[0] += sign * values[0]
+            else:
+                have[0] += sign * values[0]
+                have[1] += sign * values[1]
 
 
 _ROW = (responses.c.office_id, responses.c.service_id, responses.c.local_date, responses.c.channel,
@@ -90,17 +95,19 @@ def _rows(conn: Connection, ids: Sequence[str]) -> list[tuple]:
 
 
 def _apply(conn: Connection, deltas: dict[tuple, list[int]]) -> None:
-    """Add the deltas with UPSERT increments, in one key order for every writer (no deadlocks)."""
+    """Add the deltas with UPSERT increments, in one key order for every writer (no deadlocks).
+    Plain driver statements with positional parameters: this runs inside every ingest."""
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
     for table, extra, values in _KINDS:
-        items = sorted((key, vals) for (t, key), vals in deltas.items() if t == table and any(vals))
+        items = sorted(key + tuple(vals) for (t, key), vals in deltas.items() if t == table and any(vals))
         if not items:
             continue
-        columns = _KEY + extra + values
-        params = [dict(zip(columns, key + tuple(vals))) for key, vals in items]
-        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-               f"ON CONFLICT ({', '.join(_KEY + extra)}) DO UPDATE SET "
+        columns = ['"class"' if c == "class" else c for c in _KEY + extra + values]
+        conflict = ", ".join(columns[:len(_KEY + extra)])
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+               f"ON CONFLICT ({conflict}) DO UPDATE SET "
                + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
-        conn.execute(text(sql.replace("class", '"class"').replace(':"class"', ":class")), params)
+        conn.exec_driver_sql(sql, items)
 
 
 def add_rows(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
