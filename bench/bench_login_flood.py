@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import multiprocessing
 import sys
 import tempfile
 import threading
@@ -25,43 +26,49 @@ GOAL_RATIO = 1.2
 LOGINS_PER_S = 30
 
 
-class Flood:
-    """LOGINS_PER_S bad logins a second on a fixed schedule, until stopped; counts the answers."""
+def _flood(url: str, many: bool, stop, results) -> None:
+    """The flood's own process: LOGINS_PER_S bad logins a second on a fixed schedule until `stop` is set."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
 
-    def __init__(self, url: str, many_addresses: bool):
-        self.url, self.many = url, many_addresses
-        self.stop_flag = threading.Event()
-        self.statuses: dict[int, int] = {}
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run)
-
-    def _one(self, n: int) -> None:
-        headers = {"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"} if self.many else {}
+    def one(n: int) -> None:
+        headers = {"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"} if many else {}
         try:
-            status = requests.get(self.url + "/api/v1/reports/ikm?office=x", auth=(f"tamu-{n % 50}", "salah"),
+            status = requests.get(url + "/api/v1/reports/ikm?office=x", auth=(f"tamu-{n % 50}", "salah"),
                                   headers=headers, timeout=30).status_code
         except requests.RequestException:
             status = 0
-        with self.lock:
-            self.statuses[status] = self.statuses.get(status, 0) + 1
+        with lock:
+            statuses[status] = statuses.get(status, 0) + 1
 
-    def _run(self) -> None:
-        with ThreadPoolExecutor(8) as pool:
-            start = time.perf_counter()
-            for n in itertools.count():
-                if self.stop_flag.is_set():
-                    break
-                pool.submit(self._one, n)
-                time.sleep(max(0.0, start + (n + 1) / LOGINS_PER_S - time.perf_counter()))
+    with ThreadPoolExecutor(8) as pool:
+        start = time.perf_counter()
+        for n in itertools.count():
+            if stop.is_set():
+                break
+            pool.submit(one, n)
+            time.sleep(max(0.0, start + (n + 1) / LOGINS_PER_S - time.perf_counter()))
+    results.put(statuses)
+
+
+class Flood:
+    """The bad logins come from a process of their own, so that they do not take the uploading kiosks' share
+    of this (client) process: what is measured is the collector's."""
+
+    def __init__(self, url: str, many_addresses: bool):
+        self.stop_flag, self.results = multiprocessing.Event(), multiprocessing.Queue()
+        self.process = multiprocessing.Process(target=_flood, args=(url, many_addresses, self.stop_flag, self.results))
+        self.statuses: dict[int, int] = {}
 
     def __enter__(self) -> "Flood":
-        self.thread.start()
+        self.process.start()
         time.sleep(1.0)  # let the flood reach its steady state first
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop_flag.set()
-        self.thread.join()
+        self.statuses = self.results.get(timeout=60)
+        self.process.join()
 
 
 def upload_seconds(workdir: Path, args, flood: str | None) -> tuple[float, int, dict[int, int]]:
