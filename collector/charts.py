@@ -30,7 +30,7 @@ class Layout:
     """Where things go, in points from the top left (the SVG's own orientation)."""
 
     width: float
-    label_w: float = 150.0
+    label_w: float = 190.0
     row_h: float = 20.0
     top: float = 18.0
 
@@ -45,6 +45,10 @@ class Layout:
 def bars(report: dict[str, Any], names: dict[str, str] | None = None) -> list[Bar]:
     names = names or {}
     return [Bar(u["code"], f"{u['code']} {names.get(u['code'], u['name'])}", u["converted"]) for u in report["unsur"]]
+
+
+def _short(label: str, most: int = 26) -> str:
+    return label if len(label) <= most else label[:most - 1].rstrip(" ,") + "…"
 
 
 def _number(value: float, decimal_comma: bool) -> str:
@@ -69,7 +73,7 @@ def unsur_svg(items: Sequence[Bar], *, width: float = 640.0, decimal_comma: bool
     for i, item in enumerate(items):
         y = lay.top + i * lay.row_h
         out.append(f'<text x="{lay.label_w - 6:.1f}" y="{y + 13:.1f}" font-size="11" text-anchor="end" '
-                   f'fill="#1a1a1a">{escape(item.label[:28])}</text>')
+                   f'fill="#1a1a1a">{escape(_short(item.label))}</text>')
         if item.value is not None:
             end = lay.x(item.value)
             out.append(f'<rect x="{lay.label_w:.1f}" y="{y + 3:.1f}" width="{end - lay.label_w:.1f}" height="12" '
@@ -100,7 +104,7 @@ def unsur_drawing(items: Sequence[Bar], *, width: float):
         drawing.add(String((x1 + x2) / 2, flip(12), band, fontSize=8, textAnchor="middle"))
     for i, item in enumerate(items):
         y = lay.top + i * lay.row_h
-        drawing.add(String(lay.label_w - 6, flip(y + 13), item.label[:28], fontSize=8, textAnchor="end"))
+        drawing.add(String(lay.label_w - 6, flip(y + 13), _short(item.label, 36), fontSize=8, textAnchor="end"))
         if item.value is not None:
             end = lay.x(item.value)
             drawing.add(Rect(lay.label_w, flip(y + 15), end - lay.label_w, 12, fillColor=colors.HexColor(BAR),

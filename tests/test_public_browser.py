@@ -135,3 +135,37 @@ def test_mode_tv_fills_the_screen_and_refreshes_itself(published, browser, tmp_p
     page.screenshot(path=str(tmp_path / "tv-id.png"))
     assert problems == []
     _keep(tmp_path / "tv-id.png")
+
+
+def test_admin_records_the_plan_in_the_dashboard_and_the_public_page_shows_it(published, browser, tmp_path):
+    from collector import followup, records
+
+    server, office, report = published
+    records.add_admin(server.engine, "kepala", "rahasia-sekali")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = _watch(page)
+    page.goto(f"{server.url}/admin/offices/{office}")  # to the login page and back, as a person does
+    page.locator('input[name="name"]').fill("kepala")
+    page.locator('input[name="password"]').fill("rahasia-sekali")
+    page.locator('button[type="submit"]').click()
+    page.wait_for_selector("figure.chart svg")
+    assert page.locator("nav.presets a").count() == 4
+    bars = page.locator("figure.chart rect[data-code]")
+    assert bars.count() == len(report["unsur"])
+    page.screenshot(path=str(tmp_path / "dashboard-office.png"), full_page=True)
+
+    page.get_by_role("link", name="Rencana tindak lanjut").click()
+    page.locator('select[name="unsur"]').select_option("U7")
+    page.locator('input[name="action"]').fill("Pelatihan layanan prima untuk petugas loket")
+    page.locator('input[name="quarter"]').fill("2027-Q2")
+    page.locator('input[name="person"]').fill("Kepala Dinas")
+    page.get_by_role("button", name="Tambah", exact=True).click()  # the form carries the session's CSRF token
+    page.wait_for_selector("text=Pelatihan layanan prima untuk petugas loket")
+    added = [p for p in followup.plans(server.engine, office) if p.unsur == "U7"]
+    assert len(added) == 1 and added[0].updated_by == "kepala"
+    page.screenshot(path=str(tmp_path / "dashboard-followup.png"), full_page=True)
+    page.goto(f"{server.url}/p/{office}")
+    assert "Pelatihan layanan prima untuk petugas loket" in page.locator("#plan").inner_text()
+    assert problems == []
+    for name in ("dashboard-office.png", "dashboard-followup.png"):
+        _keep(tmp_path / name)
