@@ -98,9 +98,6 @@ def test_a_link_limit_holds_then_refuses_many_clients(collector_server, monkeypa
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 61
     assert "Terlalu banyak jawaban" in answers[-1].text
     assert office_report(server.engine, office)["respondents"] == 3
-    from collector.voiding import audit
-
-    assert {line["actor"] for line in audit(server.engine, office) if line["action"] == "accept-held"} == {name}
     assert len(held_answers(server.engine, office)) == 2
     # Another link of the same office has limits of its own.
     other = links.make_link(server.engine, office, "kk").token
