@@ -83,14 +83,23 @@ def previous_label(period: str) -> str:
 
 
 def published(engine: Engine, office_id: str, *, now: dt.datetime, period: str | None = None) -> Published | None:
-    """The office's results for `period` (default: this year, in office-local dates); None when the office
-    does not exist or does not publish."""
+    """The office's results for `period` (default: this year in office-local dates, or last year while this
+    one has no respondent yet); None when the office does not exist or does not publish."""
     office = get_office(engine, office_id)
     if office is None or not is_public(engine, office_id):
         return None
-    period = period or str(local_today(office, now).year)
-    dates = followup.period_dates(period)
+    chosen = period or str(local_today(office, now).year)
+    dates = followup.period_dates(chosen)
     report = office_report(engine, office_id, date_from=dates[0], date_to=dates[1])
+    if period is None and not report["respondents"]:
+        # Early in a year nobody has answered yet: the latest period is still last year's.
+        last = str(int(chosen) - 1)
+        if int(last) >= 1:
+            earlier = office_report(engine, office_id, date_from=followup.period_dates(last)[0],
+                                    date_to=followup.period_dates(last)[1])
+            if earlier["respondents"]:
+                chosen, dates, report = last, followup.period_dates(last), earlier
+    period = chosen
     before = previous_label(period)
     return Published(office, period, dates, report, tuple(followup.plans(engine, office_id, period)), before,
                      tuple(followup.plans(engine, office_id, before)) if before else ())

@@ -170,3 +170,11 @@ def test_dashboard_adds_and_updates_the_plan_with_the_session_token(site):
                            follow_redirects=False)
     assert switched.status_code == 303 and not publication.is_public(engine, DEMO_OFFICE)
     assert client.get(f"/p/{DEMO_OFFICE}").status_code == 404
+
+
+def test_early_in_a_year_the_latest_period_is_last_year(site):
+    _, engine, _ = site
+    # 2 January 2027 in WITA: nobody has answered in 2027 yet.
+    shown = publication.published(engine, DEMO_OFFICE, now=datetime(2027, 1, 1, 18, tzinfo=timezone.utc))
+    assert shown.period == "2026" and shown.report["respondents"] == 23
+    assert publication.published(engine, DEMO_OFFICE, now=NOW, period="2027").report["respondents"] == 0
