@@ -33,7 +33,8 @@ def test_headless_demo_delivers_five_autoplayed_surveys(tmp_path):
     assert rows == [("kiosk", "dukcapil-butur")] * 5
     with sqlite3.connect(demo / "kiosk" / "queue.db") as queue:
         assert dict(queue.execute("SELECT status, count(*) FROM responses GROUP BY status")) == {"sent": 5}
-    assert "5 respondents" in done.stdout
+    # Autoplay's answers are flagged simulated: delivered, disclosed, never counted.
+    assert "0 respondents counted, 5 set aside as simulated" in done.stdout
     assert str(demo / "collector" / "collector.db") in done.stdout
     assert "collector stopped" in done.stdout
 

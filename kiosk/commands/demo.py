@@ -101,7 +101,9 @@ class Demo:
             parsed = json.loads(report)
         except ValueError:
             raise StepFailed("report", "`kiosk report` did not print JSON") from None
-        say(f"IKM report of {OFFICE} from the collector ({parsed.get('respondents')} respondents):")
+        simulated = (parsed.get("excluded") or {}).get("simulated", 0)
+        aside = f", {simulated} set aside as simulated (autoplay's answers never count)" if simulated else ""
+        say(f"IKM report of {OFFICE} from the collector ({parsed.get('respondents')} respondents counted{aside}):")
         print(json.dumps(parsed, indent=2, ensure_ascii=False), flush=True)
         say(f"kiosk data:  {self.kiosk_dir} (queue.db, config.toml, token)")
         say(f"collector:   {self.collector_dir / 'collector.db'}")
