@@ -8,6 +8,7 @@ on its realisation. Items are never deleted: a dropped action keeps status "drop
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import uuid
@@ -92,16 +93,16 @@ def period_dates(period: str) -> tuple[dt.date, dt.date]:
     first, months = (1, 12) if part is None else ((int(part[1]) - 1) * 6 + 1, 6) if part[0] == "S" \
         else ((int(part[1]) - 1) * 3 + 1, 3)
     last_month = first + months - 1
-    end = dt.date(year + 1, 1, 1) if last_month == 12 else dt.date(year, last_month + 1, 1)
-    return dt.date(year, first, 1), end - dt.timedelta(days=1)
+    # monthrange, not "the 1st of the next month minus a day": that would pass year 9999's end.
+    return dt.date(year, first, 1), dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 def period_of(date_from: dt.date | None, date_to: dt.date | None) -> str | None:
     """The period label whose dates are exactly these (None for any other range)."""
     if date_from is None or date_to is None:
         return None
-    year = date_from.year
-    for label in (f"{year}", f"{year}-S1", f"{year}-S2", *(f"{year}-Q{q}" for q in range(1, 5))):
+    year = f"{date_from.year:04d}"
+    for label in (year, f"{year}-S1", f"{year}-S2", *(f"{year}-Q{q}" for q in range(1, 5))):
         if period_dates(label) == (date_from, date_to):
             return label
     return None

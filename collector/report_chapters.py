@@ -448,8 +448,12 @@ def _plan(source: ReportSource, d: _Doc) -> list:
 def _realisation(source: ReportSource, d: _Doc) -> list:
     """Lampiran 3: the previous period's plan and what was realised of it."""
     scope = source.report["scope"]
-    before = period_of(*previous_period(dt.date.fromisoformat(scope["from"]), dt.date.fromisoformat(scope["to"]))) \
-        if scope.get("from") and scope.get("to") else None
+    try:
+        before = period_of(*previous_period(dt.date.fromisoformat(scope["from"]),
+                                            dt.date.fromisoformat(scope["to"]))) \
+            if scope.get("from") and scope.get("to") else None
+    except (ValueError, OverflowError):  # the year 1 has no period before it
+        before = None
     flow = [Spacer(1, 6 * mm), d.section("Lampiran 4. Realisasi rencana tindak lanjut periode sebelumnya")]
     if not source.previous_plan:
         what = f"periode {period_id(before)}" if before else "periode sebelumnya"
