@@ -23,7 +23,6 @@ from collector.login_routes import form_csrf_ok
 from collector.paper_import import PaperImportError, import_file
 from collector.reports import ReportError, report_source
 from kiosk.errors import UserError
-from kiosk.questionnaire import LOCALES
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -32,16 +31,10 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
     routes = APIRouter(include_in_schema=False)
 
     def locale_of(request: Request) -> str:
-        locale = request.query_params.get("lang", "id")
-        return locale if locale in LOCALES else "id"
+        return pages.page_locale(request)
 
     def readable(office_id: str, admin: records.Admin) -> records.OfficeRecord:
-        if not admin.may_read(office_id):
-            raise HTTPException(403, f"admin {admin.name!r} may not read office {office_id!r}")
-        office = records.get_office(engine, office_id)
-        if office is None:
-            raise HTTPException(404, f"there is no office {office_id!r}")
-        return office
+        return pages.readable_office(engine, office_id, admin)
 
     def period(request: Request) -> tuple[dt.date, dt.date]:
         today = clock().date()

@@ -13,23 +13,16 @@ from starlette.concurrency import run_in_threadpool
 from collector import followup, pages, publication, records
 from collector.login_routes import form_csrf_ok
 from kiosk.errors import UserError
-from kiosk.questionnaire import LOCALES
 
 
 def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     def locale_of(request: Request) -> str:
-        lang = request.query_params.get("lang", "id")
-        return lang if lang in LOCALES else "id"
+        return pages.page_locale(request)
 
     def readable(office_id: str, admin: records.Admin) -> records.OfficeRecord:
-        if not admin.may_read(office_id):
-            raise HTTPException(403, f"admin {admin.name!r} may not read office {office_id!r}")
-        office = records.get_office(engine, office_id)
-        if office is None:
-            raise HTTPException(404, f"there is no office {office_id!r}")
-        return office
+        return pages.readable_office(engine, office_id, admin)
 
     def period_of(request: Request, office: records.OfficeRecord) -> str:
         period = request.query_params.get("period") or str(publication.local_today(office, clock()).year)

@@ -13,7 +13,6 @@ from collector import formtoken, held, pages, records
 from collector.headers import behind_tls
 from collector.login import LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL, Busy, Logins, Throttled, login_token, \
     login_token_ok, safe_next
-from kiosk.questionnaire import LOCALES
 
 _BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="skm-kiosk collector"'}
 
@@ -66,8 +65,7 @@ def router(engine: Engine, logins: Logins, admin_auth) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     def locale_of(request: Request) -> str:
-        lang = request.query_params.get("lang", "id")
-        return lang if lang in LOCALES else "id"
+        return pages.page_locale(request)
 
     def page(name: str, locale: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = pages.environment(locale).get_template(name).render(
@@ -155,11 +153,6 @@ def router(engine: Engine, logins: Logins, admin_auth) -> APIRouter:
                                 status_code=303)
 
     def _readable(office_id: str, admin: records.Admin) -> records.OfficeRecord:
-        if not admin.may_read(office_id):
-            raise HTTPException(403, f"admin {admin.name!r} may not read office {office_id!r}")
-        office = records.get_office(engine, office_id)
-        if office is None:
-            raise HTTPException(404, f"there is no office {office_id!r}")
-        return office
+        return pages.readable_office(engine, office_id, admin)
 
     return routes

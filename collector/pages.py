@@ -4,9 +4,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from fastapi import HTTPException
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from collector import records
 from kiosk.i18n import language_name, translations
+from kiosk.questionnaire import LOCALES
 
 
 @lru_cache(maxsize=None)
@@ -21,3 +24,19 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["language_name"] = language_name
     return env
+
+
+def page_locale(request) -> str:
+    """The page's language from ?lang=, Bahasa Indonesia unless a shipped language is asked for."""
+    lang = request.query_params.get("lang", "id")
+    return lang if lang in LOCALES else "id"
+
+
+def readable_office(engine, office_id: str, admin):
+    """The office an admin page is about: 403 when this admin may not read it, 404 when there is none."""
+    if not admin.may_read(office_id):
+        raise HTTPException(403, f"admin {admin.name!r} may not read office {office_id!r}")
+    office = records.get_office(engine, office_id)
+    if office is None:
+        raise HTTPException(404, f"there is no office {office_id!r}")
+    return office

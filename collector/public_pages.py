@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 from collector import followup, pages, publication, tv
 from kiosk.errors import UserError
 from kiosk.i18n import translations
-from kiosk.questionnaire import LOCALES
 
 TV_REFRESH_S = 60
 
@@ -24,8 +23,7 @@ def router(engine: Engine, clock: Callable[[], dt.datetime]) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     def locale_of(request: Request) -> str:
-        lang = request.query_params.get("lang", "id")
-        return lang if lang in LOCALES else "id"
+        return pages.page_locale(request)
 
     def load(office_id: str, request: Request) -> publication.Published | PlainTextResponse:
         try:
