@@ -25,6 +25,7 @@ from collector.db import reading, writing
 from collector.records import get_office, stamp
 from collector.tables import metadata, responses
 from kiosk import ikm
+from kiosk.counting import VOIDED, CountingRule
 from kiosk.errors import UserError
 
 KINDS = ("unhappy", "ikm-below", "kiosk-health")
@@ -274,22 +275,29 @@ class Outcome:
     closed: tuple[str, ...] = ()
 
 
-def _window_answers(conn: Connection, rule: Rule, now: datetime, *, complete_only: bool) -> list[dict[str, Any]]:
+def _window_answers(conn: Connection, rule: Rule, now: datetime, counting: CountingRule, *,
+                    complete_only: bool) -> list[dict[str, Any]]:
+    """The answers of the rule's window that the office's counting rule would count (kiosk/counting.py):
+    never simulated, voided or held as suspect. An unhappy rule also reads unfinished surveys
+    (complete_only False): a citizen who walked away after two angry faces is exactly what it watches."""
     since = stamp(now - timedelta(minutes=rule.window_min or 15))
-    query = select(responses.c.body).where(responses.c.office_id == rule.office_id,
-                                           responses.c.submitted_at >= since,
-                                           responses.c.submitted_at <= stamp(now + timedelta(minutes=5)),
-                                           responses.c.voided_at.is_(None))
+    query = select(responses.c.body, responses.c.collector_flags, responses.c.voided_at).where(
+        responses.c.office_id == rule.office_id,
+        responses.c.submitted_at >= since,
+        responses.c.submitted_at <= stamp(now + timedelta(minutes=5)))
     if rule.service_id:
         query = query.where(responses.c.service_id == rule.service_id)
     if complete_only:
         query = query.where(responses.c.complete.is_(True))
     out = []
-    for body in conn.execute(query).scalars():
+    for body, collector_flags, voided_at in conn.execute(query).all():
         wire = orjson.loads(body)
-        if "simulated" in (wire.get("flags") or ()):
-            continue  # demo and burn-in answers are nobody's opinion
-        out.append(wire.get("answers") or {})
+        flags = [f for f in (wire.get("flags") or ()) if isinstance(f, str)]
+        flags += [f for f in (collector_flags or "").split(",") if f]
+        if voided_at is not None:
+            flags.append(VOIDED)
+        if counting.left_out_because(flags) is None:
+            out.append(wire.get("answers") or {})
     return out
 
 
@@ -304,10 +312,11 @@ def conditions(engine: Engine, rule: Rule, now: datetime,
                                                                  "problems": list(kiosk.problems)})
         return out
     with reading(engine) as conn:
-        answers = _window_answers(conn, rule, now, complete_only=rule.kind == "ikm-below")
+        office = get_office(conn, rule.office_id)
+        counting = CountingRule.for_office(office.settings if office else None)
+        answers = _window_answers(conn, rule, now, counting, complete_only=rule.kind == "ikm-below")
         if rule.kind == "unhappy":
             return {OFFICE_SUBJECT: unhappy_condition(answers, rule)}
-        office = get_office(conn, rule.office_id)
     return {OFFICE_SUBJECT: ikm_condition(answers, rule, office.questionnaire())}
 
 

@@ -118,6 +118,33 @@ def test_old_answers_from_a_backlog_do_not_alert(office):
     assert alerts.evaluate(app.engine, datetime.now(timezone.utc)).opened == ()
 
 
+def test_answers_the_counting_rule_leaves_out_do_not_alert(office):
+    """Fast, simulated and voided answers are not counted by kiosk/counting.py, so they raise no alert either."""
+    from collector import voiding
+
+    app, _ = office
+    now = datetime.now(timezone.utc)
+    fast = [make_wire(answers=UNHAPPY, submitted_at=now - timedelta(seconds=i), flags=["fast"]) for i in range(4)]
+    demo = [make_wire(answers=UNHAPPY, submitted_at=now - timedelta(seconds=i), flags=["simulated"]) for i in range(4)]
+    voided = [make_wire(answers=UNHAPPY, submitted_at=now - timedelta(seconds=i)) for i in range(4)]
+    assert set(app.statuses(fast + demo + voided)) == {"accepted"}
+    voiding.void(app.engine, DEMO_OFFICE, [w["id"] for w in voided], reason="tes petugas", actor="admin", now=now)
+    assert alerts.evaluate(app.engine, now).opened == ()
+    voiding.restore(app.engine, DEMO_OFFICE, [w["id"] for w in voided], reason="salah void", actor="admin", now=now)
+    assert len(alerts.evaluate(app.engine, now).opened) == 1
+
+
+def test_an_office_that_counts_fast_answers_is_alerted_by_them(office):
+    app, _ = office
+    office_ = records.get_office(app.engine, DEMO_OFFICE)
+    records.update_office(app.engine, DEMO_OFFICE, name=office_.name, timezone_name=office_.timezone,
+                          settings=dict(office_.settings or {}, counting={"count_fast": True}))
+    now = datetime.now(timezone.utc)
+    fast = [make_wire(answers=UNHAPPY, submitted_at=now - timedelta(seconds=i), flags=["fast"]) for i in range(4)]
+    assert set(app.statuses(fast)) == {"accepted"}
+    assert len(alerts.evaluate(app.engine, now).opened) == 1
+
+
 def test_racing_evaluators_open_it_once(collector_db_url):
     from collector import db
 
