@@ -15,8 +15,10 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from collector.report_text import (angka, channel_counts, channel_label, persen, profile_rows,
+from collector.report_text import (angka, bilangan, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
+from collector.report_method import sampling
+from collector.report_rounding import printed_weighted_sum, rounding_note
 from collector.report_counting import audit_summary, excluded_rows, flagged_rows, rule_sentence, service_caveat
 from collector.reports import ReportSource, previous_period
 from collector.followup import STATUS_ID, period_id, period_of
@@ -24,6 +26,11 @@ from collector.followup import STATUS_ID, period_id, period_of
 REGULATION = ("Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 Tahun 2017 "
               "tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik")
 LAW = "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik"
+GOVERNMENT_REGULATION = ("Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang-Undang Nomor 25 "
+                         "Tahun 2009 tentang Pelayanan Publik")
+FORUM_REGULATION = ("Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 16 Tahun 2017 "
+                    "tentang Pedoman Penyelenggaraan Forum Konsultasi Publik di Lingkungan Unit Penyelenggara "
+                    "Pelayanan Publik")
 CLASSES = (  # Permen PANRB 14/2017: nilai persepsi, interval IKM, interval konversi, mutu, kinerja
     ("1", "1,00 - 2,5996", "25,00 - 64,99", "D", "Tidak baik"),
     ("2", "2,60 - 3,064", "65,00 - 76,60", "C", "Kurang baik"),
@@ -75,7 +82,7 @@ class _Doc:
             bold = r == 0 or r >= len(rows) - total_rows
             style = self.s.cell_bold if bold else self.s.cell
             body.append([cell if not isinstance(cell, (str, int, float)) and cell is not None
-                         else _p(_e(cell), style) for cell in row])
+                         else _p(_e(_shown(cell)), style) for cell in row])
         scale = self.width / sum(widths)
         table = Table(body, colWidths=[w * scale for w in widths], repeatRows=1, rowHeights=row_heights)
         commands = [
@@ -100,6 +107,11 @@ class _Doc:
         # Short tables stay on one page with their caption; long ones break and repeat their header.
         placed = [KeepTogether(flow + [table])] if len(rows) <= 25 else [*flow, table]
         return [*placed, Spacer(1, 5 * mm)]
+
+
+def _shown(cell: Any) -> Any:
+    """Whole numbers in a table as Indonesians write them (1.234); text stays as it is."""
+    return bilangan(cell) if isinstance(cell, int) and not isinstance(cell, bool) else cell
 
 
 _ALIGNED: dict[tuple[str, int], Any] = {}
@@ -207,7 +219,9 @@ def _bab1(source: ReportSource, d: _Doc, period: str) -> list:
                "paling sedikit sekali setahun dan mempublikasikan hasilnya."),
         d.para(f"Laporan ini menyajikan hasil SKM pada {office} untuk periode {_e(period)}."),
         d.section("B. Dasar Pelaksanaan"),
-        *d.items([f"{LAW};", f"{REGULATION}."]),
+        *d.items([f"{LAW};", f"{GOVERNMENT_REGULATION};", f"{REGULATION};",
+                  f"{FORUM_REGULATION}, yang menjadi pedoman forum konsultasi publik untuk membahas rencana tindak "
+                  "lanjut hasil survei."]),
         d.section("C. Maksud dan Tujuan"),
         d.para(f"SKM dimaksudkan untuk mengukur tingkat kepuasan masyarakat sebagai pengguna layanan terhadap "
                f"pelayanan yang diberikan oleh {office}. Tujuannya adalah:"),
@@ -244,7 +258,7 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
         *d.table(channel_rows, (60, 20, 20), numeric=(1, 2), total_rows=1, caption="Tabel 2.1 Saluran pengumpulan data"),
     ]
     if source.abandoned:
-        flow.append(d.para(f"Selain itu, {source.abandoned} survei ditinggalkan sebelum selesai; survei tersebut "
+        flow.append(d.para(f"Selain itu, {bilangan(source.abandoned)} survei ditinggalkan sebelum selesai; survei tersebut "
                            "tidak diikutkan dalam perhitungan."))
     flow += _counting(report, d)
     flow += [
@@ -256,8 +270,7 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
                + (f"Respons pertama diterima pada {tanggal(span[0])} dan respons terakhir pada {tanggal(span[1])}."
                   if span else "Belum ada respons yang diterima pada periode ini.")),
         d.section("E. Penentuan Jumlah Responden"),
-        d.para("Jumlah responden minimal ditentukan dengan tabel Krejcie dan Morgan (tingkat kepercayaan 95%, "
-               "batas kesalahan 5%), dengan populasi berupa jumlah penerima layanan selama periode survei."),
+        *sampling(report, source.responses, d),
     ]
     flow += _sample(report, d)
     return flow
@@ -273,7 +286,7 @@ def _counting(report: dict[str, Any], d: _Doc) -> list:
     flagged = flagged_rows(report)
     if flagged:
         flow.append(d.para("Di antara responden yang dihitung: " + "; ".join(
-            f"{n} dengan catatan {_e(label)}" for _, label, n in flagged) + "."))
+            f"{bilangan(n)} dengan catatan {_e(label)}" for _, label, n in flagged) + "."))
     return flow
 
 
@@ -282,19 +295,19 @@ def _sample(report: dict[str, Any], d: _Doc) -> list:
     if sample["population"] is None:
         return [d.para(f"Jumlah penerima layanan (populasi) selama periode survei tidak dicantumkan saat laporan "
                        f"ini dibuat, sehingga kecukupan jumlah responden belum dapat dinilai. Jumlah responden "
-                       f"yang terkumpul adalah {n} orang.")]
+                       f"yang terkumpul adalah {bilangan(n)} orang.")]
     enough = sample["sufficient"]
     verdict = "Memenuhi" if enough else "Belum memenuhi"
     rows = [["Populasi (penerima layanan)", "Sampel minimum", "Responden terkumpul", "Kesimpulan"],
             [sample["population"], sample["required"], n, verdict]]
     smallest = sample.get("smallest_answered", n)
-    shortfall = "" if enough else f" (kurang {sample['required'] - smallest} jawaban)"
+    shortfall = "" if enough else f" (kurang {bilangan(sample['required'] - smallest)} jawaban)"
     if smallest < n:  # skipped answers: the weakest-answered unsur decides
-        shortfall += (f". Kecukupan dinilai dari unsur dengan jawaban paling sedikit, yaitu {smallest} jawaban, "
+        shortfall += (f". Kecukupan dinilai dari unsur dengan jawaban paling sedikit, yaitu {bilangan(smallest)} jawaban, "
                       "karena jawaban yang dilewati tidak ikut dihitung")
     return [*d.table(rows, (30, 22, 24, 24), numeric=(0, 1, 2), caption="Tabel 2.3 Jumlah responden"),
-            d.para(f"Dengan populasi {sample['population']} penerima layanan, jumlah sampel minimum adalah "
-                   f"{sample['required']} responden. Terkumpul {n} responden, sehingga jumlah responden "
+            d.para(f"Dengan populasi {bilangan(sample['population'])} penerima layanan, jumlah sampel minimum adalah "
+                   f"{bilangan(sample['required'])} responden. Terkumpul {bilangan(n)} responden, sehingga jumlah responden "
                    f"<b>{verdict.lower()}</b> jumlah sampel minimum{shortfall}.")]
 
 
@@ -303,7 +316,7 @@ def _bab3(source: ReportSource, d: _Doc) -> list:
     n = report["respondents"]
     names = service_names(source.office)
     flow = [*d.chapter("BAB III", "HASIL PENGOLAHAN DATA"), d.section("A. Jumlah Responden"),
-            d.para(f"Jumlah responden yang mengisi kuesioner sampai selesai pada periode ini adalah <b>{n}</b> "
+            d.para(f"Jumlah responden yang mengisi kuesioner sampai selesai pada periode ini adalah <b>{bilangan(n)}</b> "
                    "orang.")]
     flow += [d.section("B. Profil Responden"),
              d.para("Profil responden menurut jenis kelamin, usia, pendidikan, pekerjaan dan disabilitas. "
@@ -323,10 +336,13 @@ def _bab3(source: ReportSource, d: _Doc) -> list:
     for i, u in enumerate(report["unsur"], 1):
         rows.append([i, f"{u['code']} {u['name']}", u["answered"], angka(u["nrr"], 4), angka(u["nrr_weighted"], 3),
                      angka(u["converted"], 2), u["mutu"] or "-"])
-    rows.append(["", "Nilai IKM (jumlah NRR tertimbang)", n, "", angka(report["ikm"], 4),
+    printed = printed_weighted_sum(report)
+    rows.append(["", "Jumlah kolom NRR tertimbang", "", "", angka(printed, 3), "", ""])
+    rows.append(["", "Nilai IKM dari nilai eksak", n, "", angka(report["ikm"], 4),
                  angka(report["ikm_converted"], 2), report["mutu"] or "-"])
-    flow += d.table(rows, (6, 40, 11, 11, 13, 11, 8), numeric=(0, 2, 3, 4, 5), centre=(6,), total_rows=1,
+    flow += d.table(rows, (6, 40, 11, 11, 13, 11, 8), numeric=(0, 2, 3, 4, 5), centre=(6,), total_rows=2,
                     caption=f"Tabel 3.{number + 1} Nilai per unsur pelayanan")
+    flow.append(_p(_e(rounding_note(report)), d.s.note))
     if report["ikm"] is not None:  # the same chart as the dashboard's, drawn as vectors (collector/charts.py)
         from collector.charts import bars, unsur_drawing
 
@@ -416,7 +432,7 @@ def _forum(plan: Sequence[Any]) -> str:
     dates = sorted({p.forum_date for p in plan if p.forum_date})
     if not dates:
         return "Tanggal forum konsultasi publik belum dicatat."
-    return ("Rencana ini disepakati dalam forum konsultasi publik (Permen PANRB Nomor 16 Tahun 2017) pada "
+    return ("Rencana ini disepakati dalam forum konsultasi publik (Peraturan Menteri PANRB Nomor 16 Tahun 2017) pada "
             + ", ".join(tanggal(dt.date.fromisoformat(x)) for x in dates) + ".")
 
 
@@ -521,7 +537,7 @@ def _penutup(source: ReportSource, d: _Doc, period: str) -> list:
         points += [
             f"IKM {name} periode {_e(period)} adalah {angka(report['ikm'], 4)} dengan nilai konversi "
             f"{angka(report['ikm_converted'], 2)}, mutu pelayanan {_e(report['mutu'])} dan kinerja unit pelayanan "
-            f"{_e(report['kinerja'])}, dari {report['respondents']} responden.",
+            f"{_e(report['kinerja'])}, dari {bilangan(report['respondents'])} responden.",
             f"Unsur dengan nilai terendah adalah {_names(weakest)}; unsur dengan nilai tertinggi adalah "
             f"{_names(strongest)}.",
         ]
@@ -530,7 +546,7 @@ def _penutup(source: ReportSource, d: _Doc, period: str) -> list:
         points.append("Kecukupan jumlah responden belum dapat dinilai karena populasi tidak dicantumkan.")
     else:
         points.append(f"Jumlah responden {'telah memenuhi' if sample['sufficient'] else 'belum memenuhi'} "
-                      f"jumlah sampel minimum ({report['respondents']} dari {sample['required']}).")
+                      f"jumlah sampel minimum ({bilangan(report['respondents'])} dari {bilangan(sample['required'])}).")
     flow += d.items(points)
     flow += [d.section("B. Saran"),
              d.para("Hasil SKM ini perlu dipublikasikan kepada masyarakat dan ditindaklanjuti sesuai rencana tindak "

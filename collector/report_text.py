@@ -9,7 +9,8 @@ from kiosk.questionnaire import PROFILE_FIELDS
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
-CHANNELS = {"kiosk": "Kiosk survei di loket pelayanan", "web": "Survei daring (tautan/QR)",
+# "Anjungan" as in anjungan mandiri: the Indonesian word for a self-service terminal, not the English "kiosk".
+CHANNELS = {"kiosk": "Anjungan survei mandiri di loket pelayanan", "web": "Survei daring (tautan/QR)",
             "paper": "Kuesioner kertas"}
 UNANSWERED = "Tidak diisi"
 
@@ -33,6 +34,11 @@ def angka(value: float | int | Decimal | None, places: int) -> str:
     sign = "-" if whole.startswith("-") else ""
     whole = f"{int(whole.lstrip('-')):,}".replace(",", ".")
     return sign + whole + ("," + fraction if fraction else "")
+
+
+def bilangan(value: int | None) -> str:
+    """A whole number with Indonesian thousands separators: 1.234."""
+    return angka(value, 0)
 
 
 def persen(part: int, whole: int) -> str:

@@ -24,6 +24,9 @@ from kiosk.questionnaire import PROFILE_FIELDS
 
 SHEETS = ("Ringkasan", "Per unsur", "Per layanan", "Profil responden", "Data")
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Counts with a thousands separator: Excel and LibreOffice show it as the reader's locale writes it (1.234 in
+# Indonesian); a literal "." in the format would turn into a decimal point elsewhere.
+COUNT = "#,##0"
 INDEX = "0.0000"           # NRR and IKM on the 1..4 scale, as reports print them
 INDEX_FULL = "0.0000####"  # the unrounded IKM: at least 4 decimals, up to 8
 WEIGHTED = "0.000"
@@ -115,20 +118,20 @@ def _summary(sheet, source: ReportSource, generated_at: dt.datetime) -> None:
         ("Periode", period_text(scope, span), None, "-"),
         ("Periode dari", dt.date.fromisoformat(scope["from"]) if scope.get("from") else "-", DATE, "scope.from"),
         ("Periode sampai", dt.date.fromisoformat(scope["to"]) if scope.get("to") else "-", DATE, "scope.to"),
-        ("Jumlah responden", report["respondents"], "0", "respondents"),
-        ("Survei tidak selesai (tidak dihitung)", source.abandoned, "0", "-"),
+        ("Jumlah responden", report["respondents"], COUNT, "respondents"),
+        ("Survei tidak selesai (tidak dihitung)", source.abandoned, COUNT, "-"),
         ("IKM (nilai indeks 1-4, tanpa pembulatan)", report["ikm"], INDEX_FULL, "ikm"),
         ("Nilai konversi (IKM x 25)", report["ikm_converted"], CONVERTED, "ikm_converted"),
         ("Mutu pelayanan", report["mutu"], None, "mutu"),
         ("Kinerja unit pelayanan", report["kinerja"], None, "kinerja"),
-        ("Populasi (penerima layanan dalam periode)", sample["population"], "0", "sample.population"),
-        ("Jumlah sampel minimum (Krejcie-Morgan)", sample["required"], "0", "sample.required"),
+        ("Populasi (penerima layanan dalam periode)", sample["population"], COUNT, "sample.population"),
+        ("Jumlah sampel minimum (Krejcie-Morgan)", sample["required"], COUNT, "sample.required"),
         ("Jumlah sampel mencukupi", _yes_no(sample["sufficient"]), None, "sample.sufficient"),
-        ("Jawaban paling sedikit pada satu unsur", sample.get("smallest_answered"), "0", "sample.smallest_answered"),
-        *((f"Responden - {channel_label(channel)}", count, "0", f"channels.{channel}")
+        ("Jawaban paling sedikit pada satu unsur", sample.get("smallest_answered"), COUNT, "sample.smallest_answered"),
+        *((f"Responden - {channel_label(channel)}", count, COUNT, f"channels.{channel}")
           for channel, count in report.get("channels", {}).items()),
-        *((f"Tidak dihitung - {label}", count, "0", f"excluded.{key}") for key, label, count in excluded_rows(report)),
-        *((f"Dihitung, dengan catatan - {label}", count, "0", f"flagged.{key}")
+        *((f"Tidak dihitung - {label}", count, COUNT, f"excluded.{key}") for key, label, count in excluded_rows(report)),
+        *((f"Dihitung, dengan catatan - {label}", count, COUNT, f"flagged.{key}")
           for key, label, count in flagged_rows(report)),
         ("Aturan penghitungan", rule_sentence(report), None, "counting_rule"),
         ("Dibuat pada (UTC)", generated_at.astimezone(dt.timezone.utc).replace(tzinfo=None), MOMENT, "-"),
@@ -141,7 +144,7 @@ def _summary(sheet, source: ReportSource, generated_at: dt.datetime) -> None:
                  "IKM = jumlah NRR x bobot (bobot sama, pecahan eksak); nilai konversi = IKM x 25, "
                  "dibulatkan dua desimal sekali saja.",
                  "Angka dihitung oleh mesin IKM skm-kiosk; pembulatan di lembar lain hanya untuk tampilan.",
-                 "Lembar Data: satu baris per survei selesai; channel kiosk = kiosk di loket, web = tautan/QR, "
+                 "Lembar Data: satu baris per survei selesai; channel kiosk = anjungan survei di loket, web = tautan/QR, "
                  "paper = kuesioner kertas; local_time = waktu setempat kantor."):
         sheet.append([_cell(sheet, note, font=_MUTED)])
 
@@ -152,12 +155,12 @@ def _unsur(sheet, report: dict[str, Any]) -> None:
     sheet.append(_header(sheet, ("Kode", "Unsur", "Jumlah jawaban", "Jumlah nilai", "NRR", "NRR tertimbang",
                                  "Nilai konversi", "Mutu")))
     for u in report["unsur"]:
-        sheet.append([_cell(sheet, u["code"]), _cell(sheet, u["name"]), _cell(sheet, u["answered"], "0"),
-                      _cell(sheet, u["sum"], "0"), _cell(sheet, u["nrr"], INDEX),
+        sheet.append([_cell(sheet, u["code"]), _cell(sheet, u["name"]), _cell(sheet, u["answered"], COUNT),
+                      _cell(sheet, u["sum"], COUNT), _cell(sheet, u["nrr"], INDEX),
                       _cell(sheet, u["nrr_weighted"], WEIGHTED), _cell(sheet, u["converted"], CONVERTED),
                       _cell(sheet, u["mutu"])])
     sheet.append([_cell(sheet, "IKM", font=_BOLD), _cell(sheet, "Nilai IKM (jumlah NRR tertimbang)", font=_BOLD),
-                  _cell(sheet, report["respondents"], "0", font=_BOLD), None, None,
+                  _cell(sheet, report["respondents"], COUNT, font=_BOLD), None, None,
                   _cell(sheet, report["ikm"], INDEX, font=_BOLD),
                   _cell(sheet, report["ikm_converted"], CONVERTED, font=_BOLD),
                   _cell(sheet, report["mutu"], font=_BOLD)])
@@ -171,7 +174,7 @@ def _services(sheet, source: ReportSource) -> None:
                                  "Kinerja", "Catatan sampel")))
     for s in source.report.get("services", []):
         sid = s["service_id"]
-        sheet.append([_cell(sheet, sid or "-"), _cell(sheet, names.get(sid, sid)), _cell(sheet, s["respondents"], "0"),
+        sheet.append([_cell(sheet, sid or "-"), _cell(sheet, names.get(sid, sid)), _cell(sheet, s["respondents"], COUNT),
                       _cell(sheet, s["ikm"], INDEX), _cell(sheet, s["ikm_converted"], CONVERTED),
                       _cell(sheet, s["mutu"]), _cell(sheet, s["kinerja"]), _cell(sheet, service_caveat(s) or "-")])
 
@@ -183,7 +186,7 @@ def _profile(sheet, report: dict[str, Any]) -> None:
     for _, label, rows in profile_rows(report.get("profile", {})):
         total = sum(count for _, count in rows)
         for option, count in rows:
-            sheet.append([_cell(sheet, label), _cell(sheet, option), _cell(sheet, count, "0"),
+            sheet.append([_cell(sheet, label), _cell(sheet, option), _cell(sheet, count, COUNT),
                           _cell(sheet, count / total if total else None, PERCENT)])
 
 

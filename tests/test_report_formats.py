@@ -126,7 +126,7 @@ def test_workbook_summary_is_the_report_json(produced):
     assert book.sheetnames == ["Ringkasan", "Per unsur", "Per layanan", "Profil responden", "Data"]
     cells = _by_key(book["Ringkasan"])
     assert report["respondents"] == len(produced["in_scope"])  # the abandoned and out-of-period ones are not in it
-    assert cells["respondents"].value == report["respondents"]
+    assert cells["respondents"].value == report["respondents"] and cells["respondents"].number_format == "#,##0"
     assert cells["ikm"].value == report["ikm"] and isinstance(cells["ikm"].value, float)
     assert cells["ikm"].number_format.startswith("0.0000")
     assert cells["ikm_converted"].value == report["ikm_converted"] and cells["ikm_converted"].number_format == "0.00"
@@ -246,11 +246,19 @@ def test_pdf_states_the_numbers_of_the_report(produced):
     for u in report["unsur"]:
         assert f"{u['code']} {u['name']} {u['answered']} {angka(u['nrr'], 4)} {angka(u['nrr_weighted'], 3)} " \
                f"{angka(u['converted'], 2)} {u['mutu']}" in text
+    # The NRR tertimbang column adds up to its printed total; the IKM row is the exact value.
+    printed = sum(Decimal(angka(u["nrr_weighted"], 3).replace(",", ".")) for u in report["unsur"])
+    lines = _pdf_lines(produced["dir"] / "laporan.pdf")
+    assert f"Jumlah kolom NRR tertimbang {angka(printed, 3)}" in lines
+    assert f"Nilai IKM dari nilai eksak {report['respondents']} {angka(report['ikm'], 4)} " \
+           f"{angka(report['ikm_converted'], 2)} {report['mutu']}" in lines
+    assert "NRR tertimbang tiga desimal, dibulatkan setengah ke atas" in text
     sample = report["sample"]
     verdict = "memenuhi" if sample["sufficient"] else "belum memenuhi"
     assert f"Dengan populasi 30 penerima layanan, jumlah sampel minimum adalah {sample['required']} responden. " \
            f"Terkumpul {report['respondents']} responden, sehingga jumlah responden {verdict}" in text
-    assert "Kiosk survei di loket pelayanan 14" in text and "Kuesioner kertas 4" in text
+    assert "Anjungan survei mandiri di loket pelayanan 14" in text and "Kuesioner kertas 4" in text
+    assert "Kiosk" not in text  # the Indonesian word, not the English one
     assert "2 survei ditinggalkan sebelum selesai" in text
 
 
