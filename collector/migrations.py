@@ -237,6 +237,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (office_id, service_id, local_date, channel, "class", field, value)
         )""",
     ]),
+    (11, "moderation state of the respondents' comments (collector/suggestions.py)", [
+        # No row: a comment nobody has moderated yet ("new"). Rows are changed, never deleted; each
+        # change is also a line of the audit log.
+        """CREATE TABLE suggestion_states (
+            response_id TEXT PRIMARY KEY REFERENCES responses (id),
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            state TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL
+        )""",
+    ]),
 ]
 
 
