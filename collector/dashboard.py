@@ -64,7 +64,7 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         office = records.get_office(engine, office_id)
         if office is None:
             return PlainTextResponse(f"there is no office {office_id!r}", status_code=404)
-        from collector import charts, period_presets
+        from collector import charts, dashboard_charts, period_presets
 
         today = clock().astimezone(office.tz).date()  # the office's own date, not UTC's
         if not request.query_params.get("from") and not request.query_params.get("to"):
@@ -77,7 +77,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
                                  decimal_comma=locale == "id")
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
                     period=period, admin=admin.name, held=len(held_answers(engine, office_id)),
-                    presets=period_presets.presets(today), chart=chart)
+                    presets=period_presets.presets(today), chart=chart,
+                    trend=dashboard_charts.trend(engine, office, period, locale))
 
     def download_scope(office_id: str, request: Request, admin: records.Admin) -> Any:
         """(period, service, population) of a download, or the plain-text answer refusing it."""

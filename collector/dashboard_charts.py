@@ -1,0 +1,44 @@
+"""The charts of the dashboard's office page, made on the server as SVG in the page's language."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy.engine import Engine
+
+from collector import chart_trend, followup, publication
+from collector.chart_shapes import to_svg
+from collector.records import OfficeRecord
+from kiosk.i18n import translations
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    name: str              # "tahun 2026" / "year 2026", or "2026-02-01 – 2026-02-28"
+    date_from: dt.date
+    date_to: dt.date
+    respondents: int
+    ikm_converted: float | None
+    mutu: str | None
+
+
+def _period_name(label: str, start: dt.date, end: dt.date, locale: str, gettext) -> str:
+    if len(label) == 10:  # a plain range: its dates
+        return f"{start.isoformat()} – {end.isoformat()}"
+    name = publication.period_name(label, locale, gettext)
+    if followup.period_dates(label) != (start, end):  # this year up to today
+        return gettext("%(period)s up to %(date)s") % {"period": name, "date": end.isoformat()}
+    return name
+
+
+def trend(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], locale: str) -> dict[str, Any]:
+    """The trend chart (SVG), its table rows (newest first) and how many older periods are left out."""
+    gettext = translations(locale).gettext
+    found = chart_trend.trend(engine, office.id, *period)
+    svg = to_svg(chart_trend.picture(found, gettext=gettext, decimal_comma=locale == "id",
+                                     title=gettext("IKM (converted) per period")))
+    rows = [TrendRow(_period_name(p.label, p.date_from, p.date_to, locale, gettext), p.date_from, p.date_to,
+                     p.respondents, p.ikm_converted, p.mutu) for p in reversed(found.points)]
+    return {"svg": Markup(svg), "rows": rows, "left_out": found.left_out, "kind": found.kind}

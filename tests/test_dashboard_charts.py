@@ -1,0 +1,114 @@
+"""The office page's charts (trend, service x unsur, day x hour, channels, weakest and strongest unsur): the numbers
+drawn are the report JSON's, the dashboard shows them in both languages, the PDF carries them as vectors."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from collector import chart_trend, records
+from collector.ingest import store_batch
+from fixtures_collector import DEMO_OFFICE, make_wire
+
+WITA = timezone(timedelta(hours=8))
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)  # 11:00 in Buton Utara
+LOGIN = ("admin", "rahasia-sekali")
+
+
+def _answers(n: int, bias: int) -> dict:
+    return {f"U{k}": max(1, min(4, 1 + bias + (n * k) % 3 - (k == 8))) for k in range(1, 10)}
+
+
+@pytest.fixture(scope="module")
+def office_data(tmp_path_factory):
+    """A collector app with two years and a bit of answers: 2024 none, 2025 and 2026 on kiosk, web and paper."""
+    from fastapi.testclient import TestClient
+
+    from collector.app import create_app
+    from kiosk.config import DEMO_CONFIG
+
+    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('charts') / 'c.db'}", clock=lambda: NOW)
+    engine = app.state.engine
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    records.add_admin(engine, *LOGIN)
+    batches = [  # (first answer, how many, hours apart, channel, bias)
+        (datetime(2023, 5, 2, 8, tzinfo=WITA), 3, 30, "kiosk", 1),
+        (datetime(2025, 2, 3, 8, tzinfo=WITA), 12, 53, "kiosk", 1),
+        (datetime(2025, 8, 4, 9, tzinfo=WITA), 8, 49, "paper", 2),
+        (datetime(2026, 1, 5, 8, tzinfo=WITA), 14, 75, "kiosk", 2),
+        (datetime(2026, 7, 6, 10, tzinfo=WITA), 9, 51, "web", 1),
+    ]
+    for first, count, apart, channel, bias in batches:
+        wires = [make_wire(service_id=("ktp-el", "kk", "akta-lahir")[n % 3], answers=_answers(n, bias),
+                           submitted_at=first + timedelta(hours=n * apart), channel=channel) for n in range(count)]
+        results = store_batch(engine, DEMO_OFFICE, wires, channel=channel, now=first + timedelta(hours=count * apart))
+        assert {r.status for r in results} == {"accepted"}
+    with TestClient(app) as client:
+        yield client, engine
+
+
+def _section(html: str, name: str) -> str:
+    start = html.index(f'<h3 id="{name}"')
+    return html[start:html.index("<h3", start + 3)]
+
+
+def _report(client, start, end, **extra) -> dict:
+    return client.get("/api/v1/reports/ikm", params={"office": DEMO_OFFICE, "from": str(start), "to": str(end), **extra},
+                      auth=LOGIN).json()
+
+
+# --- trend ------------------------------------------------------------------------------------------
+
+def test_trend_periods_are_of_the_chosen_kind_back_to_the_first_with_data():
+    first = dt.date(2025, 3, 5)
+    kind, spans, left_out = chart_trend.periods(dt.date(2026, 7, 1), dt.date(2026, 9, 30), first)
+    assert kind == "quarter" and [s[0] for s in spans] == [f"{y}-Q{q}" for y in (2025, 2026) for q in range(1, 5)][:7]
+    assert chart_trend.periods(dt.date(2026, 7, 1), dt.date(2026, 12, 31), first)[1][0][0] == "2025-S1"
+    # This year up to today (the default) is the year; a plain week steps back week by week.
+    assert [s[0] for s in chart_trend.periods(dt.date(2026, 1, 1), dt.date(2026, 11, 29), first)[1]] == ["2025", "2026"]
+    kind, spans, _ = chart_trend.periods(dt.date(2026, 2, 3), dt.date(2026, 2, 9), dt.date(2026, 1, 20))
+    assert kind == "range" and [(s[1], s[2]) for s in spans][:2] == [(dt.date(2026, 1, 20), dt.date(2026, 1, 26)),
+                                                                      (dt.date(2026, 1, 27), dt.date(2026, 2, 2))]
+    # No data at all: the chosen period alone; data from year 1: a bounded walk that says what it left out.
+    assert chart_trend.periods(dt.date(2026, 1, 1), dt.date(2026, 3, 31), None)[1:] == (
+        [("2026-Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31))], 0)
+    kind, spans, left_out = chart_trend.periods(dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(1, 1, 1))
+    assert len(spans) == chart_trend.MOST_PERIODS and left_out == 2025 * 4 + 1 - chart_trend.MOST_PERIODS
+    assert chart_trend.periods(dt.date(1, 1, 1), dt.date(1, 12, 31), dt.date(1, 1, 1))[1:] == (
+        [("0001", dt.date(1, 1, 1), dt.date(1, 12, 31))], 0)
+
+
+def test_trend_columns_are_each_period_report(office_data):
+    client, engine = office_data
+    found = chart_trend.trend(engine, DEMO_OFFICE, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert [p.label for p in found.points] == ["2023", "2024", "2025", "2026"]
+    svg = str(chart_trend_svg(found))
+    columns = dict(re.findall(r'data-period="(\d{4})" data-value="([\d.]+)"', svg))
+    for year in ("2023", "2025", "2026"):
+        report = _report(client, f"{year}-01-01", f"{year}-12-31")
+        assert float(columns[year]) == report["ikm_converted"]
+        assert f'{report["ikm_converted"]:.2f}'.replace(".", ",") in svg
+    assert "2024" not in columns and 'data-period="2024" data-empty="1"' in svg  # no data: a dash, not a zero
+    assert "style=" not in svg and "<script" not in svg
+
+
+def chart_trend_svg(found):
+    from collector.chart_shapes import to_svg
+
+    return to_svg(chart_trend.picture(found))
+
+
+def test_office_page_shows_the_trend_in_both_languages(office_data):
+    client, _ = office_data
+    html = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2026-07-01", "to": "2026-09-30"},
+                      auth=LOGIN).text
+    trend = _section(html, "trend")
+    assert re.findall(r'data-period="(\d{4}-Q\d)" data-value', trend)[0] == "2023-Q2"
+    q3 = _report(client, "2026-07-01", "2026-09-30")
+    assert f'data-period="2026-Q3" data-value="{q3["ikm_converted"]!r}"' in trend
+    assert "TW 3 2026" in trend and "triwulan 3 2026" in trend
+    english = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2026-07-01", "to": "2026-09-30",
+                                                                  "lang": "en"}, auth=LOGIN).text
+    assert "Q3 2026" in english and "quarter 3 2026" in english and "TW 3" not in english
