@@ -60,7 +60,8 @@ def health(*, now: datetime, beat: Heartbeat | None, last_contact: datetime,
             problems.append("error")
         if abs(beat.clock_offset_s) > rules.clock_tolerance_s:
             problems.append("clock")
-        if beat.storage_free_bytes is not None and beat.storage_free_bytes < rules.storage_min_bytes:
+        if beat.storage_problem is not None or (
+                beat.storage_free_bytes is not None and beat.storage_free_bytes < rules.storage_min_bytes):
             problems.append("storage")
     return tuple(problems)
 
@@ -103,6 +104,7 @@ class KioskHealth:
             "last_error_code": beat.last_error_code if beat else None,
             "clock_offset_s": beat.clock_offset_s if beat else None,
             "storage_free_bytes": beat.storage_free_bytes if beat else None,
+            "storage_problem": beat.storage_problem if beat else None,
             "battery_percent": beat.battery_percent if beat else None,
             "health": self.health, "problems": list(self.problems) if self.active else [],
         }

@@ -39,6 +39,7 @@ def _columns() -> list[Column]:
         Column("uptime_s", Float),
         Column("storage_free_bytes", BigInteger),
         Column("battery_percent", Float),
+        Column("storage_problem", Text),
     ]
 
 
@@ -66,6 +67,8 @@ class HeartbeatBody(BaseModel):
     uptime_s: _Seconds | None = None
     storage_free_bytes: Annotated[int, Field(ge=0, le=10 ** 16)] | None = None
     battery_percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    # kiosk.storage.Problem's code when the kiosk cannot save now; a code a newer kiosk knows is kept as sent.
+    storage_problem: str | None = Field(default=None, max_length=40, pattern=r"^[a-z_]+$")
 
 
 class HeartbeatAnswer(BaseModel):
@@ -93,13 +96,15 @@ class Heartbeat:
     uptime_s: float | None
     storage_free_bytes: int | None
     battery_percent: float | None
+    storage_problem: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"received_at": stamp(self.received_at), "app_version": self.app_version, "pending": self.pending,
                 "sent": self.sent, "rejected": self.rejected, "oldest_pending_age_s": self.oldest_pending_age_s,
                 "last_error_code": self.last_error_code, "device_time": self.device_time,
                 "clock_offset_s": self.clock_offset_s, "uptime_s": self.uptime_s,
-                "storage_free_bytes": self.storage_free_bytes, "battery_percent": self.battery_percent}
+                "storage_free_bytes": self.storage_free_bytes, "battery_percent": self.battery_percent,
+                "storage_problem": self.storage_problem}
 
 
 class HeartbeatRefused(ValueError):
@@ -126,6 +131,7 @@ def record(engine: Engine, kiosk_id: str, body: HeartbeatBody, now: datetime) ->
         "last_error_code": body.last_error_code, "device_time": body.device_time.isoformat(),
         "clock_offset_s": round((body.device_time - now).total_seconds(), 3), "uptime_s": body.uptime_s,
         "storage_free_bytes": body.storage_free_bytes, "battery_percent": body.battery_percent,
+        "storage_problem": body.storage_problem,
     }
     with writing(engine) as conn:
         # UPDATE then INSERT: one kiosk sends one heartbeat at a time, and a lost race only means the

@@ -248,6 +248,10 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             changed_by TEXT NOT NULL
         )""",
     ]),
+    (12, "why a kiosk cannot save now, from its heartbeat", [
+        "ALTER TABLE kiosk_status ADD COLUMN storage_problem TEXT",
+        "ALTER TABLE kiosk_heartbeats ADD COLUMN storage_problem TEXT",
+    ]),
 ]
 
 

@@ -34,6 +34,9 @@ class Heartbeat:
     uptime_s: float
     storage_free_bytes: int | None
     battery_percent: float | None
+    # Why the queue cannot save now (kiosk.storage.Problem: disk_full, read_only, ...), None when it can:
+    # free bytes alone miss a read-only remount or an I/O error.
+    storage_problem: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -73,6 +76,11 @@ def storage_free(path: Path) -> int | None:
         return None
 
 
+def storage_problem(queue: Queue) -> str | None:
+    problem = queue.storage_problem()
+    return None if problem is None else problem.problem.value
+
+
 def last_error_code(recorded: str | None) -> str | None:
     """The code of the queue's recorded last error ("code: detail"); None after a success."""
     return split_error(recorded)[0]
@@ -88,7 +96,8 @@ def build(queue: Queue, data_dir: Path, *, now: Callable[[], datetime] = lambda:
         oldest_pending_age_s=None if age is None else round(max(0.0, age), 1),
         last_error_code=last_error_code(queue.sync_state().last_error),
         device_time=now().astimezone().isoformat(), uptime_s=round(uptime(), 1),
-        storage_free_bytes=storage_free(Path(data_dir)), battery_percent=battery())
+        storage_free_bytes=storage_free(Path(data_dir)), battery_percent=battery(),
+        storage_problem=storage_problem(queue))
 
 
 def send(session: requests.Session, url: str, token: str, heartbeat: Heartbeat,

@@ -16,6 +16,9 @@ CONFIG_PATH = "/api/v1/config"
 HEARTBEAT_PATH = "/api/v1/heartbeat"
 USER_AGENT = "skm-kiosk-sync/1"  # on every request a kiosk makes, so collector logs tell kiosks from browsers
 MAX_BATCH = 1000
+# What a heartbeat body carries (sync/heartbeat.py sends it, collector/heartbeat.py checks and keeps it).
+HEARTBEAT_FIELDS = ("app_version", "pending", "sent", "rejected", "oldest_pending_age_s", "last_error_code",
+                    "device_time", "uptime_s", "storage_free_bytes", "battery_percent", "storage_problem")
 MAX_BODY_BYTES = 5 * 1024 * 1024
 
 

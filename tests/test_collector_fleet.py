@@ -38,6 +38,7 @@ def beat(**changes) -> Heartbeat:
     ({"clock_offset_s": 299.0}, timedelta(minutes=3), ()),
     ({"storage_free_bytes": 50 * 1024 ** 2}, timedelta(minutes=3), ("storage",)),
     ({"storage_free_bytes": None}, timedelta(minutes=3), ()),
+    ({"storage_problem": "read_only"}, timedelta(minutes=3), ("storage",)),  # plenty of space, cannot save
     ({"oldest_pending_age_s": 90_000.0, "last_error_code": "tls", "clock_offset_s": 4000.0},
      timedelta(days=2), ("silent", "backlog", "error", "clock")),
 ])

@@ -49,6 +49,14 @@ def test_latest_and_history_are_kept_per_kiosk(collector):
     assert [h.pending for h in heartbeat.history(collector.engine, collector.kiosk_id)] == [3, 0]
 
 
+def test_why_a_kiosk_cannot_save_is_kept_and_shown(collector):
+    assert post(collector, body(storage_problem="disk_full")).status_code == 200
+    assert heartbeat.latest(collector.engine)[collector.kiosk_id].storage_problem == "disk_full"
+    assert post(collector, body(storage_problem="Disk Full!")).status_code == 400
+    assert post(collector, body()).status_code == 200   # an older kiosk says nothing: None
+    assert heartbeat.latest(collector.engine)[collector.kiosk_id].storage_problem is None
+
+
 def test_history_keeps_48_hours(collector):
     assert post(collector, body()).status_code == 200
     collector.now[0] = T0 + timedelta(hours=49)

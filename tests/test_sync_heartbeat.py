@@ -32,6 +32,31 @@ def test_built_from_the_queue(tmp_path, make_responses):
     assert beat.storage_free_bytes > 0 and beat.app_version
 
 
+def test_what_the_kiosk_sends_is_what_the_collector_reads():
+    """One field list (sync/wire.py) for the sender's dataclass and the collector's model."""
+    from dataclasses import fields
+
+    from collector.heartbeat import HeartbeatBody
+    from sync.wire import HEARTBEAT_FIELDS
+
+    assert tuple(f.name for f in fields(heartbeat.Heartbeat)) == HEARTBEAT_FIELDS
+    assert tuple(HeartbeatBody.model_fields) == HEARTBEAT_FIELDS
+
+
+def test_a_queue_that_cannot_save_says_why(tmp_path, make_responses):
+    from kiosk.storage import CannotWriteNow, Problem
+
+    queue = Queue(tmp_path / "q.db")
+    try:
+        queue.enqueue(make_responses(1)[0])
+        assert heartbeat.build(queue, tmp_path).storage_problem is None
+        queue.write_problem = CannotWriteNow(Problem.DISK_FULL, queue.path)  # as a failed write leaves it
+        beat = heartbeat.build(queue, tmp_path)
+    finally:
+        queue.close()
+    assert beat.storage_problem == "disk_full" and beat.pending == 1
+
+
 def test_battery_where_linux_tells_it(tmp_path):
     root = tmp_path / "power_supply"
     (root / "AC").mkdir(parents=True)
