@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from collector.report_text import (angka, bilangan, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
+from collector import report_questionnaire, report_trend
 from collector.report_method import sampling
 from collector.report_rounding import printed_weighted_sum, rounding_note
 from collector.report_counting import audit_summary, excluded_rows, flagged_rows, rule_sentence, service_caveat
@@ -420,7 +421,7 @@ def _bab4(source: ReportSource, d: _Doc) -> list:
         if poor:
             flow.append(d.para(f"Unsur dengan mutu C atau D perlu diprioritaskan untuk perbaikan: {_names(poor)}."))
     flow += [d.section("B. Rencana Tindak Lanjut"), *_plan(source, d)]
-    flow += [d.section("C. Tren Nilai SKM")] + _trend(source, d)
+    flow += [d.section("C. Tren Nilai SKM")] + _trend(source, d) + report_trend.chapter(source, d)
     return flow
 
 
@@ -591,4 +592,4 @@ def _lampiran(source: ReportSource, d: _Doc) -> list:
                            "diimpor, untuk periode ini."))
     flow.append(_p("Log audit lengkap (siapa, kapan, apa, mengapa) dicetak dengan perintah "
                    "<font face=\"Courier\">kiosk admin audit --office ID</font>.", d.s.note))
-    return flow + _realisation(source, d)
+    return flow + _realisation(source, d) + report_questionnaire.lampiran(source, d, 5)

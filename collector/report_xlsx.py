@@ -51,6 +51,9 @@ def build_xlsx(source: ReportSource, *, with_comments: bool = False,
     _services(book.create_sheet(SHEETS[2]), source)
     _profile(book.create_sheet(SHEETS[3]), source.report)
     _data(book.create_sheet(SHEETS[4]), source, with_comments)
+    from collector import report_xlsx_annex  # after Data: it imports this module's cell helpers
+
+    report_xlsx_annex.add_sheets(book, source)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

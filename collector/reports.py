@@ -81,6 +81,10 @@ class ReportSource:
     # dates are exactly a named period (a year, a semester, a triwulan).
     plan: tuple = ()
     previous_plan: tuple = ()
+    # Every earlier period of the same kind back to where the data starts (collector/report_trend.py), oldest
+    # first, and whether it was cut at report_trend.MAX_PERIODS.
+    trend: tuple = ()
+    trend_cut: bool = False
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -121,5 +125,8 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
 
     plan = followup.plans_for_dates(engine, office_id, date_from, date_to)
     previous_plan = followup.plans_for_dates(engine, office_id, *before) if previous is not None else []
+    from collector.report_trend import earlier_periods
+
+    trend, trend_cut = earlier_periods(engine, office_id, service=service, date_from=date_from, date_to=date_to)
     return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
-                        plan=tuple(plan), previous_plan=tuple(previous_plan))
+                        plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend), trend_cut=trend_cut)
