@@ -19,6 +19,7 @@ from kiosk.questionnaire import LOCALES, SKM_2017, SKM_UNSUR, Questionnaire, Tex
 log = logging.getLogger(__name__)
 
 DEMO_CONFIG = Path(__file__).with_name("demo_office.toml")
+READ_ALOUD_MODES = ("off", "button", "auto")
 DEMO_PIN = "1234"  # the shipped demo office's staff PIN; a real office sets its own
 
 
@@ -70,6 +71,7 @@ class KioskSettings:
     min_survey_s: float = 12.0
     double_tap_s: float = 0.4
     comment_max: int = 300
+    read_aloud: str = "button"  # "off", "button" (a speaker button), "auto" (each question read as it appears)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ _KIOSK_KEYS = {
     "min_survey_s": (lambda v: _number(v) and 0 <= v <= 600, "seconds between 0 and 600"),
     "double_tap_s": (lambda v: _number(v) and 0 <= v <= 5, "seconds between 0 and 5"),
     "comment_max": (lambda v: type(v) is int and 1 <= v <= 500, "an integer between 1 and 500"),
+    "read_aloud": (lambda v: v in READ_ALOUD_MODES, " or ".join(f'"{m}"' for m in READ_ALOUD_MODES)),
 }
 _SYNC_KEYS = {
     "url": (lambda v: isinstance(v, str) and (v == "" or v.startswith(("https://", "http://"))),

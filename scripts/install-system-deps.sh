@@ -3,10 +3,10 @@
 # PostgreSQL for the collector's tests, Chromium for the web-survey browser tests, poppler-utils
 # (pdftotext, pdftoppm) for the tests that read the PDF report back, systemd for systemd-analyze (the
 # appliance's unit is verified in a test; slim container images leave systemd out), nginx (the collector's
-# TLS front in deploy/collector/ is tested).
+# TLS front in deploy/collector/ is tested), espeak-ng (the read-aloud audio: `kiosk audio build`).
 # Installs only what is missing, and only as root.
 set -euo pipefail
-wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip chromium poppler-utils xvfb x11-apps systemd nginx)
+wanted=(libgl1 libegl1 libgl1-mesa-dri libmtdev1 postgresql xclip chromium poppler-utils xvfb x11-apps systemd nginx espeak-ng)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
