@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from typing import Any, Callable
 
 from kivy.event import EventDispatcher
@@ -15,6 +16,10 @@ from screens import catalog
 from screens.mainthread import Background
 
 log = logging.getLogger(__name__)
+
+# Unfinished surveys the storage refused (a full disk) wait in memory for the next write that works;
+# past this many the oldest goes: they are drop-off statistics, not questionnaires that count.
+UNSAVED_ABANDONED_MAX = 200
 
 SCREEN_OF_STEP = {
     Step.WELCOME: "welcome", Step.SERVICE: "service", Step.QUESTION: "question", Step.PROFILE: "profile",
@@ -48,6 +53,7 @@ class Session(EventDispatcher):
         super().__init__(**kwargs)
         self.flow, self.queue, self.background, self.wake_sync = flow, queue, background, wake_sync
         self._saving = False
+        self.unsaved_abandoned: deque = deque(maxlen=UNSAVED_ABANDONED_MAX)
         self.refresh()
 
     # -- text ------------------------------------------------------------------------------
@@ -106,7 +112,8 @@ class Session(EventDispatcher):
         abandoned = self.flow.tick()
         if abandoned is not None:
             # Kept for drop-off analysis; the screen is already back to welcome.
-            self.background.run(lambda: self.queue.enqueue(abandoned), on_done=self._abandoned_saved)
+            self.background.run(lambda: self.queue.enqueue(abandoned), on_done=self._abandoned_saved,
+                                on_error=lambda _error: self.unsaved_abandoned.append(abandoned))
         self.refresh()
 
     # -- internals -------------------------------------------------------------------------
@@ -126,8 +133,22 @@ class Session(EventDispatcher):
         self.save_problem = ""
         self.flow.saved()
         self.saved_count += 1
+        self._save_unsaved_abandoned()
         self.wake_sync()
         self.refresh()
+
+    def _save_unsaved_abandoned(self) -> None:
+        """After a write worked again, the unfinished surveys the storage refused earlier, in one write."""
+        if not self.unsaved_abandoned:
+            return
+        held = list(self.unsaved_abandoned)
+        self.unsaved_abandoned.clear()
+
+        def saved(_result: Any) -> None:
+            self.abandoned_count += len(held)
+
+        self.background.run(lambda: self.queue.enqueue_many(held), on_done=saved,
+                            on_error=lambda _error: self.unsaved_abandoned.extendleft(reversed(held)))
 
     def _save_error(self, error: BaseException) -> None:
         self._saving = False
@@ -138,6 +159,7 @@ class Session(EventDispatcher):
 
     def _abandoned_saved(self, _result: Any) -> None:
         self.abandoned_count += 1
+        self._save_unsaved_abandoned()
         self.wake_sync()
 
     def refresh(self) -> None:

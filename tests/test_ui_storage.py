@@ -91,3 +91,27 @@ def test_the_staff_message_is_in_english_too():
     en = translator("en")
     assert text("storage_disk_full", "en") == en("The storage is full: answers cannot be saved. Free some space.")
     assert text("cannot_save", "en").startswith("The kiosk cannot save right now")
+
+
+def test_a_survey_left_half_way_on_a_full_disk_is_saved_once_space_returns(launch_kiosk, disk):
+    kiosk = launch_kiosk()
+    filler = disk.fill()
+    kiosk.tap("welcome", "start")
+    kiosk.expect("service")
+    kiosk.finger.tap(next(t for t in kiosk.widget("service", "tiles").children if t.key == "kk"))
+    kiosk.expect("question")
+    for _ in range(2):
+        kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+    kiosk.clock.advance(kiosk.app.office_config.kiosk.idle_timeout_s)
+    kiosk.expect("welcome")
+    kiosk.finger.wait_for(lambda: len(kiosk.session.unsaved_abandoned) == 1, what="the refused half-way survey held")
+    assert kiosk.queue.count_by_status()["pending"] == 0
+
+    filler.unlink()
+    finish_survey(kiosk)
+    kiosk.expect("thanks")
+    kiosk.finger.wait_for(lambda: kiosk.queue.count_by_status()["pending"] == 2, what="both surveys in the queue")
+    saved = sorted((q.response for q in kiosk.queue.all_by_status(Status.PENDING)), key=lambda r: r.complete)
+    assert [r.complete for r in saved] == [False, True]
+    assert len(saved[0].answers) == 2 and saved[0].service_id == "kk"
+    assert not kiosk.session.unsaved_abandoned and kiosk.session.abandoned_count == 1
