@@ -159,6 +159,7 @@ def store_batch(engine: Engine, office_id: str, items: Sequence[Any], *, channel
         first: dict[str, tuple[int, str]] = {}  # id -> (index, canonical body) of its first valid copy
         repeats: list[tuple[int, str, str]] = []  # later valid copies of an id within this batch
         rows: list[tuple[Any, ...]] = []
+        parsed: dict[str, Mapping[str, Any]] = {}  # id -> its wire dict, so the totals need not parse the body again
         sent_ids = [_item_id(wire) for wire in items]
         for index, wire in enumerate(items):
             wire = with_canonical_id(wire)
@@ -181,9 +182,10 @@ def store_batch(engine: Engine, office_id: str, items: Sequence[Any], *, channel
                 repeats.append((index, rid, body))
                 continue
             first[rid] = (index, body)
+            parsed[rid] = wire
             rows.append(_row_values(wire, body, office.id, kiosk_id, now, submitted, tz,
                                     device_clock=channel != received.PAPER))
-        inserted = _insert_new(conn, rows)
+        inserted = _insert_new(conn, rows, tz, parsed)
         stored = _stored_bodies(conn, [rid for rid in first if rid not in inserted])
         for rid, (index, body) in first.items():
             if rid in inserted:
@@ -227,8 +229,10 @@ def _row_values(wire: Mapping[str, Any], body: str, office_id: str, kiosk_id: st
             day, wire["complete"], body, stamp(now), collector_flags)
 
 
-def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
-    """Insert the rows (tuples in _COLUMNS order) whose id is new; returns the ids actually inserted."""
+def _insert_new(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = None,
+                parsed: Mapping[str, Mapping[str, Any]] | None = None) -> set[str]:
+    """Insert the rows (tuples in _COLUMNS order) whose id is new; returns the ids actually inserted.
+    tz: the office's time zone; parsed: the rows' wire dicts by id (both only spare the totals some work)."""
     if not rows:
         return set()
     # Ids in one order for everyone: two batches holding the same ids in opposite orders would
@@ -238,7 +242,7 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
         # One statement with one array per column: PostgreSQL parses it once, whatever the batch size.
         arrays = {column: list(values) for column, values in zip(_COLUMNS, zip(*rows))}
         inserted = set(conn.exec_driver_sql(_PG_UNNEST_INSERT, arrays).scalars())
-        _count(conn, [row for row in rows if row[0] in inserted])
+        _count(conn, [row for row in rows if row[0] in inserted], tz, parsed)
         return inserted
     # SQLite: this transaction began with BEGIN IMMEDIATE (collector.db), so no other writer, in this
     # process or another, can store one of these ids between the look-up and the insert. A plain
@@ -249,15 +253,18 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
     new = [row for row in rows if row[0] not in stored] if stored else rows
     if new:
         conn.exec_driver_sql(_SQLITE_INSERT, new)
-        _count(conn, new)
+        _count(conn, new, tz, parsed)
     return {row[0] for row in new}
 
 
-def _count(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+def _count(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = None,
+           parsed: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     """The running totals take the new rows in the same transaction (collector/totals.py)."""
     from collector import totals
 
-    totals.add_rows(conn, ((r[1], r[2], r[6], r[4], r[7], r[8], r[10], False) for r in rows))
+    parsed = parsed or {}
+    totals.add_rows(conn, ((r[1], r[2], r[6], r[4], r[7], parsed.get(r[0], r[8]), r[10], False, r[5]) for r in rows),
+                    tz)
 
 
 def _first(row: tuple[Any, ...]) -> Any:
@@ -297,7 +304,7 @@ def insert_if_new(conn: Connection, office: OfficeRecord, wire: Mapping[str, Any
     wire = with_canonical_id(wire)
     row = _row_values(wire, canonical_wire(wire), office.id, kiosk_id, now,
                       parse_timestamp(wire["submitted_at"]), office.tz)
-    return bool(_insert_new(conn, [row]))
+    return bool(_insert_new(conn, [row], office.tz, {wire["id"]: wire}))
 
 
 def stored_responses(conn: Connection, office_id: str, *, service_id: str | None = None,

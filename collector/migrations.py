@@ -6,6 +6,7 @@ a response keeps its canonical wire JSON in `body`, the columns beside it exist 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -27,7 +28,8 @@ _HEARTBEAT_COLUMNS = """received_at TEXT NOT NULL,
     storage_free_bytes BIGINT,
     battery_percent DOUBLE PRECISION"""
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+# A step is SQL text, or a function of the connection for what SQL alone cannot do (filling the totals).
+MIGRATIONS: list[tuple[int, str, list[Any]]] = [
     (1, "offices, services, kiosks, enrolment codes, admins, responses", [
         """CREATE TABLE offices (
             id TEXT PRIMARY KEY,
@@ -252,7 +254,25 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "ALTER TABLE kiosk_status ADD COLUMN storage_problem TEXT",
         "ALTER TABLE kiosk_heartbeats ADD COLUMN storage_problem TEXT",
     ]),
+    (13, "running totals per local hour; the totals filled from the stored responses", [
+        # unsur '': the respondents of the hour (n); otherwise n answers of that unsur and their sum.
+        """CREATE TABLE totals_hourly (
+            office_id TEXT NOT NULL, service_id TEXT NOT NULL, local_date TEXT NOT NULL,
+            local_hour INTEGER NOT NULL, "class" TEXT NOT NULL, unsur TEXT NOT NULL,
+            n BIGINT NOT NULL, score_sum BIGINT NOT NULL,
+            PRIMARY KEY (office_id, service_id, local_date, local_hour, "class", unsur)
+        )""",
+        # A database upgraded from before the totals (or from migration 10, which left them empty and
+        # counted no hours, no "*" and no unreadable rows) gets them from its raw rows, with no rebuild by hand.
+        lambda conn: _fill_totals(conn),
+    ]),
 ]
+
+
+def _fill_totals(conn) -> None:
+    from collector import totals
+
+    totals.rebuild_all(conn)
 
 
 def has_schema(engine: Engine) -> bool:
@@ -280,7 +300,10 @@ def migrate(engine: Engine) -> list[int]:
             if version in have:
                 continue
             for statement in statements:
-                conn.execute(text(statement))
+                if callable(statement):
+                    statement(conn)
+                else:
+                    conn.execute(text(statement))
             conn.execute(text("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)"),
                          {"v": version, "n": name, "t": datetime.now(timezone.utc).isoformat()})
             done.append(version)

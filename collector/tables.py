@@ -136,5 +136,10 @@ def _totals(name: str, *columns: Column) -> Table:
 totals_respondents = _totals("totals_respondents", Column("n", BigInteger, nullable=False))
 totals_unsur = _totals("totals_unsur", Column("unsur", Text, primary_key=True),
                        Column("answered", BigInteger, nullable=False), Column("score_sum", BigInteger, nullable=False))
+totals_hourly = Table("totals_hourly", metadata, Column("office_id", Text, primary_key=True),
+                      Column("service_id", Text, primary_key=True), Column("local_date", Text, primary_key=True),
+                      Column("local_hour", Integer, primary_key=True), Column("class", Text, primary_key=True),
+                      Column("unsur", Text, primary_key=True), Column("n", BigInteger, nullable=False),
+                      Column("score_sum", BigInteger, nullable=False))
 totals_profile = _totals("totals_profile", Column("field", Text, primary_key=True), Column("value", Text, primary_key=True),
                          Column("n", BigInteger, nullable=False))

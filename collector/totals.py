@@ -1,13 +1,16 @@
 """Exact running totals of the stored responses, kept in the same transaction as every change to them.
 
 Per office, service, office-local date, channel and counting class: respondents; per unsur the answers
-and their sum; per profile field and value the respondents. All integers, so a report can add them up
-and keep the IKM exact (Fractions, half-up once, as kiosk/ikm.py does).
+and their sum (and under unsur "*" the respondents who answered at least one); per profile field and
+value the respondents. Per office, service, local date, local hour and class (totals_hourly, for the
+dashboard's day-of-week x hour map): respondents (unsur "") and per unsur the answers and their sum.
+All integers, so a report adds them up and keeps the IKM exact (Fractions, half-up once: kiosk/ikm.py).
 
 The counting class is what kiosk/counting.py needs to decide, at report time and under the office's
-own rule, whether a response counts: `abandoned` (incomplete), `voided`, or the sorted flags of the
-device and the collector joined by commas ("" for a clean one). The rule is not applied here, so an
-office changing what it counts needs no rebuild.
+own rule, whether a response counts: `abandoned` (incomplete), `voided`, `unreadable` (a stored body
+that cannot be read back: left out of reports, with a warning), or the sorted flags of the device and
+the collector joined by commas ("" for a clean one). The rule is not applied here, so an office
+changing what it counts needs no rebuild.
 
 Every write path goes through `track` (or `add_rows` for fresh inserts): the rows' contributions are
 read before and after the change and the difference is added with UPSERT increments
@@ -18,25 +21,31 @@ from the raw rows; `rebuild` replaces them and says whether they differed.
 from __future__ import annotations
 
 import contextlib
-import json
-from collections import Counter
-from typing import Any, Iterable, Iterator, Sequence
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from collector.db import writing
-from collector.tables import responses, totals_profile, totals_respondents, totals_unsur
+from collector.tables import offices, responses, totals_hourly, totals_profile, totals_respondents, totals_unsur
 from kiosk.questionnaire import PROFILE_FIELDS
 
-ABANDONED, VOIDED = "abandoned", "voided"
+ABANDONED, VOIDED, UNREADABLE = "abandoned", "voided", "unreadable"
+ANSWERED_ANY = "*"   # totals_unsur: respondents who answered at least one scored unsur
+RESPONDENTS = ""     # totals_hourly: the respondents of the hour
 _KEY = ("office_id", "service_id", "local_date", "channel", "class")
+_HOURLY_KEY = ("office_id", "service_id", "local_date", "local_hour", "class", "unsur")
 _PROFILE_KEYS = tuple(f.key for f in PROFILE_FIELDS)
 
-# (table, extra key columns, value columns) of the three kinds of total
-_KINDS = (("totals_respondents", (), ("n",)),
-          ("totals_unsur", ("unsur",), ("answered", "score_sum")),
-          ("totals_profile", ("field", "value"), ("n",)))
+# (table, key columns, value columns) of the four kinds of total
+_KINDS = (("totals_respondents", _KEY, ("n",)),
+          ("totals_unsur", _KEY + ("unsur",), ("answered", "score_sum")),
+          ("totals_profile", _KEY + ("field", "value"), ("n",)),
+          ("totals_hourly", _HOURLY_KEY, ("n", "score_sum")))
+_TABLES = (totals_respondents, totals_unsur, totals_profile, totals_hourly)
 
 
 def counting_class(complete: bool, body_flags: Iterable[str], collector_flags: str | None, voided: bool) -> str:
@@ -48,43 +57,87 @@ def counting_class(complete: bool, body_flags: Iterable[str], collector_flags: s
     return ",".join(sorted(flags))
 
 
-def contributions(office_id: str, service_id: str | None, local_date: str, channel: str, complete: bool,
-                  body: str, collector_flags: str | None, voided: bool) -> Iterator[tuple[str, tuple, tuple]]:
-    """(table, key, values) of one stored row; a body that cannot be read counts nowhere (as in reports)."""
+def class_flags(cls: str) -> tuple[str, ...]:
+    """The flags kiosk/counting.py reads from a class (abandoned has none that matter; it is not complete)."""
+    return tuple(f for f in cls.split(",") if f) if cls != ABANDONED else ()
+
+
+def readable(body: str) -> dict[str, Any] | None:
+    """The stored body as the reports read it (collector/ingest.py read_stored_body), without its warning."""
+    from collector.envelope import loads
+
     try:
-        wire = json.loads(body)
-    except (ValueError, RecursionError):
-        return
-    if not isinstance(wire, dict):
-        return
-    flags = wire.get("flags") if isinstance(wire.get("flags"), list) else []
-    key = (office_id, service_id or "", local_date, channel,
-           counting_class(bool(complete), (f for f in flags if isinstance(f, str)), collector_flags, voided))
-    yield "totals_respondents", key, (1,)
-    answers = wire.get("answers") if isinstance(wire.get("answers"), dict) else {}
-    for code, value in answers.items():
-        if isinstance(value, int) and not isinstance(value, bool):
-            yield "totals_unsur", key + (code,), (1, value)
-    profile = wire.get("profile") if isinstance(wire.get("profile"), dict) else {}
-    for field in _PROFILE_KEYS:
-        yield "totals_profile", key + (field, str(profile.get(field) or "-")), (1,)
+        wire = loads(body.encode("utf-8"))
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        return None
+    return wire if isinstance(wire, dict) else None
 
 
-def _sum(rows: Iterable[Sequence[Any]], sign: int, into: dict[tuple, list[int]]) -> None:
-    for row in rows:
-        for table, key, values in contributions(*row):
-            have = into.get((table, key))
-            if have is None:
-                into[(table, key)] = [sign * v for v in values]
-            elif len(values) == 1:
-                have[0] += sign * values[0]
-            else:
-                have[0] += sign * values[0]
-                have[1] += sign * values[1]
+@lru_cache(maxsize=4096)
+def _hour(submitted_at: str, tz: tzinfo) -> int:
+    return datetime.fromisoformat(submitted_at).astimezone(tz).hour
+
+
+# A stored row as totals read it: (office_id, service_id, local_date, channel, complete, body, collector_flags,
+# voided, submitted_at); the body may also be the already parsed wire dict (fresh inserts).
+Row = Sequence[Any]
+
+
+def _sum(rows: Iterable[Row], sign: int, into: dict[tuple, list[int]], zone: Callable[[str], tzinfo]) -> None:
+    """Add each row's contributions (times sign) into `into`, keyed by (table, key)."""
+    def add(table: str, key: tuple, a: int, b: int | None = None) -> None:
+        have = into.get((table, key))
+        if have is None:
+            into[(table, key)] = [sign * a] if b is None else [sign * a, sign * b]
+        else:
+            have[0] += sign * a
+            if b is not None:
+                have[1] += sign * b
+
+    for office_id, service_id, local_date, channel, complete, body, collector_flags, voided, submitted_at in rows:
+        wire = readable(body) if isinstance(body, str) else body
+        service = service_id or ""
+        if wire is None:  # counts nowhere, but the report says how many it left out
+            add("totals_respondents", (office_id, service, local_date, channel, UNREADABLE), 1)
+            continue
+        flags = wire.get("flags")
+        flags = [f for f in flags if isinstance(f, str)] if isinstance(flags, list) else ()
+        cls = counting_class(bool(complete), flags, collector_flags, bool(voided))
+        key = (office_id, service, local_date, channel, cls)
+        hourly = (office_id, service, local_date, _hour(submitted_at, zone(office_id)), cls)
+        add("totals_respondents", key, 1)
+        add("totals_hourly", hourly + (RESPONDENTS,), 1, 0)
+        answers = wire.get("answers")
+        answered_any = False
+        if isinstance(answers, dict):
+            for code, value in answers.items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    add("totals_unsur", key + (code,), 1, value)
+                    add("totals_hourly", hourly + (code,), 1, value)
+                    answered_any = True
+        if answered_any:
+            add("totals_unsur", key + (ANSWERED_ANY,), 1, 0)
+        profile = wire.get("profile")
+        profile = profile if isinstance(profile, dict) else {}
+        for field in _PROFILE_KEYS:
+            add("totals_profile", key + (field, str(profile.get(field) or "-")), 1)
 
 
 _ROW = (responses.c.office_id, responses.c.service_id, responses.c.local_date, responses.c.channel,
-        responses.c.complete, responses.c.body, responses.c.collector_flags, responses.c.voided_at.is_not(None))
+        responses.c.complete, responses.c.body, responses.c.collector_flags, responses.c.voided_at.is_not(None),
+        responses.c.submitted_at)
+
+
+def _zones(conn: Connection) -> Callable[[str], tzinfo]:
+    """The time zone of an office as this transaction sees it, looked up once per office."""
+    found: dict[str, tzinfo] = {}
+
+    def zone(office_id: str) -> tzinfo:
+        if office_id not in found:
+            name = conn.execute(select(offices.c.timezone).where(offices.c.id == office_id)).scalar_one()
+            found[office_id] = ZoneInfo(name)
+        return found[office_id]
+    return zone
 
 
 def _rows(conn: Connection, ids: Sequence[str]) -> list[tuple]:
@@ -94,40 +147,132 @@ def _rows(conn: Connection, ids: Sequence[str]) -> list[tuple]:
     return found
 
 
+def _statement(dialect: str, table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
+    mark = "%s" if dialect == "postgresql" else "?"
+    columns = ['"class"' if c == "class" else c for c in keys + values]
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+            f"ON CONFLICT ({', '.join(columns[:len(keys)])}) DO UPDATE SET "
+            + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
+
+
+_STATEMENTS = {(d, t): _statement(d, t, k, v) for d in ("sqlite", "postgresql") for t, k, v in _KINDS}
+
+
 def _apply(conn: Connection, deltas: dict[tuple, list[int]]) -> None:
-    """Add the deltas with UPSERT increments, in one key order for every writer (no deadlocks).
-    Plain driver statements with positional parameters: this runs inside every ingest."""
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
-    for table, extra, values in _KINDS:
-        items = sorted(key + tuple(vals) for (t, key), vals in deltas.items() if t == table and any(vals))
-        if not items:
-            continue
-        columns = ['"class"' if c == "class" else c for c in _KEY + extra + values]
-        conflict = ", ".join(columns[:len(_KEY + extra)])
-        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
-               f"ON CONFLICT ({conflict}) DO UPDATE SET "
-               + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
-        conn.exec_driver_sql(sql, items)
+    """Add the deltas with UPSERT increments, one executemany per table, in one key order for every
+    writer (no deadlocks). Plain driver statements with positional parameters: this runs inside every ingest."""
+    by_table: dict[str, list[tuple]] = {}
+    for (table, key), vals in deltas.items():
+        if any(vals):
+            by_table.setdefault(table, []).append(key + tuple(vals))
+    for table, _, _ in _KINDS:
+        items = by_table.get(table)
+        if items:
+            items.sort()
+            conn.exec_driver_sql(_STATEMENTS[(conn.dialect.name, table)], items)
 
 
-def add_rows(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
-    """Count freshly inserted rows: (office_id, service_id, local_date, channel, complete, body,
-    collector_flags, voided)."""
+def add_rows(conn: Connection, rows: Iterable[Row], tz: tzinfo | None = None) -> None:
+    """Count freshly inserted rows (see Row); tz: the office's time zone when every row is of one office."""
     deltas: dict[tuple, list[int]] = {}
-    _sum(rows, 1, deltas)
+    _sum(rows, 1, deltas, (lambda _office: tz) if tz is not None else _zones(conn))
     _apply(conn, deltas)
 
 
 @contextlib.contextmanager
-def track(conn: Connection, ids: Sequence[str]) -> Iterator[None]:
-    """Around a change to these stored rows (void, restore, flags, re-dating): their totals follow it."""
+def track(conn: Connection, ids: Sequence[str], *, zone_before: tzinfo | None = None) -> Iterator[None]:
+    """Around a change to these stored rows (void, restore, flags, re-dating): their totals follow it.
+    zone_before: the office's time zone before the change, when the change is a new time zone."""
     ids = list(ids)
     before = _rows(conn, ids)
     yield
     deltas: dict[tuple, list[int]] = {}
-    _sum(before, -1, deltas)
-    _sum(_rows(conn, ids), 1, deltas)
+    _sum(before, -1, deltas, (lambda _office: zone_before) if zone_before is not None else _zones(conn))
+    _sum(_rows(conn, ids), 1, deltas, _zones(conn))
     _apply(conn, deltas)
+
+
+# --- reading: what reports add up -------------------------------------------------------------------
+
+def _where(office_id: str, service: str | None, date_from: str | None, date_to: str | None) -> tuple[str, dict]:
+    clause, params = "office_id = :office", {"office": office_id}
+    if service is not None:
+        clause += " AND service_id = :service"
+        params["service"] = service
+    if date_from:
+        clause += " AND local_date >= :date_from"
+        params["date_from"] = date_from
+    if date_to:
+        clause += " AND local_date <= :date_to"
+        params["date_to"] = date_to
+    return clause, params
+
+
+def scope_totals(conn: Connection, office_id: str, service: str | None, date_from: str | None,
+                 date_to: str | None) -> dict[str, list[tuple]]:
+    """The totals in scope, added up over the dates: respondents per (service, channel, class), unsur per
+    (service, class, unsur), profile per (class, field, value). Service "" stands for none."""
+    where, params = _where(office_id, service, date_from, date_to)
+    queries = {
+        "respondents": f"SELECT service_id, channel, \"class\", SUM(n) FROM totals_respondents WHERE {where} "
+                       "GROUP BY service_id, channel, \"class\"",
+        "unsur": f"SELECT service_id, \"class\", unsur, SUM(answered), SUM(score_sum) FROM totals_unsur WHERE {where} "
+                 "GROUP BY service_id, \"class\", unsur",
+        "profile": f"SELECT \"class\", field, value, SUM(n) FROM totals_profile WHERE {where} "
+                   "GROUP BY \"class\", field, value",
+    }
+    return {name: [tuple(int(v) if i >= len(r) - (2 if name == "unsur" else 1) else v for i, v in enumerate(r))
+                   for r in conn.execute(text(sql), params)]
+            for name, sql in queries.items()}
+
+
+def heatmap(source: Connection | Engine, office_id: str, service: str | None, date_from: Any, date_to: Any,
+            rule: Any, questionnaire: Any = None) -> dict[tuple[int, int], tuple[int, float | None]]:
+    """{(weekday 0=Monday, local hour 0..23): (respondents counted, unrounded IKM or None)} of the counted
+    responses of an office (or one service) over local dates (date or ISO text, None: open), under `rule`
+    (kiosk.counting.CountingRule). Cells without respondents are absent. The office's questionnaire
+    (weights) when not given. Reads totals_hourly only: its cost grows with days x hours, not responses."""
+    from kiosk import ikm
+    from kiosk.questionnaire import SKM_2017
+
+    if isinstance(source, Engine):
+        from collector.db import reading
+
+        with reading(source) as conn:
+            return heatmap(conn, office_id, service, date_from, date_to, rule, questionnaire)
+    if questionnaire is None:
+        from collector.records import get_office
+
+        office = get_office(source, office_id)
+        questionnaire = office.questionnaire() if office is not None else SKM_2017
+    where, params = _where(office_id, service, _iso(date_from), _iso(date_to))
+    cells: dict[tuple[int, int], tuple[list[int], dict[str, list[int]]]] = {}
+    counts: dict[str, bool] = {}
+    for day, hour, cls, unsur, n, score in source.execute(text(
+            f"SELECT local_date, local_hour, \"class\", unsur, SUM(n), SUM(score_sum) FROM totals_hourly "
+            f"WHERE {where} GROUP BY local_date, local_hour, \"class\", unsur"), params):
+        if cls not in counts:
+            counts[cls] = cls not in (ABANDONED, UNREADABLE) and rule.left_out_because(class_flags(cls)) is None
+        if not counts[cls]:
+            continue
+        weekday = datetime.strptime(day, "%Y-%m-%d").weekday()
+        respondents, sums = cells.setdefault((weekday, int(hour)), ([0], {}))
+        if unsur == RESPONDENTS:
+            respondents[0] += int(n)
+        else:
+            have = sums.setdefault(unsur, [0, 0])
+            have[0] += int(n)
+            have[1] += int(score)
+    out = {}
+    for cell, (respondents, sums) in sorted(cells.items()):
+        if respondents[0]:
+            result = ikm.from_sums(respondents[0], {c: tuple(v) for c, v in sums.items()}, questionnaire)
+            out[cell] = (respondents[0], None if result.ikm is None else float(result.ikm))
+    return out
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if hasattr(day, "isoformat") else day
 
 
 # --- recomputation --------------------------------------------------------------------------------
@@ -135,37 +280,47 @@ def track(conn: Connection, ids: Sequence[str]) -> Iterator[None]:
 def recompute(conn: Connection, office_id: str) -> dict[tuple, list[int]]:
     """The totals of an office computed from its raw rows, read in batches (not all in memory)."""
     deltas: dict[tuple, list[int]] = {}
+    zone = _zones(conn)
     result = conn.execute(select(*_ROW).where(responses.c.office_id == office_id)
                           .execution_options(stream_results=True))  # this statement only, not the connection
     while batch := result.fetchmany(2000):
-        _sum((tuple(r) for r in batch), 1, deltas)
+        _sum((tuple(r) for r in batch), 1, deltas, zone)
     return {k: v for k, v in deltas.items() if any(v)}
 
 
 def stored(conn: Connection, office_id: str) -> dict[tuple, list[int]]:
     found: dict[tuple, list[int]] = {}
-    for table, extra, values in _KINDS:
-        columns = _KEY + extra + values
-        quoted = ", ".join('"class"' if c == "class" else c for c in columns)
+    for table, keys, values in _KINDS:
+        quoted = ", ".join('"class"' if c == "class" else c for c in keys + values)
         for row in conn.execute(text(f"SELECT {quoted} FROM {table} WHERE office_id = :o"), {"o": office_id}):
-            key, vals = tuple(row[:len(_KEY + extra)]), list(row[len(_KEY + extra):])
+            key, vals = tuple(row[:len(keys)]), [int(v) for v in row[len(keys):]]
             if any(vals):
                 found[(table, key)] = vals
     return found
 
 
+def rebuild_in(conn: Connection, office_ids: Sequence[str]) -> dict[str, Any]:
+    """Replace the offices' totals by a recomputation inside this transaction; per office whether they differed."""
+    out: dict[str, Any] = {}
+    for office_id in office_ids:
+        want, have = recompute(conn, office_id), stored(conn, office_id)
+        differing = sum(1 for k in set(want) | set(have) if want.get(k) != have.get(k))
+        for table in _TABLES:
+            conn.execute(delete(table).where(table.c.office_id == office_id))
+        _apply(conn, want)
+        out[office_id] = {"differed": differing > 0, "totals_differing": differing, "totals": len(want)}
+    return out
+
+
 def rebuild(engine: Engine, office_ids: Sequence[str]) -> dict[str, Any]:
     """Replace the offices' totals by a recomputation; per office whether they differed and how many
     totals did. Writers wait meanwhile (SQLite's write lock; a SHARE lock on PostgreSQL's responses)."""
-    out: dict[str, Any] = {}
     with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("LOCK TABLE responses IN SHARE MODE"))
-        for office_id in office_ids:
-            want, have = recompute(conn, office_id), stored(conn, office_id)
-            differing = sum(1 for k in set(want) | set(have) if want.get(k) != have.get(k))
-            for table in (totals_respondents, totals_unsur, totals_profile):
-                conn.execute(delete(table).where(table.c.office_id == office_id))
-            _apply(conn, want)
-            out[office_id] = {"differed": differing > 0, "totals_differing": differing, "totals": len(want)}
-    return out
+        return rebuild_in(conn, office_ids)
+
+
+def rebuild_all(conn: Connection) -> None:
+    """Every office's totals from its raw rows (the migration that brings an older database's totals in)."""
+    rebuild_in(conn, list(conn.execute(select(offices.c.id).order_by(offices.c.id)).scalars()))

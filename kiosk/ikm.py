@@ -108,12 +108,27 @@ def compute(answer_sets: Iterable[Mapping[str, Any]], questionnaire: Questionnai
             counts[u.code] += 1
             answered_any = True
         respondents += answered_any
+    return from_sums(respondents, {code: (counts[code], sums[code]) for code in sums}, questionnaire, locale)
+
+
+def from_sums(respondents: int, sums: Mapping[str, tuple[int, int]], questionnaire: Questionnaire = SKM_2017,
+              locale: str = "id") -> Ikm:
+    """The index of integer totals: `respondents` who answered at least one scored unsur, and per unsur
+    code (answers, their sum). compute() adds the answers up and comes here; reports from the collector's
+    running totals come here directly, so there is one computation. Codes not scored here are ignored.
+
+    When no one answered an unsur at all, the other unsur share its weight in proportion (their weights
+    still sum to 1).
+    """
+    scored = questionnaire.scored_items
+    counts = {u.code: sums.get(u.code, (0, 0))[0] for u in scored}
     answered_weight = sum((questionnaire.weights[u.code] for u in scored if counts[u.code]), Fraction(0))
     results = []
     for u in scored:
-        weight = questionnaire.weights[u.code] / answered_weight if counts[u.code] else Fraction(0)
-        nrr = Fraction(sums[u.code], counts[u.code]) if counts[u.code] else None
-        results.append(UnsurResult(u.code, u.name(locale), counts[u.code], sums[u.code], weight, nrr))
+        answered, total = sums.get(u.code, (0, 0))
+        weight = questionnaire.weights[u.code] / answered_weight if answered else Fraction(0)
+        nrr = Fraction(total, answered) if answered else None
+        results.append(UnsurResult(u.code, u.name(locale), answered, total, weight, nrr))
     ikm = sum((r.nrr * r.weight for r in results if r.nrr is not None), Fraction(0)) if answered_weight else None
     return Ikm(respondents, tuple(results), ikm)
 

@@ -155,3 +155,70 @@ def test_rebuild_totals_says_whether_they_differed(collector_app):
     missing = subprocess.run([sys.executable, "-m", "kiosk", "admin", "rebuild-totals", "--db", db, "--office", "x"],
                              capture_output=True, text=True, cwd=REPO, timeout=120)
     assert missing.returncode != 0 and "no office 'x'" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_heatmap_counts_by_weekday_and_local_hour_under_the_rule(collector_app):
+    from datetime import date
+
+    from kiosk import ikm
+    from kiosk.counting import CountingRule
+
+    engine = collector_app.engine
+    monday_9 = datetime(2026, 11, 9, 9, 15, tzinfo=MAKASSAR)  # 01:15 UTC: the local hour is the office's
+    wires_ = [make_wire(answers={"U1": 4, "U2": 3}, submitted_at=monday_9),
+              make_wire(answers={"U1": 2}, submitted_at=monday_9 + timedelta(minutes=30)),
+              make_wire(answers={"U1": 1}, submitted_at=monday_9 + timedelta(days=2, hours=5)),
+              make_wire(answers={"U1": 1}, submitted_at=monday_9, flags=["fast"]),
+              make_wire(answers={"U1": 1}, complete=False, submitted_at=monday_9)]
+    collector_app.statuses(wires_)
+    strict, lenient = CountingRule(), CountingRule.for_office({"counting": {"count_fast": True}})
+    cells = totals.heatmap(engine, DEMO_OFFICE, None, date(2026, 11, 1), date(2026, 11, 30), strict)
+    expected_9 = ikm.compute([{"U1": 4, "U2": 3}, {"U1": 2}]).ikm
+    assert cells == {(0, 9): (2, float(expected_9)), (2, 14): (1, 1.0)}
+    assert totals.heatmap(engine, DEMO_OFFICE, None, None, None, lenient)[(0, 9)][0] == 3
+    assert totals.heatmap(engine, DEMO_OFFICE, "kk", None, None, strict) == {}
+    assert totals.heatmap(engine, DEMO_OFFICE, None, "2026-11-10", None, strict) == {(2, 14): (1, 1.0)}
+    voiding.void(engine, DEMO_OFFICE, [wires_[2]["id"]], reason="test", actor="test")
+    assert (2, 14) not in totals.heatmap(engine, DEMO_OFFICE, None, None, None, strict)
+    # A new time zone moves the hours with the dates (Makassar +8 -> Jakarta +7).
+    office = records.get_office(engine, DEMO_OFFICE)
+    records.update_office(engine, DEMO_OFFICE, name=office.name, timezone_name="Asia/Jakarta",
+                          settings=office.settings, services_=office.services)
+    assert set(totals.heatmap(engine, DEMO_OFFICE, None, None, None, strict)) == {(0, 8)}
+    same_totals(engine)
+
+
+def test_an_upgraded_database_gets_its_totals_from_the_stored_rows(collector_db_url, monkeypatch):
+    """A collector from before the totals (schema 9) with responses in it: the next start fills them, no
+    rebuild by hand; one unreadable body (an older collector's) is counted as such."""
+    from sqlalchemy import insert
+
+    from collector import db, migrations
+    from collector.tables import responses
+    from kiosk.config import DEMO_CONFIG
+
+    engine = db.make_engine(collector_db_url)
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 9])
+            migrations.migrate(engine)
+        records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+        office = records.get_office(engine, DEMO_OFFICE)
+        day = datetime(2026, 11, 10, 10, tzinfo=MAKASSAR)
+        wires_ = [make_wire(answers={"U1": 1 + i % 4}, submitted_at=day + timedelta(hours=i),
+                            flags=["simulated"] if i == 3 else []) for i in range(6)]
+        now = records.stamp(records.utc_now())
+        with writing(engine) as conn:  # rows as the old collector stored them: no totals beside them
+            for wire in wires_:
+                conn.execute(insert(responses).values(ingest._row(wire, ingest.canonical_wire(wire), office, None, now)))
+            bad = ingest._row(make_wire(submitted_at=day), "[1, 2", office, None, now)
+            conn.execute(insert(responses).values(bad))
+        assert {10, 13} <= set(migrations.migrate(engine))
+        kept = same_totals(engine)
+        key = (DEMO_OFFICE, "ktp-el", "2026-11-10", "kiosk")
+        assert kept[("totals_respondents", key + ("",))] == [5]
+        assert kept[("totals_respondents", key + ("simulated",))] == [1]
+        assert kept[("totals_respondents", key + ("unreadable",))] == [1]
+        assert kept[("totals_hourly", (DEMO_OFFICE, "ktp-el", "2026-11-10", 12, "", ""))] == [1, 0]
+    finally:
+        engine.dispose()

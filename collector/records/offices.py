@@ -139,11 +139,11 @@ def update_office(engine: Engine, office_id: str, *, name: str, timezone_name: s
             else:
                 conn.execute(insert(services).values(office_id=office_id, id=service.id, **values))
         if timezone_name != old.timezone:
-            _redate_responses(conn, office_id, ZoneInfo(timezone_name))
+            _redate_responses(conn, office_id, ZoneInfo(timezone_name), old.tz)
     return get_office(engine, office_id)  # type: ignore[return-value]
 
 
-def _redate_responses(conn: Connection, office_id: str, tz: ZoneInfo) -> None:
+def _redate_responses(conn: Connection, office_id: str, tz: ZoneInfo, old_tz: ZoneInfo) -> None:
     """Local dates follow the office's time zone (reports select by them)."""
     rows = conn.execute(select(responses.c.id, responses.c.submitted_at)
                         .where(responses.c.office_id == office_id)).all()
@@ -152,7 +152,7 @@ def _redate_responses(conn: Connection, office_id: str, tz: ZoneInfo) -> None:
     if changes:
         from collector import totals
 
-        with totals.track(conn, [c["rid"] for c in changes]):  # the totals are per local date too
+        with totals.track(conn, [c["rid"] for c in changes], zone_before=old_tz):  # the totals are per local date too
             conn.execute(update(responses).where(responses.c.id == bindparam("rid"))
                          .values(local_date=bindparam("day")), changes)
 
