@@ -81,10 +81,10 @@ class ReportSource:
     # dates are exactly a named period (a year, a semester, a triwulan).
     plan: tuple = ()
     previous_plan: tuple = ()
-    # Every earlier period of the same kind back to where the data starts (collector/report_trend.py), oldest
-    # first, and whether it was cut at report_trend.MAX_PERIODS.
+    # Every period of the same kind back to where the data starts, ending with this one (collector/report_trend.py),
+    # oldest first, and how many older periods with data were left out of it.
     trend: tuple = ()
-    trend_cut: bool = False
+    trend_left_out: int = 0
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -125,8 +125,9 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
 
     plan = followup.plans_for_dates(engine, office_id, date_from, date_to)
     previous_plan = followup.plans_for_dates(engine, office_id, *before) if previous is not None else []
-    from collector.report_trend import earlier_periods
+    from collector.report_trend import rows_for
 
-    trend, trend_cut = earlier_periods(engine, office_id, service=service, date_from=date_from, date_to=date_to)
+    trend, left_out = rows_for(engine, office_id, service=service, date_from=date_from, date_to=date_to)
     return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
-                        plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend), trend_cut=trend_cut)
+                        plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
+                        trend_left_out=left_out)

@@ -84,7 +84,7 @@ def test_the_pdf_renders_and_holds_every_new_chapter_in_order(laporan, tmp_path)
     text = _text(pdf)
     body = text[text.rindex("BAB II PENGUMPULAN DATA"):]
     order = ["E. Penentuan Jumlah Responden", "Teknik sampling.", "Jumlah sampel minimum.", "Tabel 2.3",
-             "BAB IV ANALISIS HASIL", "C. Tren Nilai SKM", "Tabel 4.4 Tren IKM seluruh periode", "LAMPIRAN",
+             "BAB IV ANALISIS HASIL", "C. Tren Nilai SKM", "Tabel 4.4 Tren IKM seluruh periode", "Gambar 4.1 Tren nilai konversi IKM", "LAMPIRAN",
              "Lampiran 5. Kuesioner"]
     positions = [body.find(heading) for heading in order]
     assert -1 not in positions and positions == sorted(positions), dict(zip(order, positions))
