@@ -45,6 +45,9 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     app.include_router(websurvey.router(engine, clock))
     app.include_router(login_routes.router(engine, logins, admin))
     app.include_router(followup_pages.router(engine, clock, admin))
+    from collector import suggestion_pages
+
+    app.include_router(suggestion_pages.router(engine, clock, admin))
     app.include_router(public_pages.router(engine, clock))
     api_health.describe(app)
     return app

@@ -1,7 +1,8 @@
 """The public pages: GET /p/{office_id} (published results, printable A4) and GET /tv/{office_id} (Mode TV).
 
 No login and no script: they are read on phones, notice boards and the waiting-room screen. Both
-are refused (404) for an office that turned publication off, and carry no personal data.
+are refused (404) for an office that turned publication off, and carry no personal data: of the
+respondents' comments only those an admin approved for publication (collector/suggestions.py), text only.
 """
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy.engine import Engine
 
-from collector import followup, pages, publication, tv
+from collector import followup, pages, publication, suggestions, tv
 from kiosk.errors import UserError
 from kiosk.i18n import translations
 
 TV_REFRESH_S = 60
+# The latest approved suggestions each page shows: few and cut short, the public page prints on one A4 sheet.
+PUBLIC_SUGGESTIONS, TV_SUGGESTIONS = 3, 3
 
 
 def router(engine: Engine, clock: Callable[[], dt.datetime]) -> APIRouter:
@@ -55,7 +58,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime]) -> APIRouter:
         shown = load(office_id, request)
         if isinstance(shown, PlainTextResponse):
             return shown
-        return HTMLResponse(render("public.html", locale_of(request), shown))
+        approved = suggestions.published(engine, shown.office.id, *shown.dates, limit=PUBLIC_SUGGESTIONS)
+        return HTMLResponse(render("public.html", locale_of(request), shown, approved=approved))
 
     @routes.get("/tv/{office_id}", response_class=HTMLResponse)
     def tv_page(office_id: str, request: Request) -> Any:
@@ -68,7 +72,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime]) -> APIRouter:
                           key=lambda s: (-s["ikm_converted"], s["service_id"] or ""))
         html = render("tv.html", locale, shown, gauge=tv.gauge_svg(shown.report.get("ikm_converted"),
                                                                     shown.report.get("mutu")),
-                      services=services, refresh=TV_REFRESH_S, today=today)
+                      services=services, refresh=TV_REFRESH_S, today=today,
+                      approved=suggestions.published(engine, shown.office.id, *shown.dates, limit=TV_SUGGESTIONS))
         # A Refresh header as well as the meta tag: the screen reloads itself, no script needed.
         return HTMLResponse(html, headers={"Refresh": str(TV_REFRESH_S), "Cache-Control": "no-store"})
 

@@ -157,3 +157,104 @@ def test_mistakes_are_one_sentence(office, call, says):
     with pytest.raises(UserError) as raised:
         call(engine, ids)
     assert says.format(ids[0]) in str(raised.value)
+
+
+@pytest.fixture
+def site(office):
+    """The collector in-process on the same database, a fixed clock, an admin logged in (session and CSRF)."""
+    from fastapi.testclient import TestClient
+
+    from collector.app import create_app
+
+    engine, url, ids = office
+    app = create_app(url, clock=lambda: NOW)
+    records.add_admin(engine, "admin", "rahasia-sekali")
+    with TestClient(app) as client:
+        cookie = app.state.logins.start_session(records.Admin("admin", None))
+        client.cookies.set(SESSION_COOKIE, cookie)
+        yield client, engine, ids, app.state.logins.session(cookie).csrf
+    app.state.engine.dispose()
+
+
+def _rows(html: str) -> list[tuple[str, str, str]]:
+    """(response id, state, text) of each row of the page's suggestion table."""
+    table = re.search(r'<table id="suggestions">(.*?)</table>', html, re.S).group(1)
+    return [(rid, state, unescape(re.sub(r"<[^>]+>", "", text)).strip())
+            for rid, state, text in re.findall(r'<tr data-response="([^"]+)" data-state="(\w+)">.*?'
+                                               r'<td class="text">(.*?)</td>', table, re.S)]
+
+
+def test_dashboard_filters_and_moderates_with_the_session_token(site):
+    client, engine, ids, csrf = site
+    office_page = client.get(f"/admin/offices/{DEMO_OFFICE}").text
+    assert f"/admin/offices/{DEMO_OFFICE}/suggestions" in office_page
+    page = client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"from": "2026-01-01", "to": "2026-12-31"})
+    assert page.status_code == 200 and csrf in page.text
+    assert [t for _, _, t in _rows(page.text)] == [c[0] for c in reversed(COMMENTS) if not c[3]]
+    shown = suggestions.feed(engine, DEMO_OFFICE, date_from=YEAR[0], date_to=YEAR[1])
+    counts = dict(re.findall(r'<tr data-group="(\w+)">.*?<td class="num">(\d+)</td>', page.text, re.S))
+    assert {k: int(v) for k, v in counts.items()} == shown.groups
+    found = client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"q": "PUNGLI", "service": "ktp-el"}).text
+    assert [t for _, _, t in _rows(found)] == ["Ada pungli 100% di loket_2"]
+    with_all = client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"all": "1", "group": "U3"}).text
+    assert "Simulasi: antrian (not counted: simulated)" in [t.replace("tidak dihitung", "not counted")
+                                                           for _, _, t in _rows(with_all)]
+    target = f"/admin/offices/{DEMO_OFFICE}/suggestions/{ids[2]}?q=pungli&lang=en"
+    stale = client.post(target, data={"action": "approve", "csrf": "lama"}, follow_redirects=False)
+    assert stale.status_code == 403 and suggestions.feed(engine, DEMO_OFFICE, state="approved").total == 0
+    done = client.post(target, data={"action": "approve", "reason": "layak tayang", "csrf": csrf},
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("suggestions?lang=en&q=pungli")
+    assert [s.response_id for s in suggestions.feed(engine, DEMO_OFFICE, state="approved").items] == [ids[2]]
+    assert voiding.audit(engine, DEMO_OFFICE)[-1] | {"at": None, "office_id": None} == {
+        "at": None, "office_id": None, "actor": "admin", "action": "suggestion-approve", "response_id": ids[2],
+        "reason": "layak tayang", "detail": {"from": "new", "to": "approved"}}
+    wrong = client.post(f"/admin/offices/{DEMO_OFFICE}/suggestions/{ids[2]}", data={"action": "hapus", "csrf": csrf})
+    assert "the action &#39;hapus&#39; must be one of hide, show, approve" in wrong.text
+    english = client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"lang": "en", "state": "approved"}).text
+    assert "Suggestions (kritik dan saran)" in english and "approved for publication" in english
+    assert _rows(english) == [(ids[2], "approved", "Ada pungli 100% di loket_2")]
+    indonesian = client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"state": "approved"}).text
+    assert "disetujui untuk dipublikasikan" in indonesian
+    assert client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"from": "kemarin"}).status_code == 400
+    assert client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"state": "x"}).status_code == 400
+
+
+def test_an_admin_of_another_office_may_neither_read_nor_moderate(site):
+    import base64
+
+    client, engine, ids, _ = site
+    records.add_office(engine, "kantor-lain", "Kantor Lain", timezone_name="Asia/Makassar")
+    records.add_admin(engine, "kepala-lain", "kata-sandi-kepala", office_ids=("kantor-lain",))
+    client.cookies.clear()
+    login = {"Authorization": "Basic " + base64.b64encode(b"kepala-lain:kata-sandi-kepala").decode()}
+    assert client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", headers=login).status_code == 403
+    refused = client.post(f"/admin/offices/{DEMO_OFFICE}/suggestions/{ids[0]}", data={"action": "approve"},
+                          headers=login, follow_redirects=False)
+    assert refused.status_code == 403 and suggestions.feed(engine, DEMO_OFFICE, state="approved").total == 0
+    # Its own office's page cannot reach another office's comment either.
+    moved = client.post(f"/admin/offices/kantor-lain/suggestions/{ids[0]}", data={"action": "approve"},
+                        headers=login, follow_redirects=False)
+    assert "there%20is%20no%20response" in moved.headers["location"].replace("+", "%20")
+    assert suggestions.feed(engine, DEMO_OFFICE, state="approved").total == 0
+
+
+def test_public_pages_show_approved_suggestions_only(site):
+    client, engine, ids, _ = site
+    wire = make_wire(submitted_at=datetime(2026, 6, 1, 9, tzinfo=WITA))
+    wire["comment"] = "<script>alert(1)</script> & antri lama"
+    store_batch(engine, DEMO_OFFICE, [wire], channel="kiosk", now=NOW)
+    texts = [c[0] for c in COMMENTS]
+    for path in (f"/p/{DEMO_OFFICE}", f"/tv/{DEMO_OFFICE}"):
+        html = client.get(path).text
+        assert 'id="suggestions"' not in html and not any(t in unescape(html) for t in texts)
+    suggestions.change_state(engine, [ids[0], wire["id"]], "approve", actor="kasi", now=NOW)
+    suggestions.change_state(engine, [ids[1]], "hide", actor="kasi", now=NOW)
+    suggestions.change_state(engine, [ids[5]], "approve", actor="kasi", now=NOW)  # simulated: never public
+    for path in (f"/p/{DEMO_OFFICE}", f"/tv/{DEMO_OFFICE}", f"/p/{DEMO_OFFICE}?lang=en"):
+        html = client.get(path).text
+        listed = re.search(r'<ul id="suggestions">(.*?)</ul>', html, re.S).group(1)
+        assert [unescape(q) for q in re.findall(r"<q>(.*?)</q>", listed)] == [wire["comment"], "Antrian terlalu lama"]
+        assert "<script>" not in html and "&lt;script&gt;" in listed
+        assert not any(t in unescape(html) for t in texts[1:])  # new, hidden and simulated ones stay out
+        assert "25-34" not in html  # no profile
