@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from collector import shortlinks
 from collector.tables import settings
 from kiosk import qr
 
@@ -32,12 +33,14 @@ def link_secret(engine: Engine) -> bytes:
 
 def rotate_link_secret(engine: Engine) -> None:
     """A new secret for survey links: every link signed before stops opening the survey (a leaked or
-    misprinted poster is withdrawn this way; the office prints new ones)."""
+    misprinted poster is withdrawn this way; the office prints new ones). Every short code goes with it, in
+    the same transaction: what a poster says in print stops working together with its QR code."""
     with engine.begin() as conn:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         fresh = secrets.token_hex(32)
         conn.execute(dialect.insert(settings).values(key=_KEY, value=fresh)
                      .on_conflict_do_update(index_elements=["key"], set_={"value": fresh}))
+        shortlinks.forget_all(conn)
 
 
 def make_link(engine: Engine, office_id: str, service_id: str | None = None) -> qr.SurveyLink:

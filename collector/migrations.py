@@ -238,6 +238,12 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
             field TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL,
             PRIMARY KEY (office_id, service_id, local_date, channel, "class", field, value)
         )""",
+    ]),    (11, "short codes for survey links, typed from a printed poster (collector/shortlinks.py)", [
+        # service_id '' for an office-wide link; one code per link, one link per code.
+        """CREATE TABLE short_links (
+            code TEXT PRIMARY KEY, office_id TEXT NOT NULL, service_id TEXT NOT NULL, created_at TEXT NOT NULL,
+            UNIQUE (office_id, service_id)
+        )""",
     ]),
     (11, "moderation state of the respondents' comments (collector/suggestions.py)", [
         # No row: a comment nobody has moderated yet ("new"). Rows are changed, never deleted; each

@@ -118,6 +118,18 @@ def take(conn: Connection, keys: dict[str, str], now: float, limits: tuple[Limit
     return verdict
 
 
+def peek(conn: Connection, keys: dict[str, str], now: float, limits: tuple[Limit, ...]) -> Verdict:
+    """Whether a key has used up a limit already (REFUSED), without counting anything."""
+    for limit in limits:
+        key = f"{limit.name}:{keys[limit.scope]}"
+        start = int(now // limit.window_s) * limit.window_s
+        hits = conn.execute(_PREVIOUS, {"key": key, "start": start}).scalar() or 0
+        previous = conn.execute(_PREVIOUS, {"key": key, "start": start - limit.window_s}).scalar() or 0
+        if hits + previous * (1 - (now - start) / limit.window_s) >= limit.hard:
+            return Verdict(REFUSED, limit.name, retry_after=max(1, int(start + limit.window_s - now) + 1))
+    return Verdict(OK)
+
+
 def forget_stale(conn: Connection, now: float, longest_s: int = 86400) -> int:
     """Remove the windows of keys never seen again (a client that posted once); run now and then."""
     return conn.execute(text("DELETE FROM rate_counters WHERE window_start < :before"),

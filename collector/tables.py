@@ -102,6 +102,14 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
+short_links = Table(
+    "short_links", metadata,
+    Column("code", Text, primary_key=True),
+    Column("office_id", Text, nullable=False),
+    Column("service_id", Text, nullable=False),  # '' for an office-wide link
+    Column("created_at", Text, nullable=False),
+)
+
 rate_counters = Table(
     "rate_counters", metadata,
     Column("key", Text, primary_key=True),

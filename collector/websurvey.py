@@ -1,5 +1,7 @@
 """The web survey that a printed QR code opens on a phone: GET and POST /s/{link}.
 
+{link} is the signed token of the QR code or the short code printed under it (collector/shortlinks.py).
+
 The same questionnaire as the kiosk, one plain HTML form that works without JavaScript on
 any phone. The response id is made when the form is served, so a double submit is a
 duplicate, never a second respondent. Answers are stored as channel "web" responses with
@@ -17,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from collector import formtoken, links, pages, ratelimit
+from collector import formtoken, links, pages, ratelimit, shortlinks
 from collector.db import writing
 from collector.headers import behind_tls
 from collector.ingest import insert_if_new, item_problems
@@ -38,21 +40,38 @@ def router(engine: Engine, clock: Callable[[], datetime] = utc_now,
     routes = APIRouter(tags=["web survey"])
     limits = ratelimit.limits_from_env() if limits is None else limits
 
-    def opened(token: str) -> tuple[OfficeRecord, str | None] | None:
-        link = links.verify_token(engine, token)
-        if link is None:
-            return None
-        office = get_office(engine, link.office_id)
-        if office is None or (link.service_id and link.service_id not in office.service_ids()):
-            return None
-        return office, link.service_id
+    def opened(token: str, request: Request, locale: str) -> tuple[OfficeRecord, str | None] | HTMLResponse:
+        """The office and service of a signed token or a typed short code, or the page that says why not."""
+        if shortlinks.looks_short(token):
+            client = ratelimit.client_key(request.client.host if request.client else None)
+            now = clock().timestamp()
+            verdict = shortlinks.refused(engine, client, now)
+            if verdict.outcome == ratelimit.REFUSED:  # refused before looking: no answer tells a hit from a miss
+                log.warning("short code lookups refused for %s: too many misses (%s)", client, verdict.limit)
+                page = _page("mistyped.html", locale, status=429)
+                page.headers["Retry-After"] = str(verdict.retry_after)
+                return page
+            found = shortlinks.resolve(engine, token)
+            if found is None:
+                shortlinks.count_miss(engine, client, now)
+                return _page("missing.html", locale, typed=True, status=404)
+            office_id, service_id = found
+        else:
+            link = links.verify_token(engine, token)
+            if link is None:
+                return _page("missing.html", locale, status=404)
+            office_id, service_id = link.office_id, link.service_id
+        office = get_office(engine, office_id)
+        if office is None or (service_id and service_id not in office.service_ids()):
+            return _page("missing.html", locale, status=404)
+        return office, service_id
 
     @routes.get("/s/{token}", response_class=HTMLResponse, summary="The web survey of a printed QR link")
     def show(token: str, request: Request, lang: str = "id") -> HTMLResponse:
         locale = lang if lang in LOCALES else "id"
-        found = opened(token)
-        if found is None:
-            return _page("missing.html", locale, status=404)
+        found = opened(token, request, locale)
+        if isinstance(found, HTMLResponse):
+            return found
         office, service_id = found
         now = clock()
         # One nonce per browser (kept while its cookie lives), so several open tabs all stay valid.
@@ -70,9 +89,9 @@ def router(engine: Engine, clock: Callable[[], datetime] = utc_now,
     @routes.post("/s/{token}", response_class=HTMLResponse, summary="Submit the web survey")
     async def submit(token: str, request: Request, lang: str = "id") -> HTMLResponse:
         locale = lang if lang in LOCALES else "id"
-        found = opened(token)
-        if found is None:
-            return _page("missing.html", locale, status=404)
+        found = opened(token, request, locale)
+        if isinstance(found, HTMLResponse):
+            return found
         office, link_service = found
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
         refusal = formtoken.cross_site(request.headers) or formtoken.check(

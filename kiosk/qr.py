@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+# Short codes are read off paper and typed on a phone: capitals and digits with none of the look-alikes
+# 0/O, 1/I/L; 31 symbols, 8 of them: 31**8 = 8.5e11 codes (see collector/shortlinks.py for the guessing sums).
+SHORT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,25 @@ class SurveyLink:
 
     def url(self, base_url: str) -> str:
         return f"{base_url.rstrip('/')}/s/{self.token}"
+
+
+def new_short_code(choose=secrets.choice) -> str:
+    """A fresh random short code; `choose` picks one symbol (injected by tests)."""
+    return "".join(choose(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
+
+
+def normal_short_code(typed: str) -> str | None:
+    """The short code a person typed (any case, with or without the printed hyphen or spaces), or None when
+    it cannot be one."""
+    code = re.sub(r"[\s-]", "", typed).upper()
+    if len(code) != SHORT_LENGTH or any(c not in SHORT_ALPHABET for c in code):
+        return None
+    return code
+
+
+def printed_short_code(code: str) -> str:
+    """The code as printed: two groups of four, easier to read aloud and to type (K7QM-3XPA)."""
+    return f"{code[:4]}-{code[4:]}"
 
 
 def _signature(secret: bytes, office_id: str, service_id: str | None) -> str:
@@ -76,8 +101,9 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
     return lines + ([line] if line else [])
 
 
-def poster(url: str, office_name: str, service_name: str | None = None) -> Image.Image:
-    """An A4 portrait poster at 150 dpi: a heading in both languages, the QR code, the link in words."""
+def poster(url: str, office_name: str, service_name: str | None = None, typed: str | None = None) -> Image.Image:
+    """An A4 portrait poster at 150 dpi: a heading in both languages, the QR code, and under it the address in
+    words (`typed`, the short one, when given). For screens and chat; print the vector PDF of collector/posters.py."""
     width, height, margin = 1240, 1754, 110
     page = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(page)
@@ -101,10 +127,11 @@ def poster(url: str, office_name: str, service_name: str | None = None) -> Image
     code = code.resize((side, side), Image.NEAREST)
     page.paste(code, ((width - side) // 2, y + 20))
     y += side + 50
-    size = 32  # the link in words, for a phone that cannot scan: one line, as large as fits
-    while size > 14 and draw.textlength(url, font=_font(size)) > width - margin:
+    words = typed or url
+    size = 64 if typed else 32  # the link in words, for a phone that cannot scan: one line, as large as fits
+    while size > 14 and draw.textlength(words, font=_font(size, bold=bool(typed))) > width - margin:
         size -= 1
-    draw.text((width // 2, y), url, font=_font(size), fill="#1a1a1a", anchor="ma")
+    draw.text((width // 2, y), words, font=_font(size, bold=bool(typed)), fill="#1a1a1a", anchor="ma")
     draw.text((width // 2, height - margin), "PermenPAN-RB No. 14 Tahun 2017", font=_font(26),
               fill="#404040", anchor="md")
     return page

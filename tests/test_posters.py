@@ -1,0 +1,106 @@
+"""`kiosk qr poster|tents` as vector PDF: the codes are shapes (no picture), the words are text in embedded
+fonts, the short address under each code opens the same survey, and the printed codes decode."""
+import subprocess
+import sys
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from collector import links, shortlinks
+
+OFFICE, BASE = "dukcapil-butur", "https://skm.example.go.id"
+
+
+def kiosk(*args):
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, timeout=120)
+
+
+def tool(*args) -> str:
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def office(tmp_path):
+    """A migrated collector database holding the demo office (four services): (url, engine)."""
+    from collector import db, migrations, records
+    from kiosk.config import DEMO_CONFIG
+
+    url = f"sqlite:///{tmp_path / 'collector.db'}"
+    engine = db.make_engine(url)
+    migrations.migrate(engine)
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    yield url, engine
+    engine.dispose()
+
+
+def assert_vector_with_embedded_fonts(pdf) -> None:
+    fonts = tool("pdffonts", str(pdf)).splitlines()[2:]
+    assert fonts and all(row.split()[-5] == "yes" for row in fonts), fonts  # the "emb" column
+    assert tool("pdfimages", "-list", str(pdf)).splitlines()[2:] == []  # not one raster image
+
+
+def decoded(pdf, tmp_path, page: int) -> list[str]:
+    stem = tmp_path / f"{pdf.stem}-{page}"
+    subprocess.run(["pdftoppm", "-r", "110", "-gray", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
+                    str(stem)], check=True)
+    with Image.open(f"{stem}.png") as printed:
+        return [r.text for r in zxingcpp.read_barcodes(printed)]
+
+
+def typed_codes(text: str) -> list[str]:
+    return [word.rsplit("/", 1)[1] for word in text.split() if word.startswith("skm.example.go.id/s/")]
+
+
+def test_counter_poster_is_vector_text_in_both_languages_with_an_address_to_type(office, tmp_path):
+    url, engine = office
+    pdf = tmp_path / "loket-3.pdf"
+    out = kiosk("qr", "poster", "--db", url, "--office", OFFICE, "--service", "kk", "--counter", "Loket 3",
+                "--base-url", BASE, "--out", str(pdf))
+    assert out.returncode == 0, out.stderr
+    assert_vector_with_embedded_fonts(pdf)
+    text = tool("pdftotext", str(pdf), "-")
+    for words in ("Survei Kepuasan Masyarakat", "Pindai kode ini dengan ponsel Anda", "How was our service today?",
+                  "Loket 3", "Kartu Keluarga", "Ketik alamat ini"):
+        assert words in text
+    (code,) = typed_codes(text)
+    assert len(code) == 9 and code[4] == "-"  # K7QM-3XPA: two groups of four
+    assert shortlinks.resolve(engine, code) == (OFFICE, "kk")
+    (scanned,) = decoded(pdf, tmp_path, 1)
+    assert links.verify_token(engine, scanned.rsplit("/", 1)[1]).service_id == "kk"
+    short = kiosk("qr", "link", "--short", "--db", url, "--office", OFFICE, "--service", "kk", "--base-url", BASE)
+    assert short.stdout.strip() == f"skm.example.go.id/s/{code}"  # the same code every time it is printed
+
+
+def test_one_poster_per_service_and_a_sheet_of_table_tents(office, tmp_path):
+    url, engine = office
+    services = ["ktp-el", "kk", "akta-lahir", "pindah-datang"]
+    posters, tents = tmp_path / "loket.pdf", tmp_path / "tents.pdf"
+    for action, out in (("poster", posters), ("tents", tents)):
+        made = kiosk("qr", action, "--each-service", "--db", url, "--office", OFFICE, "--base-url", BASE,
+                     "--out", str(out))
+        assert made.returncode == 0, made.stderr
+        assert_vector_with_embedded_fonts(out)
+    assert "Pages:           4" in tool("pdfinfo", str(posters))
+    per_page = [typed_codes(tool("pdftotext", "-f", str(n), "-l", str(n), str(posters), "-")) for n in range(1, 5)]
+    assert [shortlinks.resolve(engine, code)[1] for (code,) in per_page] == services
+    assert "Pages:           1" in tool("pdfinfo", str(tents))  # four tents on one A4 sheet
+    text = tool("pdftotext", str(tents), "-")
+    assert "lipat / fold" in text and "potong / cut" in text
+    # Each tent's two faces (one printed upside down, to stand after the fold) carry its service's code and QR.
+    assert sorted(typed_codes(text)) == sorted(c for (c,) in per_page for _ in range(2))
+    scanned = decoded(tents, tmp_path, 1)
+    assert len(scanned) == 8
+    assert sorted(links.verify_token(engine, s.rsplit("/", 1)[1]).service_id for s in set(scanned)) == sorted(services)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["poster", "--each-service", "--out", "x.png"], "a poster per service needs a .pdf"),
+    (["tents", "--out", "x.png"], "--out must end in .pdf"),
+    (["poster", "--out", "x.jpg"], "--out must end in .pdf or .png"),
+])
+def test_sheet_mistakes_are_one_sentence(office, tmp_path, args, message):
+    args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
+    out = kiosk("qr", *args, "--db", office[0], "--office", OFFICE, "--base-url", BASE)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+    assert not any(tmp_path.glob("x.*"))
