@@ -238,12 +238,6 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
             field TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL,
             PRIMARY KEY (office_id, service_id, local_date, channel, "class", field, value)
         )""",
-    ]),    (11, "short codes for survey links, typed from a printed poster (collector/shortlinks.py)", [
-        # service_id '' for an office-wide link; one code per link, one link per code.
-        """CREATE TABLE short_links (
-            code TEXT PRIMARY KEY, office_id TEXT NOT NULL, service_id TEXT NOT NULL, created_at TEXT NOT NULL,
-            UNIQUE (office_id, service_id)
-        )""",
     ]),
     (11, "moderation state of the respondents' comments (collector/suggestions.py)", [
         # No row: a comment nobody has moderated yet ("new"). Rows are changed, never deleted; each
@@ -271,6 +265,13 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
         # A database upgraded from before the totals (or from migration 10, which left them empty and
         # counted no hours, no "*" and no unreadable rows) gets them from its raw rows, with no rebuild by hand.
         lambda conn: _fill_totals(conn),
+    ]),
+    (14, "short codes for survey links, typed from a printed poster (collector/shortlinks.py)", [
+        # service_id '' for an office-wide link; one code per link, one link per code.
+        """CREATE TABLE short_links (
+            code TEXT PRIMARY KEY, office_id TEXT NOT NULL, service_id TEXT NOT NULL, created_at TEXT NOT NULL,
+            UNIQUE (office_id, service_id)
+        )""",
     ]),
 ]
 
