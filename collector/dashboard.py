@@ -16,6 +16,8 @@ from collector import pages, records
 from collector.held import held_answers
 from collector.report_csv import MEDIA_TYPE as CSV_MEDIA_TYPE, to_csv
 from collector.reports import ReportError, office_report, report_source
+from collector.publication import KINERJA_LABELS
+from kiosk.i18n import translations
 from kiosk.questionnaire import LOCALES
 
 def _period(date_from: str | None, date_to: str | None, today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -73,12 +75,17 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         names = {s.id: s.name(locale) for s in office.services}
         kiosks = records.list_kiosks(engine, office_id)
         questionnaire = office.questionnaire()
-        chart = charts.unsur_svg(charts.bars(report, {u.code: u.name(locale) for u in questionnaire.scored_items}),
-                                 decimal_comma=locale == "id")
+        unsur_names = {u.code: u.name(locale) for u in questionnaire.scored_items}
+        gettext = translations(locale).gettext
+        chart = charts.unsur_svg(charts.bars(report, unsur_names), decimal_comma=locale == "id",
+                                 marks=(gettext("lowest"), gettext("highest")))
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
                     period=period, admin=admin.name, held=len(held_answers(engine, office_id)),
                     presets=period_presets.presets(today), chart=chart,
-                    trend=dashboard_charts.trend(engine, office, period, locale))
+                    trend=dashboard_charts.trend(engine, office, period, locale), unsur_names=unsur_names,
+                    kinerja=lambda word: word if locale == "id" or not word else gettext(KINERJA_LABELS[word]),
+                    services_svg=dashboard_charts.services(engine, office, period, report, names, locale),
+                    patterns=dashboard_charts.patterns(engine, office, period, locale))
 
     def download_scope(office_id: str, request: Request, admin: records.Admin) -> Any:
         """(period, service, population) of a download, or the plain-text answer refusing it."""

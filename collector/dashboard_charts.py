@@ -8,7 +8,8 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
-from collector import chart_trend, followup, publication
+from collector import (chart_channels, chart_heatmap, chart_services, chart_trend, followup, publication,
+                       response_patterns)
 from collector.chart_shapes import to_svg
 from collector.records import OfficeRecord
 from kiosk.i18n import translations
@@ -42,3 +43,28 @@ def trend(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date],
     rows = [TrendRow(_period_name(p.label, p.date_from, p.date_to, locale, gettext), p.date_from, p.date_to,
                      p.respondents, p.ikm_converted, p.mutu) for p in reversed(found.points)]
     return {"svg": Markup(svg), "rows": rows, "left_out": found.left_out, "kind": found.kind}
+
+
+def services(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], report: dict[str, Any],
+             names: dict[str | None, str], locale: str) -> Markup | None:
+    """Service x unsur (None when nobody answered in the period)."""
+    if not report["respondents"]:
+        return None
+    gettext = translations(locale).gettext
+    found = chart_services.rows(engine, office.id, *period, report, names, gettext("All services"))
+    return to_svg(chart_services.picture(found, decimal_comma=locale == "id", title=gettext("Services and elements"),
+                                         weakest=gettext("weakest element of the row"),
+                                         strongest=gettext("strongest element of the row")))
+
+
+def patterns(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], locale: str) -> dict[str, Any]:
+    """The day x hour heat map and the channel split (SVG), and the channels' figures for a table."""
+    gettext = translations(locale).gettext
+    hours, channels = response_patterns.office_patterns(engine, office.id, *period)
+    comma = locale == "id"
+    return {"heatmap": to_svg(chart_heatmap.picture(hours, gettext=gettext, decimal_comma=comma,
+                                                    title=gettext("Respondents and IKM by day and hour"))),
+            "channels_svg": to_svg(chart_channels.picture(channels, gettext=gettext, decimal_comma=comma,
+                                                          title=gettext("Respondents and IKM by channel"))),
+            "channels": {gettext(chart_channels.LABELS.get(c, c)): cell for c, cell in channels.items()},
+            "answered": bool(hours)}

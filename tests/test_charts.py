@@ -44,7 +44,7 @@ def test_bars_stand_at_the_converted_values_over_the_bands():
                         {"code": "U4", "name": "Biaya", "converted": None}]}
     svg = str(charts.unsur_svg(charts.bars(report), width=640))
     widths = {code: float(w) for w, code in
-              re.findall(r'width="([\d.]+)" height="12" fill="#0b4f8a" data-code="(U\d)"', svg)}
+              re.findall(r'width="([\d.]+)" height="12" fill="#[0-9a-f]{6}" data-code="(U\d)"', svg)}
     lay = charts.Layout(640)
     assert widths["U1"] == pytest.approx(lay.x(100) - lay.label_w, abs=0.1)
     assert widths["U2"] == pytest.approx(0, abs=0.1)
@@ -52,6 +52,10 @@ def test_bars_stand_at_the_converted_values_over_the_bands():
     assert "U4" not in widths  # nobody answered: no bar, not a zero
     assert [b for b in re.findall(r'data-band="([A-D])"', svg)] == ["D", "C", "B", "A"]
     assert "62,50" in svg and "style=" not in svg and "<script" not in svg
+    # The weakest and the strongest bars stand out, in colour and in words.
+    assert re.findall(r'fill="(#[0-9a-f]{6})" data-code="(U\d)" data-value="[\d.]+"(?: data-rank="(\w+)")?', svg) == [
+        (charts.STRONG, "U1", "strongest"), (charts.WEAK, "U2", "weakest"), (charts.BAR, "U3", "")]
+    assert "100,00 · tertinggi" in svg and "25,00 · terendah" in svg
 
 
 def test_office_page_shows_presets_in_local_dates_and_the_chart(dashboard):

@@ -112,3 +112,72 @@ def test_office_page_shows_the_trend_in_both_languages(office_data):
     english = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2026-07-01", "to": "2026-09-30",
                                                                   "lang": "en"}, auth=LOGIN).text
     assert "Q3 2026" in english and "quarter 3 2026" in english and "TW 3" not in english
+
+
+# --- service x unsur, day x hour, channels ---------------------------------------------------------------
+
+def test_service_by_unsur_cells_are_each_service_report_with_the_extremes_outlined(office_data):
+    client, _ = office_data
+    html = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2025-01-01", "to": "2025-12-31"},
+                      auth=LOGIN).text
+    svg = _section(html, "services-unsur")
+    cells = re.findall(r'data-service="([\w-]*)" data-code="(U\d|IKM)" data-value="([\d.]+)"(?: data-rank="(\w+)")?',
+                       svg)
+    for service in ("ktp-el", "kk", "akta-lahir", ""):
+        report = _report(client, "2025-01-01", "2025-12-31", **({"service": service} if service else {}))
+        row = {code: (float(value), rank) for s, code, value, rank in cells if s == service}
+        assert {c: v for c, (v, _) in row.items()} == {**{u["code"]: u["converted"] for u in report["unsur"]},
+                                                      "IKM": report["ikm_converted"]}
+        values = [u["converted"] for u in report["unsur"]]
+        assert {c for c, (_, r) in row.items() if r == "weakest"} == {u["code"] for u in report["unsur"]
+                                                                     if u["converted"] == min(values)}
+        assert {c for c, (_, r) in row.items() if r == "strongest"} == {u["code"] for u in report["unsur"]
+                                                                       if u["converted"] == max(values)}
+    assert "Semua layanan" in svg and "Kartu Keluarga" in svg
+
+
+def test_heat_map_counts_every_counted_respondent_at_its_local_hour(office_data):
+    client, engine = office_data
+    html = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2026-01-01", "to": "2026-12-31"},
+                      auth=LOGIN).text
+    heat = _section(html, "hours")
+    counts = re.findall(r'data-kind="respondents" data-day="(\d)" data-hour="(\d+)" data-respondents="(\d+)"', heat)
+    report = _report(client, "2026-01-01", "2026-12-31")
+    assert sum(int(n) for *_, n in counts) == report["respondents"] == 23
+    # The first answer of 2026: Monday 5 January, 08:00 in WITA (00:00 UTC).
+    assert any(d == "0" and h == "8" for d, h, _ in counts)
+    from collector.response_patterns import office_patterns
+
+    hours, channels = office_patterns(engine, DEMO_OFFICE, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    for day, hour, n in counts:
+        assert hours[(int(day), int(hour))].respondents == int(n)
+    values = dict(((d, h), float(v)) for d, h, v in re.findall(
+        r'data-kind="ikm" data-day="(\d)" data-hour="(\d+)" data-respondents="\d+" data-value="([\d.]+)"', heat))
+    assert values == {(str(d), str(h)): c.ikm_converted for (d, h), c in hours.items()}
+    assert "Sen" in heat and "Responden per jam" in heat
+
+
+def test_channel_split_adds_up_to_the_report(office_data):
+    client, _ = office_data
+    params = {"from": "2025-01-01", "to": "2026-12-31"}
+    html = client.get(f"/admin/offices/{DEMO_OFFICE}", params=params, auth=LOGIN).text
+    split = _section(html, "channels")
+    report = _report(client, params["from"], params["to"])
+    shown = {c: int(n) for c, n in re.findall(r'data-channel="(\w+)" data-respondents="(\d+)"', split)}
+    assert shown == report["channels"] == {"kiosk": 26, "web": 9, "paper": 8}
+    english = client.get(f"/admin/offices/{DEMO_OFFICE}", params={**params, "lang": "en"}, auth=LOGIN).text
+    assert "Web (QR link)" in _section(english, "channels") and "Kertas" in split
+
+
+def test_unsur_bars_and_tables_speak_english_on_the_english_page(office_data):
+    client, _ = office_data
+    params = {"from": "2025-01-01", "to": "2025-12-31", "lang": "en"}
+    english = client.get(f"/admin/offices/{DEMO_OFFICE}", params=params, auth=LOGIN).text
+    report = _report(client, params["from"], params["to"])
+    ranks = dict(re.findall(r'data-code="(U\d)" data-value="[\d.]+" data-rank="(\w+)"', english))
+    values = {u["code"]: u["converted"] for u in report["unsur"]}
+    assert {c for c, r in ranks.items() if r == "weakest"} == {c for c, v in values.items() if v == min(values.values())}
+    assert "· lowest" in english and "· highest" in english and "terendah" not in english
+    assert "Requirements" in english and "Persyaratan" not in english
+    kinerja = {"Sangat baik": "Very good", "Baik": "Good", "Kurang baik": "Poor", "Tidak baik": "Very poor"}
+    assert f"({kinerja[report['kinerja']]})" in english

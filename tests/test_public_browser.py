@@ -150,7 +150,7 @@ def test_admin_records_the_plan_in_the_dashboard_and_the_public_page_shows_it(pu
     page.locator('button[type="submit"]').click()
     page.wait_for_selector("figure.chart svg")
     assert page.locator("nav.presets a").count() == 4
-    bars = page.locator("figure.chart rect[data-code]")
+    bars = page.locator("#unsur + figure rect[data-code]")
     assert bars.count() == len(report["unsur"])
     page.screenshot(path=str(tmp_path / "dashboard-office.png"), full_page=True)
 
