@@ -60,7 +60,8 @@ def services(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.dat
 def patterns(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], locale: str) -> dict[str, Any]:
     """The day x hour heat map and the channel split (SVG), and the channels' figures for a table."""
     gettext = translations(locale).gettext
-    hours, channels = response_patterns.office_patterns(engine, office.id, *period)
+    hours = response_patterns.by_hour(engine, office, *period)
+    channels = response_patterns.by_channel(engine, office, *period)
     comma = locale == "id"
     return {"heatmap": to_svg(chart_heatmap.picture(hours, gettext=gettext, decimal_comma=comma,
                                                     title=gettext("Respondents and IKM by day and hour"))),

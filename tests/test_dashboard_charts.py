@@ -40,13 +40,15 @@ def office_data(tmp_path_factory):
         (datetime(2026, 1, 5, 8, tzinfo=WITA), 14, 75, "kiosk", 2),
         (datetime(2026, 7, 6, 10, tzinfo=WITA), 9, 51, "web", 1),
     ]
+    stored = []
     for first, count, apart, channel, bias in batches:
         wires = [make_wire(service_id=("ktp-el", "kk", "akta-lahir")[n % 3], answers=_answers(n, bias),
                            submitted_at=first + timedelta(hours=n * apart), channel=channel) for n in range(count)]
         results = store_batch(engine, DEMO_OFFICE, wires, channel=channel, now=first + timedelta(hours=count * apart))
         assert {r.status for r in results} == {"accepted"}
+        stored += wires
     with TestClient(app) as client:
-        yield client, engine
+        yield client, engine, stored
 
 
 def _section(html: str, name: str) -> str:
@@ -81,7 +83,7 @@ def test_trend_periods_are_of_the_chosen_kind_back_to_the_first_with_data():
 
 
 def test_trend_columns_are_each_period_report(office_data):
-    client, engine = office_data
+    client, engine, _ = office_data
     found = chart_trend.trend(engine, DEMO_OFFICE, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert [p.label for p in found.points] == ["2023", "2024", "2025", "2026"]
     svg = str(chart_trend_svg(found))
@@ -101,7 +103,7 @@ def chart_trend_svg(found):
 
 
 def test_office_page_shows_the_trend_in_both_languages(office_data):
-    client, _ = office_data
+    client, _, _ = office_data
     html = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2026-07-01", "to": "2026-09-30"},
                       auth=LOGIN).text
     trend = _section(html, "trend")
@@ -117,7 +119,7 @@ def test_office_page_shows_the_trend_in_both_languages(office_data):
 # --- service x unsur, day x hour, channels ---------------------------------------------------------------
 
 def test_service_by_unsur_cells_are_each_service_report_with_the_extremes_outlined(office_data):
-    client, _ = office_data
+    client, _, _ = office_data
     html = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2025-01-01", "to": "2025-12-31"},
                       auth=LOGIN).text
     svg = _section(html, "services-unsur")
@@ -137,7 +139,7 @@ def test_service_by_unsur_cells_are_each_service_report_with_the_extremes_outlin
 
 
 def test_heat_map_counts_every_counted_respondent_at_its_local_hour(office_data):
-    client, engine = office_data
+    client, _, wires = office_data
     html = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2026-01-01", "to": "2026-12-31"},
                       auth=LOGIN).text
     heat = _section(html, "hours")
@@ -146,31 +148,41 @@ def test_heat_map_counts_every_counted_respondent_at_its_local_hour(office_data)
     assert sum(int(n) for *_, n in counts) == report["respondents"] == 23
     # The first answer of 2026: Monday 5 January, 08:00 in WITA (00:00 UTC).
     assert any(d == "0" and h == "8" for d, h, _ in counts)
-    from collector.response_patterns import office_patterns
+    # Worked out here from the answers as sent: the local hour of each and kiosk.ikm over each hour's answers.
+    from kiosk import ikm
 
-    hours, channels = office_patterns(engine, DEMO_OFFICE, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    for day, hour, n in counts:
-        assert hours[(int(day), int(hour))].respondents == int(n)
+    hours: dict[tuple[str, str], list] = {}
+    for wire in wires:
+        local = datetime.fromisoformat(wire["submitted_at"]).astimezone(WITA)
+        if local.year == 2026:
+            hours.setdefault((str(local.weekday()), str(local.hour)), []).append(wire["answers"])
+    assert {(d, h): int(n) for d, h, n in counts} == {slot: len(sets) for slot, sets in hours.items()}
     values = dict(((d, h), float(v)) for d, h, v in re.findall(
         r'data-kind="ikm" data-day="(\d)" data-hour="(\d+)" data-respondents="\d+" data-value="([\d.]+)"', heat))
-    assert values == {(str(d), str(h)): c.ikm_converted for (d, h), c in hours.items()}
+    assert values == {slot: float(ikm.compute(sets).ikm_converted) for slot, sets in hours.items()}
     assert "Sen" in heat and "Responden per jam" in heat
 
 
 def test_channel_split_adds_up_to_the_report(office_data):
-    client, _ = office_data
+    client, _, wires = office_data
     params = {"from": "2025-01-01", "to": "2026-12-31"}
     html = client.get(f"/admin/offices/{DEMO_OFFICE}", params=params, auth=LOGIN).text
     split = _section(html, "channels")
     report = _report(client, params["from"], params["to"])
     shown = {c: int(n) for c, n in re.findall(r'data-channel="(\w+)" data-respondents="(\d+)"', split)}
     assert shown == report["channels"] == {"kiosk": 26, "web": 9, "paper": 8}
+    from kiosk import ikm
+
+    values = dict(re.findall(r'data-channel="(\w+)" data-kind="ikm" data-value="([\d.]+)"', split))
+    for channel in ("kiosk", "web", "paper"):
+        sets = [w["answers"] for w in wires if w["channel"] == channel and w["submitted_at"] >= "2025"]
+        assert float(values[channel]) == float(ikm.compute(sets).ikm_converted)
     english = client.get(f"/admin/offices/{DEMO_OFFICE}", params={**params, "lang": "en"}, auth=LOGIN).text
     assert "Web (QR link)" in _section(english, "channels") and "Kertas" in split
 
 
 def test_unsur_bars_and_tables_speak_english_on_the_english_page(office_data):
-    client, _ = office_data
+    client, _, _ = office_data
     params = {"from": "2025-01-01", "to": "2025-12-31", "lang": "en"}
     english = client.get(f"/admin/offices/{DEMO_OFFICE}", params=params, auth=LOGIN).text
     report = _report(client, params["from"], params["to"])
