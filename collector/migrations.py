@@ -273,6 +273,48 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
             UNIQUE (office_id, service_id)
         )""",
     ]),
+    (15, "the survey's team, decree and schedule per office and period; photos for the report's dokumentasi", [
+        # collector/survey_plan.py: one row per office and period (the decree of the team, the four stages' dates).
+        """CREATE TABLE survey_plans (
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            period TEXT NOT NULL,
+            decree_number TEXT NOT NULL,
+            decree_date TEXT,
+            preparation_from TEXT, preparation_to TEXT,
+            collection_from TEXT, collection_to TEXT,
+            processing_from TEXT, processing_to TEXT,
+            reporting_from TEXT, reporting_to TEXT,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (office_id, period)
+        )""",
+        """CREATE TABLE survey_team (
+            id TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            period TEXT NOT NULL,
+            name TEXT NOT NULL,
+            position TEXT NOT NULL,
+            role TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )""",
+        "CREATE INDEX survey_team_office_period ON survey_team (office_id, period)",
+        # collector/report_photos.py: the image bytes in the database, so every collector behind a load balancer
+        # serves them and a database copy (kiosk admin copy-db) carries them. BYTEA: SQLite keeps a blob as is.
+        """CREATE TABLE report_photos (
+            id TEXT PRIMARY KEY,
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            period TEXT NOT NULL,
+            caption TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            data BYTEA NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            uploaded_by TEXT NOT NULL
+        )""",
+        "CREATE INDEX report_photos_office_period ON report_photos (office_id, period)",
+    ]),
 ]
 
 

@@ -17,7 +17,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from collector.report_text import (angka, bilangan, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
-from collector import report_questionnaire, report_trend
+from collector import report_questionnaire, report_team, report_trend
 from collector.report_method import sampling
 from collector.report_rounding import printed_weighted_sum, rounding_note
 from collector.report_counting import audit_summary, excluded_rows, flagged_rows, rule_sentence, service_caveat
@@ -250,13 +250,14 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
         d.section("A. Pelaksana"),
         d.para(f"SKM dilaksanakan oleh {name}. Kuesioner dikumpulkan dan diolah dengan perangkat lunak "
                "skm-kiosk; nilai dihitung dengan cara yang ditetapkan Permen PANRB Nomor 14 Tahun 2017."),
+        *report_team.pelaksana(source, d),
         d.section("B. Metode Pengumpulan Data"),
         d.para(f"Data dikumpulkan dengan kuesioner SKM yang memuat {len(unsur)} unsur pelayanan ("
                + ", ".join(f"{_e(u['code'])} {_e(u['name'])}" for u in unsur)
                + "). Setiap unsur dijawab dengan skala 1 sampai 4, dengan 4 sebagai nilai terbaik. Responden "
                  "mengisi kuesioner setelah menerima layanan, tanpa menuliskan nama (anonim), melalui saluran "
                  "berikut:"),
-        *d.table(channel_rows, (60, 20, 20), numeric=(1, 2), total_rows=1, caption="Tabel 2.1 Saluran pengumpulan data"),
+        *d.table(channel_rows, (60, 20, 20), numeric=(1, 2), total_rows=1, caption="Tabel 2.2 Saluran pengumpulan data"),
     ]
     if source.abandoned:
         flow.append(d.para(f"Selain itu, {bilangan(source.abandoned)} survei ditinggalkan sebelum selesai; survei tersebut "
@@ -270,6 +271,7 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
         d.para(f"Periode survei: {_e(period)}. "
                + (f"Respons pertama diterima pada {tanggal(span[0])} dan respons terakhir pada {tanggal(span[1])}."
                   if span else "Belum ada respons yang diterima pada periode ini.")),
+        *report_team.jadwal(source, d),
         d.section("E. Penentuan Jumlah Responden"),
         *sampling(report, source.responses, d),
     ]
@@ -283,7 +285,7 @@ def _counting(report: dict[str, Any], d: _Doc) -> list:
     rows = [["Tidak dihitung karena", "Jumlah"]] + [[label, n] for _, label, n in excluded_rows(report)]
     rows.append(["Jumlah kuesioner selesai yang tidak dihitung", sum(n for _, _, n in excluded_rows(report))])
     flow += d.table(rows, (75, 25), numeric=(1,), total_rows=1,
-                    caption="Tabel 2.2 Kuesioner selesai yang tidak dihitung dalam IKM")
+                    caption="Tabel 2.3 Kuesioner selesai yang tidak dihitung dalam IKM")
     flagged = flagged_rows(report)
     if flagged:
         flow.append(d.para("Di antara responden yang dihitung: " + "; ".join(
@@ -306,7 +308,7 @@ def _sample(report: dict[str, Any], d: _Doc) -> list:
     if smallest < n:  # skipped answers: the weakest-answered unsur decides
         shortfall += (f". Kecukupan dinilai dari unsur dengan jawaban paling sedikit, yaitu {bilangan(smallest)} jawaban, "
                       "karena jawaban yang dilewati tidak ikut dihitung")
-    return [*d.table(rows, (30, 22, 24, 24), numeric=(0, 1, 2), caption="Tabel 2.3 Jumlah responden"),
+    return [*d.table(rows, (30, 22, 24, 24), numeric=(0, 1, 2), caption="Tabel 2.5 Jumlah responden"),
             d.para(f"Dengan populasi {bilangan(sample['population'])} penerima layanan, jumlah sampel minimum adalah "
                    f"{bilangan(sample['required'])} responden. Terkumpul {bilangan(n)} responden, sehingga jumlah responden "
                    f"<b>{verdict.lower()}</b> jumlah sampel minimum{shortfall}.")]

@@ -1,17 +1,48 @@
-"""The workbook's annex sheets of the Laporan SKM: the questionnaire as asked and the trend over every earlier
-period (and the team, the schedule and the follow-up plan once recorded), the same tables the PDF prints."""
+"""The workbook's annex sheets of the Laporan SKM: the team and schedule, the questionnaire as asked and the
+trend over every earlier period, the same tables the PDF prints."""
 from __future__ import annotations
 
 from collector.report_questionnaire import LANGUAGES, languages, questions
 from collector.report_trend import trend_rows
 from collector.report_xlsx import CONVERTED, COUNT, INDEX, _cell, _header, _widths
 
-SHEETS = ("Kuesioner", "Tren")
+SHEETS = ("Tim & Jadwal", "Kuesioner", "Tren")
 
 
 def add_sheets(book, source) -> None:
-    _questionnaire(book.create_sheet(SHEETS[0]), source)
-    _trend(book.create_sheet(SHEETS[1]), source)
+    _team(book.create_sheet(SHEETS[0]), source)
+    _questionnaire(book.create_sheet(SHEETS[1]), source)
+    _trend(book.create_sheet(SHEETS[2]), source)
+
+
+def _team(sheet, source) -> None:
+    """The period, the decree, the team and the schedule, each block under its own header row."""
+    from collector.followup import period_id
+    from collector.report_team import schedule_rows
+
+    _widths(sheet, (22, 36, 34, 30, 44))
+    period = source.plan_period
+    plan = source.survey_plan
+    sheet.append(_header(sheet, ("Uraian", "Nilai")))
+    sheet.append([_cell(sheet, "Periode survei"), _cell(sheet, period_id(period) if period else
+                                                        "- (rentang tanggal laporan bukan satu periode)")])
+    sheet.append([_cell(sheet, "Nomor SK tim pelaksana"),
+                  _cell(sheet, plan.decree_number if plan and plan.decree_number else "belum dicatat")])
+    sheet.append([_cell(sheet, "Tanggal SK"), _cell(sheet, plan.decree_date if plan and plan.decree_date else
+                                                    "belum dicatat")])
+    sheet.append([])
+    sheet.append(_header(sheet, ("No", "Nama", "Jabatan", "Kedudukan dalam tim")))
+    for i, m in enumerate(source.team, 1):
+        sheet.append([_cell(sheet, i, COUNT), _cell(sheet, m.name), _cell(sheet, m.position or "-"),
+                      _cell(sheet, m.role)])
+    if not source.team:
+        sheet.append([_cell(sheet, "-"), _cell(sheet, "belum dicatat")])
+    sheet.append([])
+    sheet.append(_header(sheet, ("No", "Tahap kegiatan", "Mulai", "Selesai", "Keterangan")))
+    if period:
+        for i, (stage, start, end, remark) in enumerate(schedule_rows(source), 1):
+            sheet.append([_cell(sheet, i, COUNT), _cell(sheet, stage), _cell(sheet, start or "-"),
+                          _cell(sheet, end or "-"), _cell(sheet, remark or "-")])
 
 
 def _questionnaire(sheet, source) -> None:

@@ -85,6 +85,10 @@ class ReportSource:
     # oldest first, and how many older periods with data were left out of it.
     trend: tuple = ()
     trend_left_out: int = 0
+    # The survey's own plan (collector/survey_plan.py) for the period the dates stand for, when they stand for one.
+    plan_period: str | None = None
+    survey_plan: Any = None
+    team: tuple = ()
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -128,6 +132,11 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     from collector.report_trend import rows_for
 
     trend, left_out = rows_for(engine, office_id, service=service, date_from=date_from, date_to=date_to)
+    from collector import survey_plan
+
+    plan_period = survey_plan.report_period(date_from, date_to)
+    own_plan = survey_plan.plan(engine, office_id, plan_period) if plan_period else None
+    team = survey_plan.team(engine, office_id, plan_period) if plan_period else []
     return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
                         plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
-                        trend_left_out=left_out)
+                        trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team))

@@ -1,12 +1,14 @@
-"""The Laporan SKM, complete: teknik sampling, the regulations, the trend over every earlier period, the
-questionnaire as asked, in the PDF (read back with pdftotext, rendered with pdftoppm) and the XLSX; every number
+"""The Laporan SKM, complete: teknik sampling, the regulations, the team and schedule (kiosk admin team and
+survey-plan), the trend over every earlier period, the questionnaire as asked, in the PDF (read back with pdftotext, rendered with pdftoppm) and the XLSX; every number
 held to the report JSON of its period."""
 from __future__ import annotations
 
 import datetime as dt
 import io
 import shutil
+import json
 import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import openpyxl
@@ -14,7 +16,7 @@ import pytest
 
 from collector import db, migrations, records
 from collector.report_text import angka
-from fixtures_collector import DEMO_OFFICE, make_wire
+from fixtures_collector import DEMO_OFFICE, REPO, make_wire
 
 MAKASSAR = timezone(timedelta(hours=8))
 SEMESTERS = {"semester I 2025": ("2025-01-01", "2025-06-30"), "semester II 2025": ("2025-07-01", "2025-12-31"),
@@ -52,14 +54,32 @@ def laporan(tmp_path_factory):
         received = datetime.fromisoformat(wire["submitted_at"]) + timedelta(hours=1)
         assert [r.status for r in store_batch(engine, DEMO_OFFICE, [wire], channel="kiosk", now=received)] == [
             "accepted"]
+    url = f"sqlite:///{out / 'collector.db'}"
+    for args in (["survey-plan", "--office", DEMO_OFFICE, "--period", "2026-S2", "--decree-number", "800/123/DKPS/2026",
+                  "--decree-date", "2026-06-20", "--preparation", "2026-06-01:2026-06-30", "--processing",
+                  "2027-01-02:2027-01-10"],
+                 ["team", "add", "--office", DEMO_OFFICE, "--period", "2026-S2", "--name", "Wa Ode Hasnia", "--role",
+                  "Ketua", "--position", "Kepala Bidang Pelayanan"],
+                 ["team", "add", "--office", DEMO_OFFICE, "--period", "2026-S2", "--name", "La Ode Karim", "--role",
+                  "Anggota"]):
+        assert _admin(url, *args).returncode == 0
     reports = {label: office_report(engine, DEMO_OFFICE, date_from=dt.date.fromisoformat(a),
                                     date_to=dt.date.fromisoformat(b)) for label, (a, b) in SEMESTERS.items()}
     source = report_source(engine, DEMO_OFFICE, date_from=dt.date(2026, 7, 1), date_to=dt.date(2026, 12, 31),
                            population=40)
     (out / "laporan.pdf").write_bytes(build_pdf(source))
+    earlier = report_source(engine, DEMO_OFFICE, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30))
+    (out / "semester-1.pdf").write_bytes(build_pdf(earlier))
     book = openpyxl.load_workbook(io.BytesIO(build_xlsx(source)))
     engine.dispose()
-    return {"dir": out, "reports": reports, "report": source.report, "book": book}
+    return {"dir": out, "url": url, "reports": reports, "report": source.report, "book": book}
+
+
+def _admin(url: str, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "kiosk", "admin", *args, "--db", url], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
 
 
 def _text(path) -> str:
@@ -83,7 +103,7 @@ def test_the_pdf_renders_and_holds_every_new_chapter_in_order(laporan, tmp_path)
     assert all(p.stat().st_size > 1000 for p in pages)  # every page drew something
     text = _text(pdf)
     body = text[text.rindex("BAB II PENGUMPULAN DATA"):]
-    order = ["E. Penentuan Jumlah Responden", "Teknik sampling.", "Jumlah sampel minimum.", "Tabel 2.3",
+    order = ["E. Penentuan Jumlah Responden", "Teknik sampling.", "Jumlah sampel minimum.", "Tabel 2.5",
              "BAB IV ANALISIS HASIL", "C. Tren Nilai SKM", "Tabel 4.4 Tren IKM seluruh periode", "Gambar 4.1 Tren nilai konversi IKM", "LAMPIRAN",
              "Lampiran 5. Kuesioner"]
     positions = [body.find(heading) for heading in order]
@@ -149,3 +169,63 @@ def test_the_questionnaire_is_printed_as_asked_in_each_language_used(laporan):
         assert {f.label(locale) for f in PROFILE_FIELDS} <= labels
     assert "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana di unit ini?" in annex
     assert "How good are the facilities at this office?" in annex
+
+
+@needs_poppler
+def test_the_team_its_decree_and_the_schedule_are_printed(laporan):
+    lines = _lines(laporan["dir"] / "laporan.pdf")
+    assert "Tabel 2.1 Tim pelaksana SKM semester II 2026" in lines
+    assert "1 Wa Ode Hasnia Kepala Bidang Pelayanan Ketua" in lines and "2 La Ode Karim - Anggota" in lines
+    text = _text(laporan["dir"] / "laporan.pdf")
+    assert "ditetapkan dengan surat keputusan (SK) Nomor 800/123/DKPS/2026 tanggal 20 Juni 2026." in text
+    assert "Tabel 2.4 Jadwal kegiatan SKM semester II 2026" in lines
+    assert "1 Persiapan 1 Juni 2026 30 Juni 2026 -" in lines
+    assert "2 Pengumpulan data 3 Agustus 2026 8 Agustus 2026 dari respons pertama dan terakhir" in lines
+    assert "3 Pengolahan data 2 Januari 2027 10 Januari 2027 -" in lines
+    assert "4 Pelaporan - - belum dicatat" in lines
+    assert "Jadwal tahap pengumpulan data dan pelaporan belum dicatat" in text
+
+
+@needs_poppler
+def test_a_period_without_a_team_says_what_is_missing(laporan):
+    text = _text(laporan["dir"] / "semester-1.pdf")
+    assert "Susunan tim pelaksana SKM semester I 2026 belum dicatat" in text
+    assert "Nomor dan tanggal surat keputusan (SK) pembentukan tim pelaksana belum dicatat." in text
+    assert "Wa Ode Hasnia" not in text and "800/123" not in text  # another period's team stays out
+    assert "Jadwal tahap persiapan, pengumpulan data, pengolahan data dan pelaporan belum dicatat" in text
+
+
+def test_the_workbook_has_the_team_and_schedule(laporan):
+    rows = [[c.value for c in row] for row in laporan["book"]["Tim & Jadwal"].iter_rows()]
+    assert ["Nomor SK tim pelaksana", "800/123/DKPS/2026"] == rows[2][:2] and rows[3][:2] == ["Tanggal SK",
+                                                                                           "2026-06-20"]
+    assert [1, "Wa Ode Hasnia", "Kepala Bidang Pelayanan", "Ketua"] in [r[:4] for r in rows]
+    assert [2, "Pengumpulan data", "2026-08-03", "2026-08-08"] in [r[:4] for r in rows]
+    assert [4, "Pelaporan", "-", "-", "belum dicatat"] in [r[:5] for r in rows]
+
+
+def test_the_commands_show_list_remove_and_refuse_in_one_sentence(laporan):
+    url = laporan["url"]
+    shown = json.loads(_admin(url, "survey-plan", "--office", DEMO_OFFICE, "--period", "2026-S2").stdout)
+    assert (shown["decree_number"], shown["schedule"]["preparation"], shown["schedule"]["reporting"]) == (
+        "800/123/DKPS/2026", {"from": "2026-06-01", "to": "2026-06-30"}, None)
+    assert [m["name"] for m in shown["team"]] == ["Wa Ode Hasnia", "La Ode Karim"]
+    listed = json.loads(_admin(url, "team", "list", "--office", DEMO_OFFICE, "--period", "2026-S2", "--json").stdout)
+    assert listed == shown["team"]
+    extra = json.loads(_admin(url, "team", "add", "--office", DEMO_OFFICE, "--period", "2027", "--name", "Salah Ketik",
+                              "--role", "Anggota").stdout)
+    assert _admin(url, "team", "remove", extra["id"]).returncode == 0
+    assert json.loads(_admin(url, "team", "list", "--office", DEMO_OFFICE, "--period", "2027", "--json").stdout) == []
+    for args, says in ((["survey-plan", "--office", DEMO_OFFICE, "--period", "2026-S2", "--collection",
+                         "2026-12-31:2026-07-01"], "starts (2026-12-31) after it ends (2026-07-01)"),
+                       (["survey-plan", "--office", DEMO_OFFICE, "--period", "2026-S3", "--decree-number", "1"],
+                        "period '2026-S3' must be"),
+                       (["survey-plan", "--office", "tidak-ada", "--period", "2026"], "there is no office 'tidak-ada'"),
+                       (["survey-plan", "--office", DEMO_OFFICE, "--period", "2026", "--decree-date", "20/06/2026"],
+                        "must be a date YYYY-MM-DD"),
+                       (["team", "add", "--office", DEMO_OFFICE, "--period", "2026", "--name", " ", "--role", "Ketua"],
+                        "give the member's name"),
+                       (["team", "remove", "bukan-id"], "there is no team member 'bukan-id'")):
+        done = _admin(url, *args)
+        assert done.returncode != 0 and says in done.stderr and len(done.stderr.strip().splitlines()) == 1, \
+            done.stderr

@@ -91,6 +91,9 @@ def register(sub, common) -> None:
     from kiosk.commands import _admin_followup as admin_followup
 
     admin_followup.register(action)
+    from kiosk.commands import _admin_survey_plan
+
+    _admin_survey_plan.register(action)
 
 
 def _print_json(data) -> None:
