@@ -258,3 +258,46 @@ def test_public_pages_show_approved_suggestions_only(site):
         assert "<script>" not in html and "&lt;script&gt;" in listed
         assert not any(t in unescape(html) for t in texts[1:])  # new, hidden and simulated ones stay out
         assert "25-34" not in html  # no profile
+
+
+def kiosk_admin(url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kiosk", "admin", *args, "--db", url], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_command_line_lists_searches_and_moderates(office):
+    engine, url, ids = office
+    listed = kiosk_admin(url, "suggestions", "--office", DEMO_OFFICE, "--from", "2026-03-01", "--to", "2026-03-31",
+                         "--search", "ANTRI", "--all", "--json")
+    assert listed.returncode == 0, listed.stderr
+    found = json.loads(listed.stdout)
+    assert [(s["text"], s["counted"], s["groups"]) for s in found["suggestions"]] == [
+        ("Antrian terlalu lama", True, ["U3"])]  # the simulated one is dated April (day 50)
+    approved = kiosk_admin(url, "suggestion-approve", ids[0], ids[3], "--reason", "layak", "--by", "kasi")
+    assert approved.returncode == 0, approved.stderr
+    assert json.loads(approved.stdout) == {"state": "approved", "changed": [ids[0], ids[3]], "unchanged": []}
+    hidden = kiosk_admin(url, "suggestion-hide", ids[3], "--office", DEMO_OFFICE, "--by", "kasi")
+    assert json.loads(hidden.stdout)["changed"] == [ids[3]]
+    text = kiosk_admin(url, "suggestions", "--office", DEMO_OFFICE, "--state", "approved")
+    assert text.returncode == 0 and text.stdout.splitlines() == [
+        f"{ids[0]}  2026-03-02  approved  U3          Antrian terlalu lama", "1 suggestion(s), page 1 of 1"]
+    audit = [json.loads(line) for line in kiosk_admin(url, "audit", "--office", DEMO_OFFICE).stdout.splitlines()]
+    assert [(a["action"], a["response_id"], a["actor"], a["reason"]) for a in audit] == [
+        ("suggestion-approve", ids[0], "kasi", "layak"), ("suggestion-approve", ids[3], "kasi", "layak"),
+        ("suggestion-hide", ids[3], "kasi", "")]
+
+
+@pytest.mark.parametrize("collector_backend", ["sqlite"])  # the refusals come before the database matters
+@pytest.mark.parametrize("args, says", [
+    (("suggestions", "--office", "tidak-ada"), "there is no office 'tidak-ada'."),
+    (("suggestions", "--office", DEMO_OFFICE, "--group", "U12"), "group 'U12' must be one of U1, U2"),
+    (("suggestions", "--office", DEMO_OFFICE, "--from", "2026-12-01", "--to", "2026-01-01"), "is after to"),
+    (("suggestions", "--office", DEMO_OFFICE, "--per-page", "500"), "a page hold 1 to 200 suggestions"),
+    (("suggestions", "--office", DEMO_OFFICE, "--from", "kemarin"), "expected a date YYYY-MM-DD, got 'kemarin'"),
+    (("suggestion-show", "bukan-id"), "'bukan-id' is not a response id (a UUID)."),
+    (("suggestion-approve", "{id}", "--office", "kantor-lain"), "there is no response {id} of office 'kantor-lain'."),
+])
+def test_command_line_mistakes_are_one_sentence(office, args, says):
+    engine, url, ids = office
+    done = kiosk_admin(url, *(a.format(id=ids[0]) for a in args))
+    assert done.returncode != 0 and says.format(id=ids[0]) in done.stderr and "Traceback" not in done.stderr

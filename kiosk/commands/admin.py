@@ -95,6 +95,10 @@ def register(sub, common) -> None:
 
     _admin_survey_plan.register(action)
 
+    from kiosk.commands import _admin_suggestions
+
+    _admin_suggestions.register(action)
+
 
 def _print_json(data) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
