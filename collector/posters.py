@@ -9,7 +9,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import qrcode
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -19,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 import assets
+from kiosk import qr
 
 FONT, FONT_BOLD = "Roboto", "Roboto-Bold"
 _FONTS = Path(assets.__file__).resolve().parent / "fonts"
@@ -42,12 +42,6 @@ class PosterLink:
     counter: str | None = None  # e.g. "Loket 3", printed large on a counter's poster
 
 
-def typed_address(base_url: str, printed_code: str) -> str:
-    """The short address as printed: https:// left out (every phone browser adds it), http:// kept."""
-    base = base_url.rstrip("/")
-    return f"{base.removeprefix('https://')}/s/{printed_code}"
-
-
 def _register_fonts() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(_FONTS / "Roboto-Regular.ttf")))
@@ -57,10 +51,7 @@ def _register_fonts() -> None:
 def draw_qr(c: canvas.Canvas, url: str, x: float, y: float, side: float) -> None:
     """The QR code of `url` (level M, survives a smudge or a crease) with its quiet zone, in the square whose
     lower left corner is (x, y). Each row's dark runs are one rectangle each."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
+    matrix = qr.qr_matrix(url)
     cell = side / len(matrix)
     c.setFillColor(HexColor("#000000"))
     for row, modules in enumerate(matrix):

@@ -7,17 +7,20 @@ respondents' comments only those an admin approved for publication (collector/su
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy.engine import Engine
 
-from collector import followup, pages, publication, suggestions, tv
+from collector import followup, pages, publication, shortlinks, suggestions, tv
+from kiosk import qr
 from kiosk.errors import UserError
 from kiosk.i18n import translations
 
 TV_REFRESH_S = 60
+PUBLIC_URL_ENV = "KIOSK_PUBLIC_URL"  # also the links in alerts (collector/delivery.py)
 # The latest approved suggestions each page shows: few and cut short, the public page prints on one A4 sheet.
 PUBLIC_SUGGESTIONS, TV_SUGGESTIONS = 3, 3
 
@@ -72,9 +75,20 @@ def router(engine: Engine, clock: Callable[[], dt.datetime]) -> APIRouter:
                           key=lambda s: (-s["ikm_converted"], s["service_id"] or ""))
         html = render("tv.html", locale, shown, gauge=tv.gauge_svg(shown.report.get("ikm_converted"),
                                                                     shown.report.get("mutu")),
-                      services=services, refresh=TV_REFRESH_S, today=today,
+                      services=services, refresh=TV_REFRESH_S, today=today, scan=_scan(engine, shown.office.id),
                       approved=suggestions.published(engine, shown.office.id, *shown.dates, limit=TV_SUGGESTIONS))
         # A Refresh header as well as the meta tag: the screen reloads itself, no script needed.
         return HTMLResponse(html, headers={"Refresh": str(TV_REFRESH_S), "Cache-Control": "no-store"})
 
     return routes
+
+
+def _scan(engine: Engine, office_id: str) -> dict[str, Any] | None:
+    """The office's survey as a QR code and a short address for Mode TV, when the collector knows the address
+    people reach it at (`kiosk serve --public-url`); the QR code carries the short address, whose few modules
+    a phone camera reads from across the waiting room."""
+    base = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        return None
+    code = shortlinks.code_for(engine, office_id)
+    return {"svg": tv.qr_svg(f"{base}/s/{code}"), "typed": qr.typed_address(base, code)}

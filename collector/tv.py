@@ -1,4 +1,4 @@
-"""Mode TV's IKM gauge: a half dial from 25 to 100 in the four mutu bands, drawn as SVG on the server.
+"""Mode TV's IKM gauge (a half dial from 25 to 100 in the four mutu bands) and its QR code, drawn as SVG on the server.
 
 Presentation attributes only (no style attribute, no script): the collector's CSP allows neither.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 
 from markupsafe import Markup
+
+from kiosk import qr
 
 # Mutu bands on the converted scale (SKM.md), worst first, with their colours.
 BANDS = ((25.0, 65.0, "D", "#c0392b"), (65.0, 76.61, "C", "#e08e0b"), (76.61, 88.31, "B", "#7cb342"),
@@ -41,3 +43,22 @@ def gauge_svg(converted: float | None, mutu: str | None) -> Markup:
         parts.append(f'<circle cx="{_CX}" cy="{_CY}" r="9" fill="#f5f7fa"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code of `url` as one SVG path, each row's dark run a rectangle; sharp on any screen size."""
+    matrix = qr.qr_matrix(url)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            x += 1
+    side = len(matrix)
+    return Markup(f'<svg class="qr" viewBox="0 0 {side} {side}" role="img" xmlns="http://www.w3.org/2000/svg"'
+                  f' shape-rendering="crispEdges" aria-label="QR"><rect width="{side}" height="{side}" fill="#fff"/>'
+                  f'<path d="{"".join(runs)}" fill="#000"/></svg>')

@@ -77,6 +77,19 @@ def verify(secret: bytes, token: str) -> SurveyLink | None:
     return SurveyLink(office_id, service_id, token)
 
 
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The modules of the QR code of `url`, quiet zone included (True: dark), for drawing it as shapes."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(url)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def typed_address(base_url: str, code: str) -> str:
+    """The short address as printed: https:// left out (every phone browser adds it), http:// kept."""
+    return f"{base_url.rstrip('/').removeprefix('https://')}/s/{printed_short_code(code)}"
+
+
 def qr_image(url: str, box_size: int = 12) -> Image.Image:
     """A QR code with error correction level M, which survives a smudged or creased print."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)

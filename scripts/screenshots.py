@@ -136,7 +136,8 @@ def main() -> int:
         report_page(db_url, now, args.out / "readme-report.png", work)
         port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "kiosk", "serve", "--db", db_url, "--host", "127.0.0.1",
-                                   "--port", str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
+                                   "--port", str(port), "--public-url", "https://skm.example.go.id"],
+                                  cwd=REPO, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -154,8 +155,8 @@ def main() -> int:
                 page.locator('input[name="password"]').fill(PASSWORD)
                 page.locator('button[type="submit"]').click()
                 page.wait_for_selector("figure.chart svg")
-                # From the top to the per-unsur chart: the page goes on with long tables a README needs no picture of.
-                chart = page.locator("figure.chart").first.bounding_box()
+                # From the top to the per-unsur chart: the page goes on with tables and charts a README need not show.
+                chart = page.locator("figure.chart", has=page.locator("rect[data-code]")).first.bounding_box()
                 page.screenshot(path=str(args.out / "readme-dashboard.png"), full_page=True,
                                 clip={"x": 0, "y": 0, "width": 1280, "height": chart["y"] + chart["height"] + 50})
                 tv = browser.new_page(viewport={"width": 1600, "height": 900})

@@ -169,3 +169,28 @@ def test_admin_records_the_plan_in_the_dashboard_and_the_public_page_shows_it(pu
     assert problems == []
     for name in ("dashboard-office.png", "dashboard-followup.png"):
         _keep(tmp_path / name)
+
+
+def test_mode_tv_shows_a_code_to_scan_and_type_when_the_public_address_is_known(browser, tmp_path, monkeypatch):
+    import zxingcpp
+    from PIL import Image
+
+    from collector import shortlinks
+    from fixtures_collector import DEMO_OFFICE, CollectorApp
+
+    app = CollectorApp(f"sqlite:///{tmp_path / 'collector.db'}")
+    try:
+        assert 'id="scan"' not in app.client.get(f"/tv/{DEMO_OFFICE}").text  # no address known: nothing to scan
+        monkeypatch.setenv("KIOSK_PUBLIC_URL", "https://skm.example.go.id/")
+        html = app.client.get(f"/tv/{DEMO_OFFICE}").text
+        code = shortlinks.code_for(app.engine, DEMO_OFFICE)
+    finally:
+        app.close()
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.set_content(html)  # the served page as it is; the code's size and colours are the SVG's own
+    assert page.locator("#typed").inner_text() == f"skm.example.go.id/s/{code[:4]}-{code[4:]}"
+    page.locator("#scan svg").screenshot(path=str(tmp_path / "qr.png"))
+    with Image.open(tmp_path / "qr.png") as shot:
+        (scanned,) = [r.text for r in zxingcpp.read_barcodes(shot)]
+    assert scanned == f"https://skm.example.go.id/s/{code}"
+    assert shortlinks.resolve(app.engine, scanned.rsplit("/", 1)[1]) == (DEMO_OFFICE, None)

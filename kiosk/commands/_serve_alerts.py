@@ -23,8 +23,8 @@ def add_arguments(parser) -> None:
     group.add_argument("--smtp-starttls", action="store_true", help="STARTTLS before login (KIOSK_SMTP_STARTTLS=1)")
     group.add_argument("--webhook-secret-file", metavar="FILE",
                        help="file holding the shared secret that signs webhook alerts (or KIOSK_WEBHOOK_SECRET)")
-    group.add_argument("--public-url", help="the dashboard's address as admins reach it, for links in alerts "
-                                            "(KIOSK_PUBLIC_URL)")
+    group.add_argument("--public-url", help="the collector's address as admins and citizens reach it: links in "
+                                            "alerts, the QR code on Mode TV (KIOSK_PUBLIC_URL)")
     group.add_argument("--alert-interval", type=float, metavar="S",
                        help="seconds between evaluations of every rule (default 60; KIOSK_ALERT_INTERVAL_S)")
     group.add_argument("--alert-retry", type=float, metavar="S",

@@ -57,7 +57,7 @@ def run(args) -> int:
         code = shortlinks.code_for(engine, office.id, service_id)
         return posters.PosterLink(
             url=links.make_link(engine, office.id, service_id).url(args.base_url),
-            typed=posters.typed_address(args.base_url, qr.printed_short_code(code)), office_name=office.name,
+            typed=qr.typed_address(args.base_url, code), office_name=office.name,
             service_name=service_name, counter=getattr(args, "counter", None))
 
     sheet = [printed(*c) for c in chosen]
