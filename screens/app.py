@@ -18,7 +18,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
-from kiosk import clockcheck
+from kiosk import clockcheck, readaloud
 from kiosk.config import Config
 from kiosk.flow import Step, SurveyFlow
 from kiosk.flow_staff import export_queue_now
@@ -27,6 +27,7 @@ from screens import theme
 from screens.mainthread import Background, on_main_thread
 from screens.session import Session
 from screens.staffmode import StaffMode, StaffPort, corner_open
+from screens.voice import ReadAloud
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ class KioskApp(App):
     def __init__(self, *, office_config: Config, queue: Any, data_dir: Path,
                  sync_factory: Callable[[Config], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic, wall: Callable[[], datetime] | None = None,
-                 flags: tuple[str, ...] = (), kiosk_lock: bool = True, staff_hold_s: float = 2.0, **kwargs):
+                 flags: tuple[str, ...] = (), kiosk_lock: bool = True, staff_hold_s: float = 2.0,
+                 audio_dir: Path | None = None, make_audio: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.title = "SKM kiosk"
         self.office_config = office_config
@@ -96,6 +98,9 @@ class KioskApp(App):
             sync_now=self._sync_now, export=lambda fmt: export_queue_now(self.queue, self.data_dir, fmt),
             stop=self.stop, storage_health=self.queue.health, clock_check=self._clock_check), clock=clock, hold_s=staff_hold_s)
         self.session.bind(mode=lambda *_: self.session.refresh())
+        self.make_audio = make_audio
+        self.voice = ReadAloud(self.session, lambda: self.office_config,
+                               Path(audio_dir) if audio_dir else readaloud.audio_dir(self.data_dir))
         self._brand()
 
     # -- building --------------------------------------------------------------------------
@@ -125,12 +130,15 @@ class KioskApp(App):
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
         self._ticker = Clock.schedule_interval(self._tick, TICK_S)
         self._start_sync()
+        if self.make_audio:
+            self.voice.build()
 
     def on_stop(self) -> None:
         Window.unbind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
         if getattr(self, "_ticker", None) is not None:
             self._ticker.cancel()
         self._stop_sync()
+        self.voice.shutdown()
         self.background.shutdown()  # a response being written is finished, never cut off
         self.staff.shutdown()
 
@@ -169,6 +177,9 @@ class KioskApp(App):
         self.flow.reset_to_welcome()
         self.staff.guard.pin_hash = config.pin_hash
         self._brand()
+        self.voice.forget()
+        if self.make_audio:
+            self.voice.build()  # new or changed questions get their clips; unchanged ones are kept
         if config.sync.url != old_url:
             self._stop_sync()
             self._start_sync()

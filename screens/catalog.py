@@ -21,6 +21,10 @@ MESSAGES: dict[str, str] = {
     "welcome_title": N_("How was our service today?"),
     "welcome_body": N_("Public Satisfaction Survey. One minute, no name asked."),
     "start": N_("Start the survey"),
+    # TRANSLATORS: the speaker button in the top bar that reads the screen aloud; "stop_listening" while it speaks.
+    "listen": N_("Listen"),
+    "stop_listening": N_("Stop"),
+    "no_sound": N_("No sound"),
     "please_wait": N_("Please wait a moment..."),
     "service_title": N_("Which service did you receive today?"),
     "progress": N_("Question {n} of {total}"),

@@ -26,13 +26,15 @@ def running(app) -> Iterator:
         app.stop()
 
 
-def scripted_app(config: Config, queue, data_dir: Path, *, flags: tuple[str, ...] = (), wrap_queue=None):
-    """A kiosk app on a manual clock (the script moves time), bound to no sync worker."""
+def scripted_app(config: Config, queue, data_dir: Path, *, flags: tuple[str, ...] = (), wrap_queue=None,
+                 audio_dir: Path | None = None):
+    """A kiosk app on a manual clock (the script moves time), bound to no sync worker, making no audio
+    (it plays the clips in `audio_dir` when given)."""
     from screens.app import KioskApp
 
     clock = ManualClock(tz=config.tz)
     return KioskApp(office_config=config, queue=wrap_queue(queue) if wrap_queue else queue, data_dir=data_dir,
-                    clock=clock, wall=clock.wall, flags=flags)
+                    clock=clock, wall=clock.wall, flags=flags, audio_dir=audio_dir, make_audio=False)
 
 
 @contextmanager

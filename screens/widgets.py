@@ -11,7 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from screens import theme
+from screens import speaker, theme  # noqa: F401  (speaker: the OfficeBar's SpeakerButton rule)
 
 
 class Face(Widget):

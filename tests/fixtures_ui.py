@@ -13,6 +13,9 @@ import tempfile
 import pytest
 
 os.environ["SDL_VIDEODRIVER"] = "offscreen"
+# SDL's dummy audio device: read-aloud clips load and play (in real time, silently) on a machine with no sound card.
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("KIVY_AUDIO", "sdl2")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy must not take over pytest's stderr and logging
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -74,6 +77,7 @@ def launch_kiosk(kivy_window, data_dir, demo_config):
 
     def launch(config=None, **options) -> Kiosk:
         config = config or demo_config
+        options.setdefault("make_audio", False)  # espeak-ng only in the tests that want clips
         clock = ManualClock(tz=config.tz)
         queue = Queue(data_dir / "queue.db")
         app = KioskApp(office_config=config, queue=queue, data_dir=data_dir, clock=clock, wall=clock.wall,

@@ -1,9 +1,10 @@
 """`kiosk screenshot --out DIR [--locale L]`: a PNG of every screen, staff screens included."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from kiosk import config as office_config, paths
+from kiosk import config as office_config, paths, readaloud
 from kiosk.errors import UserError
 from kiosk.questionnaire import LOCALES
 
@@ -40,6 +41,13 @@ def run(args) -> int:
     if args.locale and args.locale not in config.kiosk.locales:
         config = config.with_kiosk(locales=tuple(config.kiosk.locales) + (args.locale,))
 
+    audio = readaloud.audio_dir(root)
+    from screens.catalog import t  # no Kivy in the catalog
+
+    try:  # the speaker button shows only where a clip exists: make them first (cheap when they are there)
+        readaloud.build(config, t, audio)
+    except readaloud.AudioUnavailable as exc:
+        print(f"kiosk screenshot: the pictures show no speaker button: {exc}", file=sys.stderr)
     from screens import boot
 
     boot.prepare(offscreen=True, size=size, maxfps=0, kivy_home=root / "kivy")
@@ -51,7 +59,7 @@ def run(args) -> int:
         with driven.scratch_queue() as (queue, scratch):
             held: list = []
             app = driven.scripted_app(config, queue, scratch, wrap_queue=lambda q: held.append(shots.HeldQueue(q))
-                                      or held[0])
+                                      or held[0], audio_dir=audio)
             with driven.running(app):
                 written += shots.save_all(app, held[0], Finger(app.flow.clock, think_s=1.0), out, locale)
     for path in written:

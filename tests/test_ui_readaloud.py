@@ -1,0 +1,123 @@
+"""Read-aloud with real touches: the speaker button plays the current screen's clip through Kivy's audio (SDL's dummy device)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kiosk import readaloud
+from screens.catalog import t
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None,
+                                reason="espeak-ng is not installed (scripts/install-system-deps.sh)")
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    """The demo office's clips, made once with the real espeak-ng for every test here."""
+    from kiosk import config as office_config
+
+    folder = tmp_path_factory.mktemp("audio")
+    readaloud.build(office_config.load(office_config.DEMO_CONFIG), t, folder)
+    return folder
+
+
+def speaker(kiosk, screen):
+    from screens.speaker import SpeakerButton
+
+    return next(w for w in kiosk.screen(screen).walk() if isinstance(w, SpeakerButton))
+
+
+def clip(folder, locale, unsur):
+    return str(readaloud.clip_for(folder, locale, readaloud.question_script(unsur, locale)))
+
+
+def test_the_speaker_reads_the_question_and_its_answers_in_the_chosen_language(launch_kiosk, clips):
+    kiosk = launch_kiosk(audio_dir=clips)
+    voice = kiosk.app.voice
+    kiosk.tap("welcome", "lang_en")
+    kiosk.tap("welcome", "start")
+    kiosk.expect("service")
+    kiosk.finger.tap(next(t for t in kiosk.widget("service", "tiles").children if t.key == "kk"))
+    kiosk.expect("question")
+    button = speaker(kiosk, "question")
+    assert button.opacity == 1 and voice.sound is None, "shown, silent until tapped"
+    kiosk.finger.tap(button)
+    u1 = kiosk.app.office_config.questionnaire.items[0]
+    assert voice.sound.source == clip(clips, "en", u1)
+    assert voice.sound.state == "play" and voice.playing
+    assert button.ids.label.text == "Stop"
+    kiosk.finger.tap(button)
+    assert voice.sound is None and not voice.playing and button.ids.label.text == "Listen"
+    kiosk.finger.tap(button)
+    playing = voice.sound
+    kiosk.finger.tap(next(b for b in kiosk.widget("question", "answers").children if b.value == 4))
+    assert kiosk.session.unsur.code == "U2"
+    assert playing.state == "stop" and voice.sound is None, "answering stops the reading"
+    kiosk.finger.tap(speaker(kiosk, "question"))
+    assert voice.sound.source == clip(clips, "en", kiosk.session.unsur) and voice.sound.state == "play"
+
+
+def test_every_citizen_screen_with_words_has_its_clip(launch_kiosk, clips, demo_config):
+    kiosk = launch_kiosk(demo_config.with_kiosk(ask_profile=True, ask_comment=True), audio_dir=clips)
+    voice = kiosk.app.voice
+    kiosk.finger.tap(speaker(kiosk, "welcome"))
+    welcome = readaloud.script("welcome", "id", demo_config, t)
+    assert voice.sound.source == str(readaloud.clip_for(clips, "id", welcome)) and voice.sound.state == "play"
+    kiosk.tap("welcome", "start")
+    kiosk.expect("service")
+    assert voice.sound is None, "a new screen stops the last one's reading"
+    for screen in ("service", "question", "profile", "comment"):
+        assert kiosk.app.manager.current == screen or screen == "question"
+        kiosk.finger.wait_for(lambda: kiosk.app.manager.current == screen, what=screen)
+        assert speaker(kiosk, screen).opacity == 1, screen
+        if screen == "service":
+            kiosk.finger.tap(kiosk.widget("service", "tiles").children[0])
+        elif screen == "question":
+            for _ in range(9):
+                kiosk.finger.tap(kiosk.widget("question", "answers").children[0])
+        elif screen == "profile":
+            kiosk.tap("profile", "skip")
+        else:
+            kiosk.tap("comment", "skip")
+    kiosk.expect("thanks")
+    assert speaker(kiosk, "thanks").opacity == 1
+
+
+def test_auto_reads_each_question_as_it_appears(launch_kiosk, clips, demo_config):
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", read_aloud="auto"), audio_dir=clips)
+    voice = kiosk.app.voice
+    assert voice.sound is None, "the welcome screen waits for a tap"
+    kiosk.tap("welcome", "start")
+    kiosk.expect("question")
+    questions = kiosk.app.office_config.questionnaire.items
+    assert voice.sound.source == clip(clips, "id", questions[0]) and voice.sound.state == "play"
+    kiosk.finger.tap(next(b for b in kiosk.widget("question", "answers").children if b.value == 3))
+    assert voice.sound.source == clip(clips, "id", questions[1]) and voice.sound.state == "play"
+
+
+def test_no_button_when_off_or_without_clips(launch_kiosk, clips, demo_config, tmp_path):
+    kiosk = launch_kiosk(demo_config.with_kiosk(read_aloud="off"), audio_dir=clips)
+    assert speaker(kiosk, "welcome").opacity == 0 and speaker(kiosk, "welcome").width == 0
+    kiosk.app.stop()
+    kiosk = launch_kiosk(audio_dir=tmp_path / "no-clips-here")
+    button = speaker(kiosk, "welcome")
+    assert button.opacity == 0 and button.disabled
+    kiosk.finger.tap(button)
+    assert kiosk.app.voice.sound is None and kiosk.app.manager.current == "welcome"
+
+
+def test_a_clip_that_cannot_play_says_so(launch_kiosk, clips):
+    kiosk = launch_kiosk(audio_dir=clips)
+    kiosk.app.voice.load = lambda _path: None  # what SoundLoader gives when SDL has no audio device at all
+    button = speaker(kiosk, "welcome")
+    kiosk.finger.tap(button)
+    assert kiosk.app.voice.failed and not kiosk.app.voice.playing
+    assert button.ids.label.text == "Tanpa suara" and button.opacity == 1
+
+
+def test_the_kiosk_makes_its_own_clips_when_it_starts(launch_kiosk, tmp_path):
+    folder = tmp_path / "audio"
+    kiosk = launch_kiosk(audio_dir=folder, make_audio=True)
+    kiosk.finger.wait_for(lambda: kiosk.app.voice.shown, timeout_s=60, what="the speaker button after the build")
+    assert len(list(folder.glob("*.wav"))) == 28
