@@ -48,6 +48,9 @@ STATUS_LABELS = {"planned": N_("planned"), "in-progress": N_("in progress"), "do
 STATUS_ID = {"planned": "Direncanakan", "in-progress": "Sedang berjalan", "done": "Selesai",
              "dropped": "Dibatalkan"}
 TEXT_MAX = 1000
+# Audit log actions (collector/voiding.py) of plan edits, and the fields whose changes they keep.
+PLAN_ADD, PLAN_CHANGE = "followup-add", "followup-change"
+AUDITED = ("action", "quarter", "person", "status", "note", "forum_date")
 _PERIOD = re.compile(r"^(\d{4})(?:-(S[12]|Q[1-4]))?$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
@@ -168,7 +171,8 @@ def add(engine: Engine, office_id: str, *, period: str, unsur: str, action: str,
                                                              required=True),
               "status": _status(status), "note": _text(note, "the note", required=False),
               "forum_date": _forum_date(forum_date)}
-    when = stamp(now or utc_now())
+    now = now or utc_now()
+    when = stamp(now)
     with writing(engine) as conn:
         office = get_office(conn, office_id)
         if office is None:
@@ -180,6 +184,8 @@ def add(engine: Engine, office_id: str, *, period: str, unsur: str, action: str,
         row = {"id": str(uuid.uuid4()), "office_id": office_id, "unsur": code, **values, "created_at": when,
                "updated_at": when, "updated_by": by}
         conn.execute(insert(followups).values(**row))
+        _audit(conn, office_id, PLAN_ADD, by, now, row["id"], row["period"], code,
+               {field: [None, row[field]] for field in AUDITED if row.get(field) not in (None, "")})
     return get(engine, row["id"])  # type: ignore[return-value]
 
 
@@ -225,9 +231,26 @@ def change(engine: Engine, plan_id: str, *, status: str | None = None, note: str
         values["forum_date"] = _forum_date(forum_date)
     if not values:
         raise UserError("say what changes: --status, --note, --action, --quarter, --person or --forum-date.")
-    values.update(updated_at=stamp(now or utc_now()), updated_by=by)
+    now = now or utc_now()
+    values.update(updated_at=stamp(now), updated_by=by)
     with writing(engine) as conn:
-        done = conn.execute(update(followups).where(followups.c.id == plan_id.strip()).values(**values))
-        if done.rowcount != 1:
+        before = conn.execute(select(followups).where(followups.c.id == plan_id.strip())).first()
+        if before is None:
             raise UserError(f"there is no follow-up {plan_id!r}.")
+        conn.execute(update(followups).where(followups.c.id == before.id).values(**values))
+        changes = {field: [getattr(before, field), values[field]] for field in AUDITED
+                   if field in values and values[field] != getattr(before, field)}
+        if changes:  # saving a form unchanged is no edit worth a line
+            _audit(conn, before.office_id, PLAN_CHANGE, by, now, before.id, before.period, before.unsur, changes)
     return get(engine, plan_id)  # type: ignore[return-value]
+
+
+def _audit(conn, office_id: str, action: str, by: str, now: dt.datetime | None, plan_id: str, period: str,
+           unsur: str, changes: dict[str, list]) -> None:
+    """One line of the append-only audit log (collector/voiding.py) per edit: who, when, which plan, what changed
+    from what to what; in the same transaction as the edit."""
+    from collector.voiding import record
+
+    record(conn, office_id, action=action, actor=by, now=now or utc_now(),
+           reason=f"follow-up {unsur} {period}: " + ", ".join(changes),
+           detail={"plan_id": plan_id, "period": period, "unsur": unsur, "changes": changes})

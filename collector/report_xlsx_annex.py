@@ -6,13 +6,36 @@ from collector.report_questionnaire import LANGUAGES, languages, questions
 from collector.report_trend import trend_rows
 from collector.report_xlsx import CONVERTED, COUNT, INDEX, _cell, _header, _widths
 
-SHEETS = ("Tim & Jadwal", "Kuesioner", "Tren")
+SHEETS = ("Tim & Jadwal", "Kuesioner", "Tren", "Rencana Tindak Lanjut")
 
 
 def add_sheets(book, source) -> None:
     _team(book.create_sheet(SHEETS[0]), source)
     _questionnaire(book.create_sheet(SHEETS[1]), source)
     _trend(book.create_sheet(SHEETS[2]), source)
+    _plans(book.create_sheet(SHEETS[3]), source)
+
+
+def _plans(sheet, source) -> None:
+    """This period's plan, the previous period's with its realisation, then every edit of them (audit log)."""
+    from collector.followup import STATUS_ID, period_id
+    from collector.report_plan_audit import rows as edits
+
+    _widths(sheet, (20, 14, 8, 48, 18, 26, 16, 48, 14))
+    sheet.append(_header(sheet, ("Bagian", "Periode", "Unsur", "Rencana tindak lanjut", "Waktu", "Penanggung jawab",
+                                 "Status", "Realisasi", "Tanggal forum")))
+    for part, plans in (("Periode ini", source.plan), ("Periode sebelumnya", source.previous_plan)):
+        for p in plans:
+            sheet.append([_cell(sheet, part), _cell(sheet, period_id(p.period)), _cell(sheet, p.unsur),
+                          _cell(sheet, p.action), _cell(sheet, p.quarter_id), _cell(sheet, p.person),
+                          _cell(sheet, STATUS_ID.get(p.status, p.status)), _cell(sheet, p.note or "-"),
+                          _cell(sheet, p.forum_date or "-")])
+    if not source.plan and not source.previous_plan:
+        sheet.append([_cell(sheet, "-"), _cell(sheet, "belum ada rencana tindak lanjut yang dicatat")])
+    sheet.append([])
+    sheet.append(_header(sheet, ("Perubahan (log audit)", "Waktu setempat", "Oleh", "Rencana (unsur)", "Perubahan")))
+    for when, who, plan, what in edits(source.plan_audit, source.office.tz):
+        sheet.append([None, _cell(sheet, when), _cell(sheet, who), _cell(sheet, plan), _cell(sheet, what)])
 
 
 def _team(sheet, source) -> None:

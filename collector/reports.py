@@ -89,6 +89,8 @@ class ReportSource:
     plan_period: str | None = None
     survey_plan: Any = None
     team: tuple = ()
+    # The audit log's lines about edits of the plans above (who changed what, when), oldest first.
+    plan_audit: tuple[dict[str, Any], ...] = ()
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -123,12 +125,16 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     from collector.voiding import PAPER_IMPORT, audit
 
     in_scope = {r.id for r, _ in statuses}
-    entries = tuple(e for e in audit(engine, office_id)
+    logged = audit(engine, office_id)
+    entries = tuple(e for e in logged
                     if e["response_id"] in in_scope or (e["action"] == PAPER_IMPORT and e["detail"].get("accepted")))
     from collector import followup
 
     plan = followup.plans_for_dates(engine, office_id, date_from, date_to)
     previous_plan = followup.plans_for_dates(engine, office_id, *before) if previous is not None else []
+    plan_ids = {p.id for p in (*plan, *previous_plan)}
+    plan_audit = tuple(e for e in logged if e["action"] in (followup.PLAN_ADD, followup.PLAN_CHANGE)
+                       and e["detail"].get("plan_id") in plan_ids)
     from collector.report_trend import rows_for
 
     trend, left_out = rows_for(engine, office_id, service=service, date_from=date_from, date_to=date_to)
@@ -139,4 +145,5 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     team = survey_plan.team(engine, office_id, plan_period) if plan_period else []
     return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
                         plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
-                        trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team))
+                        trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team),
+                        plan_audit=plan_audit)

@@ -142,3 +142,55 @@ def test_without_a_plan_the_report_keeps_the_table_to_fill(office_db, tmp_path):
                                    check=True).stdout.split())
     assert "Belum ada rencana tindak lanjut yang dicatat" in flat and "diisi oleh unit pelayanan" in flat
     assert "Tidak ada rencana tindak lanjut periode semester I 2026 yang tercatat." in flat
+
+
+def test_every_plan_edit_is_in_the_audit_log_and_the_report(office_db, tmp_path):
+    """Who added or changed which plan item, when, from what to what: in `kiosk admin audit`, the PDF's
+    lampiran and the workbook's Rencana Tindak Lanjut sheet."""
+    import io
+
+    import openpyxl
+
+    from collector.report_pdf import build_pdf
+    from collector.report_xlsx import build_xlsx
+    from collector.reports import report_source
+
+    url, engine = office_db
+    added = datetime(2026, 10, 10, 2, 0, tzinfo=timezone.utc)  # 10.00 in Makassar; before the command-line edit
+    plan = followup.add(engine, DEMO_OFFICE, period="2026", unsur="U3", action="Antrean daring", quarter="2027-Q2",
+                        person="Kasi Pelayanan", by="sekretaris", now=added)
+    followup.change(engine, plan.id, status="in-progress", note="Uji coba di loket 2", by="kepala",
+                    now=added + timedelta(days=30))
+    followup.change(engine, plan.id, status="in-progress", by="kepala", now=added + timedelta(days=31))  # no change
+    done = admin(url, "update", plan.id, "--status", "done", "--by", "operator")
+    assert done.returncode == 0, done.stderr
+
+    audit = subprocess.run([sys.executable, "-m", "kiosk", "admin", "audit", "--office", DEMO_OFFICE, "--db", url],
+                           capture_output=True, text=True, timeout=120)
+    lines = [json.loads(line) for line in audit.stdout.splitlines()]
+    edits = [e for e in lines if e["action"].startswith("followup-")]
+    assert [(e["action"], e["actor"]) for e in edits] == [("followup-add", "sekretaris"), ("followup-change", "kepala"),
+                                                           ("followup-change", "operator")]
+    assert edits[0]["at"].startswith("2026-10-10T02:00")
+    assert edits[1]["detail"]["changes"] == {"status": ["planned", "in-progress"], "note": ["", "Uji coba di loket 2"]}
+    assert edits[2]["detail"]["changes"] == {"status": ["in-progress", "done"]}
+    assert all(e["detail"]["plan_id"] == plan.id for e in edits)
+
+    source = report_source(engine, DEMO_OFFICE, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
+    (tmp_path / "laporan.pdf").write_bytes(build_pdf(source))
+    if shutil.which("pdftotext"):
+        text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "laporan.pdf"), "-"],
+                                       capture_output=True, text=True, check=True).stdout.split())
+        annex = text[text.rindex("Perubahan rencana tindak lanjut"):]
+        assert "2026-10-10 10:00 sekretaris U3 (tahun 2026)" in annex
+        assert "ditambahkan: rencana Antrean daring; waktu Triwulan II 2027; penanggung jawab Kasi Pelayanan; " \
+               "status Direncanakan" in annex
+        assert "status: Direncanakan menjadi Sedang berjalan; realisasi: (kosong) menjadi Uji coba di loket 2" in annex
+        assert "status: Sedang berjalan menjadi Selesai" in annex
+    sheet = openpyxl.load_workbook(io.BytesIO(build_xlsx(source)))["Rencana Tindak Lanjut"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["Periode ini", "tahun 2026", "U3", "Antrean daring", "Triwulan II 2027", "Kasi Pelayanan", "Selesai",
+            "Uji coba di loket 2", "-"] in rows
+    logged = [r for r in rows if r[0] is None and r[1]]
+    assert [r[2] for r in logged] == ["sekretaris", "kepala", "operator"]
+    assert logged[2][4] == "status: Sedang berjalan menjadi Selesai"
