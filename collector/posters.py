@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 import assets
+from collector import links, shortlinks
 from kiosk import qr
 
 FONT, FONT_BOLD = "Roboto", "Roboto-Bold"
@@ -40,6 +41,16 @@ class PosterLink:
     office_name: str
     service_name: str | None = None
     counter: str | None = None  # e.g. "Loket 3", printed large on a counter's poster
+
+
+def printed_links(engine, office, service_ids: list[str | None], base_url: str,
+                  counter: str | None = None) -> list[PosterLink]:
+    """What to print for each service of `office` named (None: the office-wide link), as reached at base_url."""
+    names = {s.id: s.name("id") for s in office.services}
+    return [PosterLink(url=links.make_link(engine, office.id, service_id).url(base_url),
+                       typed=qr.typed_address(base_url, shortlinks.code_for(engine, office.id, service_id)),
+                       office_name=office.name, service_name=names.get(service_id), counter=counter)
+            for service_id in service_ids]
 
 
 def _register_fonts() -> None:

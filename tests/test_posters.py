@@ -104,3 +104,35 @@ def test_sheet_mistakes_are_one_sentence(office, tmp_path, args, message):
     out = kiosk("qr", *args, "--db", office[0], "--office", OFFICE, "--base-url", BASE)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
     assert not any(tmp_path.glob("x.*"))
+
+
+def test_the_dashboard_hands_out_the_same_posters_and_tents(tmp_path, monkeypatch):
+    import base64
+
+    from collector import records
+    from fixtures_collector import CollectorApp
+
+    app = CollectorApp(f"sqlite:///{tmp_path / 'collector.db'}")
+    try:
+        records.add_admin(app.engine, "pengelola", "kata-sandi-rahasia", office_ids=(OFFICE,))
+        login = {"Authorization": "Basic " + base64.b64encode(b"pengelola:kata-sandi-rahasia").decode()}
+        office_page = app.client.get(f"/admin/offices/{OFFICE}", headers=login).text
+        assert f'href="/admin/offices/{OFFICE}/posters.pdf"' in office_page and 'id="tents-link"' in office_page
+        assert app.client.get(f"/admin/offices/{OFFICE}/posters.pdf").status_code == 401
+        assert app.client.get(f"/admin/offices/{OFFICE}/posters.pdf?service=paspor", headers=login).status_code == 404
+        monkeypatch.setenv("KIOSK_PUBLIC_URL", BASE)
+        for kind, pages in (("posters", "4"), ("tents", "1")):
+            answer = app.client.get(f"/admin/offices/{OFFICE}/{kind}.pdf", headers=login)
+            assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+            pdf = tmp_path / f"{kind}.pdf"
+            pdf.write_bytes(answer.content)
+            assert f"Pages:           {pages}" in tool("pdfinfo", str(pdf))
+            assert_vector_with_embedded_fonts(pdf)
+            codes = set(typed_codes(tool("pdftotext", str(pdf), "-")))
+            assert {shortlinks.resolve(app.engine, c)[1] for c in codes} == {"ktp-el", "kk", "akta-lahir",
+                                                                              "pindah-datang"}
+        one = app.client.get(f"/admin/offices/{OFFICE}/posters.pdf?service=kk", headers=login)
+        (tmp_path / "kk.pdf").write_bytes(one.content)
+        assert "Pages:           1" in tool("pdfinfo", str(tmp_path / "kk.pdf"))
+    finally:
+        app.close()

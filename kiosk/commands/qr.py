@@ -34,7 +34,7 @@ def register(sub, common) -> None:
 
 
 def run(args) -> int:
-    from collector import links, posters, records, shortlinks
+    from collector import posters, records
     from kiosk import qr
 
     if not args.base_url.startswith(("https://", "http://")):
@@ -49,18 +49,10 @@ def run(args) -> int:
     if getattr(args, "each_service", False):
         if not office.services:
             raise UserError(f"office {office.id!r} has no services; add one with `kiosk admin service-add`.")
-        chosen = [(s.id, s.name("id")) for s in office.services]
+        chosen = [s.id for s in office.services]
     else:
-        chosen = [(args.service, next((s.name("id") for s in office.services if s.id == args.service), None))]
-
-    def printed(service_id, service_name) -> posters.PosterLink:
-        code = shortlinks.code_for(engine, office.id, service_id)
-        return posters.PosterLink(
-            url=links.make_link(engine, office.id, service_id).url(args.base_url),
-            typed=qr.typed_address(args.base_url, code), office_name=office.name,
-            service_name=service_name, counter=getattr(args, "counter", None))
-
-    sheet = [printed(*c) for c in chosen]
+        chosen = [args.service]
+    sheet = posters.printed_links(engine, office, chosen, args.base_url, getattr(args, "counter", None))
     if args.action == "link":
         print(sheet[0].typed if args.short else sheet[0].url)
         return 0
