@@ -116,7 +116,10 @@ def to_drawing(picture: Picture, width: float):
 
 
 def number(value: float, decimal_comma: bool, places: int = 2) -> str:
-    text = f"{value:.{places}f}"
+    """Half up from the printed value (as the reports round), not Python's round-half-even of the float."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    text = str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
     return text.replace(".", ",") if decimal_comma else text
 
 

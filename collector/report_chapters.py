@@ -17,7 +17,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from collector.report_text import (angka, bilangan, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
-from collector import report_plan_audit, report_questionnaire, report_team, report_trend
+from collector import report_charts, report_plan_audit, report_questionnaire, report_team, report_trend
 from collector.report_method import sampling
 from collector.report_rounding import printed_weighted_sum, rounding_note
 from collector.report_counting import audit_summary, excluded_rows, flagged_rows, rule_sentence, service_caveat
@@ -424,7 +424,7 @@ def _bab4(source: ReportSource, d: _Doc) -> list:
             flow.append(d.para(f"Unsur dengan mutu C atau D perlu diprioritaskan untuk perbaikan: {_names(poor)}."))
     flow += [d.section("B. Rencana Tindak Lanjut"), *_plan(source, d)]
     flow += [d.section("C. Tren Nilai SKM")] + _trend(source, d) + report_trend.chapter(source, d)
-    return flow
+    return flow + report_charts.section(source, d)  # D: service x unsur, weekday x hour
 
 
 def _unsur_names(source: ReportSource) -> dict[str, str]:

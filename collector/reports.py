@@ -91,6 +91,8 @@ class ReportSource:
     team: tuple = ()
     # The audit log's lines about edits of the plans above (who changed what, when), oldest first.
     plan_audit: tuple[dict[str, Any], ...] = ()
+    # BAB IV's service x unsur and weekday x hour charts (collector/report_charts.py), None without respondents.
+    analysis: Any = None
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -143,7 +145,10 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     plan_period = survey_plan.report_period(date_from, date_to)
     own_plan = survey_plan.plan(engine, office_id, plan_period) if plan_period else None
     team = survey_plan.team(engine, office_id, plan_period) if plan_period else []
+    from collector import report_charts
+
+    analysis = report_charts.gather(engine, office, service, date_from, date_to, report)
     return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
                         plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
                         trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team),
-                        plan_audit=plan_audit)
+                        plan_audit=plan_audit, analysis=analysis)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -193,3 +195,41 @@ def test_unsur_bars_and_tables_speak_english_on_the_english_page(office_data):
     assert "Requirements" in english and "Persyaratan" not in english
     kinerja = {"Sangat baik": "Very good", "Baik": "Good", "Kurang baik": "Poor", "Tidak baik": "Very poor"}
     assert f"({kinerja[report['kinerja']]})" in english
+
+
+# --- the same charts in the Laporan SKM ------------------------------------------------------------------
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils missing")
+def test_the_pdf_draws_service_by_unsur_and_the_hours_as_vectors(office_data, tmp_path):
+    from PIL import Image
+
+    from collector.report_pdf import build_pdf
+    from collector.reports import report_source
+
+    client, engine, _ = office_data
+    source = report_source(engine, DEMO_OFFICE, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31))
+    pdf = tmp_path / "laporan.pdf"
+    pdf.write_bytes(build_pdf(source, generated_at=NOW))
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    number = next(i for i, text in enumerate(pages, 1) if "Gambar 4.2" in text)
+    text = pages[number - 1]
+    # The cells are each service's own report: its converted values are printed in the drawing.
+    for service in ("ktp-el", "kk", "akta-lahir"):
+        report = _report(client, "2025-01-01", "2025-12-31", service=service)
+        for u in report["unsur"]:
+            assert f"{u['converted']:.2f}".replace(".", ",") in text, (service, u["code"])
+    assert "Semua layanan" in text and "unsur terendah pada baris" in text
+    hours_page = next(i for i, t in enumerate(pages, 1) if "Gambar 4.3" in t)
+    assert "Responden per jam" in pages[hours_page - 1] and "Sen" in pages[hours_page - 1]
+    for page in {number, hours_page}:
+        images = subprocess.run(["pdfimages", "-list", "-f", str(page), "-l", str(page), str(pdf)],
+                                capture_output=True, text=True, check=True).stdout.splitlines()
+        assert len(images) <= 2  # the header lines only: drawn, not pasted as pictures
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", str(number), "-l", str(number), str(pdf),
+                    str(tmp_path / "page")], check=True)
+    (png,) = tmp_path.glob("page*.png")
+    pixels = list(Image.open(png).convert("RGB").getdata())
+    red_frames = sum(1 for r, g, b in pixels if r > 140 and g < 40 and b < 50)
+    bands = sum(1 for p in pixels if p in ((0xF6, 0xD5, 0xD1), (0xFB, 0xE7, 0xC6), (0xE3, 0xF0, 0xD2)))
+    assert red_frames > 20 and bands > 200
