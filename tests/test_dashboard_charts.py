@@ -233,3 +233,30 @@ def test_the_pdf_draws_service_by_unsur_and_the_hours_as_vectors(office_data, tm
     red_frames = sum(1 for r, g, b in pixels if r > 140 and g < 40 and b < 50)
     bands = sum(1 for p in pixels if p in ((0xF6, 0xD5, 0xD1), (0xFB, 0xE7, 0xC6), (0xE3, 0xF0, 0xD2)))
     assert red_frames > 20 and bands > 200
+
+
+def test_channels_and_hours_read_the_running_totals_on_each_backend(collector_app):
+    """The GROUP BY over the totals on SQLite and PostgreSQL alike (PostgreSQL's SUM is a numeric)."""
+    from collector import response_patterns
+    from kiosk import ikm
+
+    app = collector_app
+    kiosk = [make_wire(answers=_answers(n, 1), submitted_at=datetime(2026, 11, 27, 8 + n % 3, tzinfo=WITA))
+             for n in range(5)]
+    paper = [make_wire(answers=_answers(n, 2), submitted_at=datetime(2026, 11, 26, 10, tzinfo=WITA), channel="paper")
+             for n in range(3)]
+    assert app.statuses(kiosk) == ["accepted"] * 5
+    assert {r.status for r in store_batch(app.engine, DEMO_OFFICE, paper, channel="paper")} == {"accepted"}
+    office = records.get_office(app.engine, DEMO_OFFICE)
+    records.add_admin(app.engine, *LOGIN)
+    period = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    channels = response_patterns.by_channel(app.engine, office, *period)
+    report = app.client.get("/api/v1/reports/ikm", params={"office": DEMO_OFFICE, "from": "2026-11-01",
+                                                           "to": "2026-11-30"}, auth=LOGIN)
+    assert {c: cell.respondents for c, cell in channels.items()} == {"kiosk": 5, "web": 0, "paper": 3}
+    assert channels["paper"].ikm_converted == float(ikm.compute([w["answers"] for w in paper]).ikm_converted)
+    assert channels["web"].ikm_converted is None
+    hours = response_patterns.by_hour(app.engine, office, *period)
+    assert {slot: cell.respondents for slot, cell in hours.items()} == {(4, 8): 2, (4, 9): 2, (4, 10): 1, (3, 10): 3}
+    assert hours[(3, 10)].ikm_converted == channels["paper"].ikm_converted
+    assert report.json()["channels"] == {c: cell.respondents for c, cell in channels.items()}
