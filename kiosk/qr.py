@@ -114,7 +114,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
     return lines + ([line] if line else [])
 
 
-def poster(url: str, office_name: str, service_name: str | None = None, typed: str | None = None) -> Image.Image:
+def poster(url: str, office_name: str, service_name: str | None = None, typed: str | None = None,
+           counter: str | None = None) -> Image.Image:
     """An A4 portrait poster at 150 dpi: a heading in both languages, the QR code, and under it the address in
     words (`typed`, the short one, when given). For screens and chat; print the vector PDF of collector/posters.py."""
     width, height, margin = 1240, 1754, 110
@@ -124,6 +125,7 @@ def poster(url: str, office_name: str, service_name: str | None = None, typed: s
     blocks = [
         (office_name, _font(46, bold=True), "#1a1a1a"),
         (service_name or "", _font(40), "#1a1a1a"),
+        (counter or "", _font(60, bold=True), "#0b4f8a"),
         ("Survei Kepuasan Masyarakat", _font(72, bold=True), "#0b4f8a"),
         ("Bagaimana pelayanan kami hari ini? Pindai kode ini dengan ponsel Anda. "
          "Tanpa nama, kurang dari satu menit.", _font(40), "#1a1a1a"),
@@ -136,10 +138,14 @@ def poster(url: str, office_name: str, service_name: str | None = None, typed: s
             y += int(font.size * 1.3)
         y += 24 if text else 0
     code = qr_image(url)
-    side = min(width - 2 * margin, height - y - 260)
+    side = min(width - 2 * margin, height - y - (380 if typed else 260))
     code = code.resize((side, side), Image.NEAREST)
     page.paste(code, ((width - side) // 2, y + 20))
     y += side + 50
+    if typed:
+        draw.text((width // 2, y), "Tidak bisa memindai? Ketik alamat ini / Cannot scan? Type this address:",
+                  font=_font(28), fill="#404040", anchor="ma")
+        y += 50
     words = typed or url
     size = 64 if typed else 32  # the link in words, for a phone that cannot scan: one line, as large as fits
     while size > 14 and draw.textlength(words, font=_font(size, bold=bool(typed))) > width - margin:

@@ -44,7 +44,8 @@ def test_qr_code_decodes_to_the_url():
 
 def test_poster_png_and_pdf(tmp_path):
     url = sign(SECRET, "dukcapil-butur", "kk").url("https://skm.example.go.id")
-    image = poster(url, "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Buton Utara", "Kartu Keluarga")
+    image = poster(url, "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Buton Utara", "Kartu Keluarga",
+                   typed="skm.example.go.id/s/K7QM-3XPA", counter="Loket 2")
     png = save_poster(image, tmp_path / "poster.png")
     with Image.open(png) as printed:
         assert printed.size == (1240, 1754)

@@ -65,7 +65,8 @@ def run(args) -> int:
     try:
         if suffix == "png":
             link = sheet[0]
-            path = qr.save_poster(qr.poster(link.url, link.office_name, link.service_name, typed=link.typed), args.out)
+            path = qr.save_poster(qr.poster(link.url, link.office_name, link.service_name, typed=link.typed,
+                                               counter=link.counter), args.out)
         else:
             data = posters.posters_pdf(sheet) if args.action == "poster" else posters.tents_pdf(sheet)
             path = _write(args.out, data)
