@@ -341,9 +341,15 @@ def read_stored_body(body: str) -> dict[str, Any] | None:
     except (ValueError, RecursionError, UnicodeEncodeError):
         wire = None
     if not isinstance(wire, dict):
-        log.warning("a stored response cannot be read back and is left out of reports")
+        warn_unreadable(1)
         return None
     return wire
+
+
+def warn_unreadable(count: int) -> None:
+    """The warning of each stored response that cannot be read back (reports from the totals give it too)."""
+    for _ in range(count):
+        log.warning("a stored response cannot be read back and is left out of reports")
 
 
 __all__ = ["ACCEPTED", "DUPLICATE", "CONFLICT", "REJECTED", "ItemResult", "ingest_batch", "store_batch", "insert_if_new",

@@ -221,7 +221,9 @@ def scope_totals(conn: Connection, office_id: str, service: str | None, date_fro
         "profile": f"SELECT \"class\", field, value, SUM(n) FROM totals_profile WHERE {where} "
                    "GROUP BY \"class\", field, value",
     }
-    return {name: [tuple(int(v) if i >= len(r) - (2 if name == "unsur" else 1) else v for i, v in enumerate(r))
+    counts = {"respondents": 3, "unsur": 3, "profile": 3}  # columns before the sums
+    # int(): PostgreSQL's SUM of a BIGINT is a numeric
+    return {name: [tuple(r[:counts[name]]) + tuple(int(v) for v in r[counts[name]:])
                    for r in conn.execute(text(sql), params)]
             for name, sql in queries.items()}
 

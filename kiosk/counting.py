@@ -78,21 +78,48 @@ class Tally:
     abandoned: int             # incomplete surveys in scope
 
 
-def tally(responses: Iterable[Countable], rule: CountingRule) -> Tally:
-    counted, excluded, flagged = [], Counter({reason: 0 for reason in ALWAYS_REPORTED}), Counter()
-    channels = Counter({channel: 0 for channel in CHANNELS})
-    abandoned = 0
-    for response in responses:
-        if not response.complete:
-            abandoned += 1
-            continue
-        reason = rule.left_out_because(response.flags)
+class _Counts:
+    """What tally adds up, one response (or one group of alike responses) at a time."""
+
+    def __init__(self, rule: CountingRule):
+        self.rule = rule
+        self.excluded = Counter({reason: 0 for reason in ALWAYS_REPORTED})
+        self.channels = Counter({channel: 0 for channel in CHANNELS})
+        self.flagged: Counter = Counter()
+        self.abandoned = 0
+
+    def place(self, complete: bool, channel: str, flags: Sequence[str], n: int = 1) -> bool:
+        """Count n responses alike; True when the rule counts them."""
+        if not complete:
+            self.abandoned += n
+            return False
+        reason = self.rule.left_out_because(flags)
         if reason is not None:
-            excluded[reason] += 1
-            continue
-        counted.append(response)
-        channels[response.channel] += 1
-        for flag in set(response.flags):
-            flagged[flag] += 1
-    return Tally(tuple(counted), dict(sorted(excluded.items())), dict(channels), dict(sorted(flagged.items())),
-                 abandoned)
+            self.excluded[reason] += n
+            return False
+        self.channels[channel] += n
+        for flag in set(flags):
+            self.flagged[flag] += n
+        return True
+
+    def tally(self, counted: tuple[Any, ...] = ()) -> Tally:
+        return Tally(counted, dict(sorted(self.excluded.items())), dict(self.channels),
+                     dict(sorted(self.flagged.items())), self.abandoned)
+
+
+def tally(responses: Iterable[Countable], rule: CountingRule) -> Tally:
+    counts, counted = _Counts(rule), []
+    for response in responses:
+        if counts.place(response.complete, response.channel, response.flags):
+            counted.append(response)
+    return counts.tally(tuple(counted))
+
+
+def tally_groups(groups: Iterable[tuple[bool, str, Sequence[str], int]], rule: CountingRule) -> Tally:
+    """The tally of groups of alike responses, (complete, channel, flags, how many), as running totals
+    keep them; `counted` is empty (there are no responses to hand on). Groups of none are skipped."""
+    counts = _Counts(rule)
+    for complete, channel, flags, n in groups:
+        if n:
+            counts.place(complete, channel, flags, n)
+    return counts.tally()

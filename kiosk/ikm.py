@@ -6,14 +6,14 @@ converted value; floats appear only in the JSON printed for people.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from kiosk.counting import CountingRule, tally
+from kiosk.counting import CountingRule, Tally, tally
 from kiosk.questionnaire import PROFILE_FIELDS, SKM_2017, Questionnaire
 from kiosk.response import Response
 
@@ -92,23 +92,42 @@ def compute(answer_sets: Iterable[Mapping[str, Any]], questionnaire: Questionnai
     A skipped answer leaves the denominator. When no one answered an unsur at all, the
     other unsur share its weight in proportion (their weights still sum to 1).
     """
-    scored = questionnaire.scored_items
-    sums = {u.code: 0 for u in scored}
-    counts = {u.code: 0 for u in scored}
-    respondents = 0
+    sums = Sums()
     for answers in answer_sets:
+        sums.add(answers, questionnaire)
+    return from_sums(sums.respondents, sums.unsur, questionnaire, locale)
+
+
+@dataclass
+class Sums:
+    """The integer sums one IKM is computed from: of a set of counted questionnaires, how many there are,
+    how many answered at least one scored unsur (the respondents), and per unsur code (answers, sum)."""
+
+    responses: int = 0
+    respondents: int = 0
+    unsur: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def add(self, answers: Mapping[str, Any], questionnaire: Questionnaire = SKM_2017) -> None:
+        """One questionnaire's answers; an unsur it skipped leaves that unsur's denominator."""
         answered_any = False
-        for u in scored:
+        for u in questionnaire.scored_items:
             value = answers.get(u.code)
             if value is None:
                 continue
             if not u.valid_answer(value):
                 raise ValueError(f"{u.code} must be an integer 1..4, got {value!r}")
-            sums[u.code] += value
-            counts[u.code] += 1
+            answered, total = self.unsur.get(u.code, (0, 0))
+            self.unsur[u.code] = (answered + 1, total + value)
             answered_any = True
-        respondents += answered_any
-    return from_sums(respondents, {code: (counts[code], sums[code]) for code in sums}, questionnaire, locale)
+        self.responses += 1
+        self.respondents += answered_any
+
+    def merge(self, other: "Sums") -> None:
+        self.responses += other.responses
+        self.respondents += other.respondents
+        for code, (answered, total) in other.unsur.items():
+            have = self.unsur.get(code, (0, 0))
+            self.unsur[code] = (have[0] + answered, have[1] + total)
 
 
 def from_sums(respondents: int, sums: Mapping[str, tuple[int, int]], questionnaire: Questionnaire = SKM_2017,
@@ -176,7 +195,12 @@ def profile_counts(profiles: Iterable[Mapping[str, str]]) -> dict[str, dict[str,
     for profile in profiles:
         for key, counter in counters.items():
             counter[profile.get(key) or "-"] += 1
-    return {key: dict(sorted(c.items())) for key, c in counters.items()}
+    return profile_json(counters)
+
+
+def profile_json(counters: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """Counts per profile field and option as reports print them: every field, options sorted, no zeros."""
+    return {f.key: dict(sorted((v, n) for v, n in (counters.get(f.key) or {}).items() if n)) for f in PROFILE_FIELDS}
 
 
 def _float(value: Fraction | Decimal | None, places: int | None = None) -> float | None:
@@ -188,7 +212,8 @@ def _float(value: Fraction | Decimal | None, places: int | None = None) -> float
 
 
 def to_json(result: Ikm, *, scope: Mapping[str, Any], population: int | None = None,
-            profiles: Iterable[Mapping[str, str]] = ()) -> dict[str, Any]:
+            profiles: Iterable[Mapping[str, str]] = (),
+            profile: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
     """The report JSON of DESIGN.md. `ikm` is unrounded; displayed parts are rounded half up."""
     return {
         "scope": dict(scope),
@@ -204,7 +229,7 @@ def to_json(result: Ikm, *, scope: Mapping[str, Any], population: int | None = N
         "mutu": result.mutu,
         "kinerja": result.kinerja,
         "sample": sample(result.respondents, population, smallest_answered(result)),
-        "profile": profile_counts(profiles),
+        "profile": profile_json(profile) if profile is not None else profile_counts(profiles),
     }
 
 
@@ -239,13 +264,21 @@ def by_service(rows: Iterable[tuple[str | None, Mapping[str, Any]]],
 
     Each service carries its own sample check (service_sample): a figure below its minimum gets a
     `caveat` instead of standing as a bare mutu."""
-    grouped: dict[str | None, list[Mapping[str, Any]]] = {}
+    grouped: dict[str | None, Sums] = {}
     for service_id, answers in rows:
-        grouped.setdefault(service_id, []).append(answers)
-    total = sum(len(group) for group in grouped.values())
+        grouped.setdefault(service_id, Sums()).add(answers, questionnaire)
+    return services_json(grouped, questionnaire, population)
+
+
+def services_json(grouped: Mapping[str | None, Sums], questionnaire: Questionnaire = SKM_2017,
+                  population: int | None = None) -> list[dict[str, Any]]:
+    """by_service's list from each service's sums (services with no questionnaire are left out)."""
+    grouped = {s: sums for s, sums in grouped.items() if sums.responses}
+    total = sum(sums.responses for sums in grouped.values())
     out = []
     for service_id in sorted(grouped, key=lambda s: (s is None, s or "")):
-        result = compute(grouped[service_id], questionnaire)
+        sums = grouped[service_id]
+        result = from_sums(sums.respondents, sums.unsur, questionnaire)
         check = service_sample(result, population, total)
         out.append({"service_id": service_id, "respondents": result.respondents, "ikm": _float(result.ikm),
                     "ikm_converted": _float(result.ikm_converted), "mutu": result.mutu, "kinerja": result.kinerja,
@@ -282,9 +315,26 @@ def report(responses: Iterable[Response], questionnaire: Questionnaire = SKM_201
     """
     rule = rule or CountingRule()
     counted = tally(responses, rule)
-    result = compute((r.answers for r in counted.counted), questionnaire)
-    doc = to_json(result, scope=scope, population=population, profiles=(r.profile for r in counted.counted))
-    doc["services"] = by_service(((r.service_id, r.answers) for r in counted.counted), questionnaire, population)
+    grouped: dict[str | None, Sums] = {}
+    for r in counted.counted:
+        grouped.setdefault(r.service_id, Sums()).add(r.answers, questionnaire)
+    return report_of_sums(grouped, profile_counts(r.profile for r in counted.counted), counted, questionnaire,
+                          scope=scope, population=population, rule=rule)
+
+
+def report_of_sums(grouped: Mapping[str | None, Sums], profile: Mapping[str, Mapping[str, int]], counted: Tally,
+                   questionnaire: Questionnaire = SKM_2017, *, scope: Mapping[str, Any],
+                   population: int | None = None, rule: CountingRule | None = None) -> dict[str, Any]:
+    """report()'s JSON from integer sums: the counted questionnaires' sums per service, the profile counts
+    and the counting rule's tally. report() comes here with the sums of its responses; the collector
+    comes here with its running totals, so both are one computation."""
+    rule = rule or CountingRule()
+    whole = Sums()
+    for sums in grouped.values():
+        whole.merge(sums)
+    result = from_sums(whole.respondents, whole.unsur, questionnaire)
+    doc = to_json(result, scope=scope, population=population, profile=profile)
+    doc["services"] = services_json(grouped, questionnaire, population)
     doc["channels"] = counted.channels
     doc["excluded"] = counted.excluded
     doc["flagged"] = counted.flagged
