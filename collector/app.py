@@ -51,6 +51,9 @@ def create_app(db_url: str, *, clock: Callable[[], dt.datetime] = records.utc_no
     from collector import poster_pages
 
     app.include_router(poster_pages.router(engine, clock, admin))
+    from collector import survey_plan_pages
+
+    app.include_router(survey_plan_pages.router(engine, clock, admin))
     app.include_router(public_pages.router(engine, clock))
     api_health.describe(app)
     return app

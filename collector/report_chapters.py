@@ -17,7 +17,8 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from collector.report_text import (angka, bilangan, channel_counts, channel_label, persen, profile_rows,
                                    responses_span, service_names, tanggal)
-from collector import report_charts, report_plan_audit, report_questionnaire, report_team, report_trend
+from collector import report_charts, report_documentation, report_plan_audit, report_questionnaire, report_team, \
+    report_trend
 from collector.report_method import sampling
 from collector.report_rounding import printed_weighted_sum, rounding_note
 from collector.report_counting import audit_summary, excluded_rows, flagged_rows, rule_sentence, service_caveat
@@ -595,4 +596,5 @@ def _lampiran(source: ReportSource, d: _Doc) -> list:
     flow.append(_p("Log audit lengkap (siapa, kapan, apa, mengapa) dicetak dengan perintah "
                    "<font face=\"Courier\">kiosk admin audit --office ID</font>.", d.s.note))
     flow += report_plan_audit.table(source, d)
-    return flow + _realisation(source, d) + report_questionnaire.lampiran(source, d, 5)
+    return (flow + _realisation(source, d) + report_questionnaire.lampiran(source, d, 5)
+            + report_documentation.lampiran(source, d, 6))

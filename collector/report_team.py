@@ -9,8 +9,8 @@ from collector.followup import period_id
 from collector.report_text import responses_span, tanggal
 from collector.survey_plan import STAGE_ID, STAGES
 
-HOW = ("dapat dicatat dengan perintah <font face=\"Courier\">kiosk admin team add</font> dan "
-       "<font face=\"Courier\">kiosk admin survey-plan</font>")
+HOW = ("dapat dicatat pada dasbor (halaman Tim dan jadwal survei) atau dengan perintah "
+       "<font face=\"Courier\">kiosk admin team add</font> dan <font face=\"Courier\">kiosk admin survey-plan</font>")
 
 
 def _no_period(d) -> list:

@@ -168,6 +168,8 @@ class ReportSource:
     plan_audit: tuple[dict[str, Any], ...] = ()
     # BAB IV's service x unsur and weekday x hour charts (collector/report_charts.py), None without respondents.
     analysis: Any = None
+    # Dokumentasi: the period's photos with their bytes (collector/report_photos.py).
+    photos: tuple = ()
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -220,10 +222,12 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     plan_period = survey_plan.report_period(date_from, date_to)
     own_plan = survey_plan.plan(engine, office_id, plan_period) if plan_period else None
     team = survey_plan.team(engine, office_id, plan_period) if plan_period else []
-    from collector import report_charts
+    from collector import report_charts, report_photos
+
+    photos = report_photos.photos(engine, office_id, plan_period, with_data=True) if plan_period else []
 
     analysis = report_charts.gather(engine, office, service, date_from, date_to, report)
     return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
                         plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
                         trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team),
-                        plan_audit=plan_audit, analysis=analysis)
+                        plan_audit=plan_audit, analysis=analysis, photos=tuple(photos))

@@ -229,3 +229,125 @@ def test_the_commands_show_list_remove_and_refuse_in_one_sentence(laporan):
         done = _admin(url, *args)
         assert done.returncode != 0 and says in done.stderr and len(done.stderr.strip().splitlines()) == 1, \
             done.stderr
+
+
+# --- the dashboard's form and the dokumentasi photos ---------------------------------------------------------
+
+def _image(kind: str, size=(2400, 1200), colour=(30, 110, 60)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, kind, **({"exif": _exif()} if kind == "JPEG" else {}))
+    return out.getvalue()
+
+
+def _exif() -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "KameraUji"  # Make: a stand-in for what a phone writes (GPS, model, time)
+    return exif.tobytes()
+
+
+def test_photos_are_checked_shrunk_and_stripped_before_they_are_stored(collector_app):
+    from PIL import Image
+
+    from collector import report_photos
+    from kiosk.errors import UserError
+
+    engine = collector_app.engine
+    stored = report_photos.add(engine, DEMO_OFFICE, "2026-S2", _image("JPEG"), caption="Responden di anjungan")
+    assert (stored.media_type, stored.width, stored.height) == ("image/jpeg", report_photos.LONGEST, 800)
+    with Image.open(io.BytesIO(report_photos.get(engine, DEMO_OFFICE, stored.id).data)) as back:
+        assert back.format == "JPEG" and back.size == (1600, 800) and not back.getexif()
+    png = report_photos.add(engine, DEMO_OFFICE, "2026-S2", _image("PNG", (300, 200)), caption="Poster QR")
+    assert (png.media_type, png.width) == ("image/png", 300)
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, "GIF")
+    for raw, caption, says in ((b"bukan gambar", "x", "not a readable JPEG or PNG image"),
+                               (gif.getvalue(), "x", "must be a JPEG or PNG image, not GIF"),
+                               (_image("JPEG")[:4000], "x", "not a readable JPEG or PNG image"),
+                               (b"\xff" * (report_photos.UPLOAD_MAX + 1), "x", "larger than 8 MB"),
+                               (_image("PNG", (20, 20)), " ", "give the photo a caption")):
+        with pytest.raises(UserError, match=says):
+            report_photos.add(engine, DEMO_OFFICE, "2026-S2", raw, caption=caption)
+    assert [p.caption for p in report_photos.photos(engine, DEMO_OFFICE, "2026-S2")] == ["Responden di anjungan",
+                                                                                           "Poster QR"]
+
+
+def test_the_dashboard_records_team_schedule_and_photos_with_the_session_token(collector_app):
+    from collector import report_photos, survey_plan
+    from collector.login import SESSION_COOKIE
+
+    client, engine = collector_app.client, collector_app.engine
+    records.add_admin(engine, "pengelola", "kata-sandi-rahasia")
+    logins = client.app.state.logins
+    cookie = logins.start_session(records.Admin("pengelola", None))
+    csrf = logins.session(cookie).csrf
+    client.cookies.set(SESSION_COOKIE, cookie)
+    base = f"/admin/offices/{DEMO_OFFICE}/survey-plan"
+    office_page = client.get(f"/admin/offices/{DEMO_OFFICE}")
+    assert f'href="{base}?lang=id"' in office_page.text
+    page = client.get(base, params={"period": "2026-S2"})
+    assert page.status_code == 200 and "Tim dan jadwal survei" in page.text and csrf in page.text
+    assert client.get(base, params={"period": "2026-S2", "lang": "en"}).text.count("Survey team and schedule") >= 1
+
+    stale = client.post(f"{base}?period=2026-S2", data={"decree_number": "1", "csrf": "lama"}, follow_redirects=False)
+    assert stale.status_code == 403 and survey_plan.plan(engine, DEMO_OFFICE, "2026-S2") is None
+    saved = client.post(f"{base}?period=2026-S2", follow_redirects=False, data={
+        "csrf": csrf, "decree_number": "800/45/2026", "decree_date": "2026-06-20", "preparation_from": "2026-06-01",
+        "preparation_to": "2026-06-30", "collection_from": "", "collection_to": "", "processing_from": "2027-01-02",
+        "processing_to": "2027-01-09", "reporting_from": "", "reporting_to": ""})
+    assert saved.status_code == 303
+    plan = survey_plan.plan(engine, DEMO_OFFICE, "2026-S2")
+    assert (plan.decree_number, plan.decree_date, plan.stages["preparation"], plan.stages["collection"],
+            plan.updated_by) == ("800/45/2026", "2026-06-20", ("2026-06-01", "2026-06-30"), None, "pengelola")
+    wrong = client.post(f"{base}?period=2026-S2", data={"csrf": csrf, "reporting_from": "2027-02-01",
+                                                          "reporting_to": "2027-01-01"})
+    assert "starts (2027-02-01) after it ends (2027-01-01)" in wrong.text
+
+    for name, role in (("Wa Ode Hasnia", "Ketua"), ("La Ode Karim", "Anggota")):
+        assert client.post(f"{base}/team?period=2026-S2", data={"csrf": csrf, "name": name, "role": role,
+                                                                "position": ""}, follow_redirects=False).status_code == 303
+    team = survey_plan.team(engine, DEMO_OFFICE, "2026-S2")
+    assert [(m.name, m.role) for m in team] == [("Wa Ode Hasnia", "Ketua"), ("La Ode Karim", "Anggota")]
+    client.post(f"{base}/team/{team[1].id}/remove?period=2026-S2", data={"csrf": csrf})
+    assert [m.name for m in survey_plan.team(engine, DEMO_OFFICE, "2026-S2")] == ["Wa Ode Hasnia"]
+
+    upload = client.post(f"{base}/photos?period=2026-S2", data={"csrf": csrf, "caption": "Forum konsultasi publik"},
+                         files={"photo": ("forum.jpg", _image("JPEG"), "image/jpeg")}, follow_redirects=False)
+    assert upload.status_code == 303
+    refused = client.post(f"{base}/photos?period=2026-S2", data={"csrf": csrf, "caption": "x"},
+                          files={"photo": ("a.txt", b"teks", "image/jpeg")})
+    assert "not a readable JPEG or PNG image" in refused.text
+    photo = report_photos.photos(engine, DEMO_OFFICE, "2026-S2")[0]
+    shown = client.get(base, params={"period": "2026-S2"}).text
+    assert f'src="{base}/photos/{photo.id}"' in shown and "Forum konsultasi publik" in shown
+    served = client.get(f"{base}/photos/{photo.id}")
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+    assert served.content.startswith(b"\xff\xd8")
+    client.cookies.clear()
+    assert client.get(f"{base}/photos/{photo.id}").status_code in (401, 303)
+
+
+@needs_poppler
+def test_the_photos_are_printed_in_the_dokumentasi_lampiran(collector_app, tmp_path):
+    from collector import report_photos
+    from collector.report_pdf import build_pdf
+    from collector.reports import report_source
+
+    engine = collector_app.engine
+    report_photos.add(engine, DEMO_OFFICE, "2026-S2", _image("JPEG", (1200, 900), (200, 40, 40)),
+                      caption="Responden mengisi survei di anjungan")
+    report_photos.add(engine, DEMO_OFFICE, "2026-S1", _image("PNG", (300, 200)), caption="Foto periode lain")
+    source = report_source(engine, DEMO_OFFICE, date_from=dt.date(2026, 7, 1), date_to=dt.date(2026, 12, 31))
+    (tmp_path / "laporan.pdf").write_bytes(build_pdf(source))
+    text = _text(tmp_path / "laporan.pdf")
+    annex = text[text.rindex("Lampiran 6. Dokumentasi"):]
+    assert "Foto 6.1 Responden mengisi survei di anjungan" in annex and "Foto periode lain" not in text
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "laporan.pdf")], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert any(line.split()[3:5] == ["1200", "900"] for line in images), images  # the photo itself, at full size
+    empty = report_source(engine, DEMO_OFFICE, date_from=dt.date(2025, 7, 1), date_to=dt.date(2025, 12, 31))
+    (tmp_path / "kosong.pdf").write_bytes(build_pdf(empty))
+    assert "Tidak ada foto dokumentasi yang diunggah untuk semester II 2025." in _text(tmp_path / "kosong.pdf")

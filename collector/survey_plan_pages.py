@@ -1,0 +1,141 @@
+"""The dashboard's page for a survey period's team, decree, schedule and dokumentasi photos:
+/admin/offices/{id}/survey-plan (forms with the session's CSRF token; an admin who may read an office may
+record these for it, as on the follow-up page)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+
+from collector import pages, publication, records, report_photos, survey_plan
+from collector.login_routes import form_csrf_ok
+from kiosk.errors import UserError
+from kiosk.i18n import N_
+
+STAGE_LABELS = {"preparation": N_("Preparation"), "collection": N_("Data collection"),
+                "processing": N_("Data processing"), "reporting": N_("Reporting")}
+
+
+def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIRouter:
+    routes = APIRouter(include_in_schema=False)
+    base = "/admin/offices/{office_id}/survey-plan"
+
+    def period_of(request: Request, office: records.OfficeRecord) -> str:
+        period = request.query_params.get("period") or str(publication.local_today(office, clock()).year)
+        try:
+            survey_plan.period_dates(period)
+        except UserError as exc:
+            raise HTTPException(400, str(exc)) from None
+        return period
+
+    def back(request: Request, office_id: str, period: str, problem: str | None = None) -> RedirectResponse:
+        return RedirectResponse(f"/admin/offices/{office_id}/survey-plan?lang={pages.page_locale(request)}"
+                                f"&period={period}" + (f"&problem={quote(problem)}" if problem else ""),
+                                status_code=303)
+
+    async def form_of(request: Request, **limits) -> tuple[dict[str, str], Any]:
+        data = await request.form(**limits)
+        form = {k: v.strip() for k, v in data.items() if isinstance(v, str)}
+        if not form_csrf_ok(request, form):
+            raise HTTPException(403, "the form has expired; open the page again")
+        return form, data
+
+    @routes.get(base, response_class=HTMLResponse)
+    def plan_page(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        office = pages.readable_office(engine, office_id, admin)
+        period = period_of(request, office)
+        locale = pages.page_locale(request)
+        html = pages.environment(locale).get_template("admin_survey_plan.html").render(
+            locale=locale, other="en" if locale == "id" else "id", admin=admin.name, office=office, period=period,
+            plan=survey_plan.plan(engine, office_id, period) or survey_plan.empty(office_id, period),
+            team=survey_plan.team(engine, office_id, period), stages=survey_plan.STAGES, stage_labels=STAGE_LABELS,
+            photos=report_photos.photos(engine, office_id, period), photo_max=report_photos.UPLOAD_MAX // 2 ** 20,
+            csrf=getattr(request.state, "csrf", ""), problem=request.query_params.get("problem"))
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    @routes.post(base)
+    async def save_plan(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        office = pages.readable_office(engine, office_id, admin)
+        period = period_of(request, office)
+        form, _ = await form_of(request)
+        try:
+            stages = {}
+            for stage in survey_plan.STAGES:
+                start, end = form.get(f"{stage}_from", ""), form.get(f"{stage}_to", "")
+                stages[stage] = survey_plan.stage_dates(stage, f"{start}:{end or start}" if start else "")
+            await run_in_threadpool(lambda: survey_plan.set_plan(
+                engine, office.id, period, decree_number=form.get("decree_number", ""),
+                decree_date=form.get("decree_date", ""), stages=stages, by=admin.name, now=clock()))
+        except UserError as exc:
+            return back(request, office.id, period, str(exc))
+        return back(request, office.id, period)
+
+    @routes.post(base + "/team")
+    async def add_member(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        office = pages.readable_office(engine, office_id, admin)
+        period = period_of(request, office)
+        form, _ = await form_of(request)
+        try:
+            await run_in_threadpool(lambda: survey_plan.add_member(
+                engine, office.id, period, name=form.get("name", ""), role=form.get("role", ""),
+                position=form.get("position", ""), by=admin.name, now=clock()))
+        except UserError as exc:
+            return back(request, office.id, period, str(exc))
+        return back(request, office.id, period)
+
+    @routes.post(base + "/team/{member_id}/remove")
+    async def remove_member(office_id: str, member_id: str, request: Request,
+                            admin: records.Admin = Depends(admin_auth)) -> Any:
+        office = pages.readable_office(engine, office_id, admin)
+        period = period_of(request, office)
+        await form_of(request)
+        try:
+            await run_in_threadpool(survey_plan.remove_member, engine, member_id, office_id=office.id)
+        except UserError as exc:
+            return back(request, office.id, period, str(exc))
+        return back(request, office.id, period)
+
+    @routes.post(base + "/photos")
+    async def upload_photo(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
+        office = pages.readable_office(engine, office_id, admin)
+        period = period_of(request, office)
+        form, data = await form_of(request, max_files=1)
+        upload = data.get("photo")
+        if upload is None or isinstance(upload, str):
+            return back(request, office.id, period, "choose a photo to upload.")
+        raw = await upload.read(report_photos.UPLOAD_MAX + 1)
+        try:
+            await run_in_threadpool(lambda: report_photos.add(engine, office.id, period, raw,
+                                                              caption=form.get("caption", ""), by=admin.name,
+                                                              now=clock()))
+        except UserError as exc:
+            return back(request, office.id, period, str(exc))
+        return back(request, office.id, period)
+
+    @routes.post(base + "/photos/{photo_id}/remove")
+    async def remove_photo(office_id: str, photo_id: str, request: Request,
+                           admin: records.Admin = Depends(admin_auth)) -> Any:
+        office = pages.readable_office(engine, office_id, admin)
+        period = period_of(request, office)
+        await form_of(request)
+        try:
+            await run_in_threadpool(report_photos.remove, engine, office.id, photo_id)
+        except UserError as exc:
+            return back(request, office.id, period, str(exc))
+        return back(request, office.id, period)
+
+    @routes.get(base + "/photos/{photo_id}")
+    def photo(office_id: str, photo_id: str, admin: records.Admin = Depends(admin_auth)) -> Response:
+        office = pages.readable_office(engine, office_id, admin)
+        found = report_photos.get(engine, office.id, photo_id)
+        if found is None:
+            raise HTTPException(404, f"office {office.id!r} has no photo {photo_id!r}")
+        return Response(found.data, media_type=found.media_type,
+                        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+    return routes
