@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from kinds import kinds_of  # noqa: E402  (tests/ is on the path from here)
 
 pytest_plugins: list[str] = ["fixtures_sync", "fixtures_postgres", "fixtures_collector", "fixtures_ui", "fixtures_alerts",
-                             "fixtures_storage"]
+                             "fixtures_storage", "fixtures_browser"]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 
 UI_FIXTURES = {"kivy_window", "launch_kiosk"}
 POSTGRES_FIXTURES = {"postgres_cluster", "postgres_url", "postgres_database"}
+BROWSER_FIXTURES = {"browser"}
 COLLECTOR_FIXTURES = {"collector_app", "collector_server", "collector_db_url", "collector_backend"}
 _STARTS_PROCESSES = re.compile(r"\bsubprocess\b|\bsys\.executable\b|\bPopen\b|\brun_kiosk\b|\bcollector_server\b")
 _OWN_CLUSTER = re.compile(r"\bPostgresCluster\(\)\.start\(")
@@ -57,7 +58,7 @@ def kinds_of(item) -> set[str]:
         kinds.add("ui")
     if "postgresql" in params.values() or fixtures & POSTGRES_FIXTURES:  # collector_backend, or a module's own
         kinds.add("postgres")
-    if "playwright" in imported:
+    if "playwright" in imported or fixtures & BROWSER_FIXTURES:
         kinds.add("browser")
     if fixtures & COLLECTOR_FIXTURES or "collector" in imported or params.get("sync_target") == "real":
         kinds.add("collector")

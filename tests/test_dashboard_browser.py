@@ -6,30 +6,17 @@ The screenshot goes to the test's temporary folder; with KIOSK_UPDATE_SCREENSHOT
 docs/screenshots/dashboard-charts-en.png that the README shows.
 """
 import json
-import os
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-import pytest
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("Debian's chromium is missing: scripts/install-system-deps.sh should have installed it")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+from fixtures_browser import keep_screenshot, watch
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 WITA = timezone(timedelta(hours=8))
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
-def test_office_page_draws_every_chart_from_the_report(collector_server, tmp_path):
+def test_office_page_draws_every_chart_from_the_report(collector_server, browser, tmp_path):
     from collector import records
     from collector.ingest import store_batch
     from fixtures_collector import make_wire
@@ -55,43 +42,31 @@ def test_office_page_draws_every_chart_from_the_report(collector_server, tmp_pat
          f"{year}-12-31", "--format", "json", "--db", server.db_url], capture_output=True, text=True,
         check=True).stdout)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems: list[str] = []
-            # The browser's own /favicon.ico ask fails with a console line of its own; the response check sees the rest.
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning")
-                    and not m.text.startswith("Failed to load resource") else None)
-            page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-            page.goto(f"{server.url}/admin/offices/{office}?lang=en&from={year}-01-01&to={year}-12-31")
-            page.locator('input[name="name"]').fill("kepala")
-            page.locator('input[name="password"]').fill("rahasia-sekali")
-            page.locator('button[type="submit"]').click()
-            page.wait_for_selector("#trend + figure svg")
-            # Every chart is drawn at a readable size.
-            for heading in ("trend", "services-unsur", "hours", "channels"):
-                box = page.locator(f"#{heading} + figure svg").bounding_box()
-                assert box is not None and box["width"] > 500 and box["height"] > 60, heading
-            columns = page.locator("#trend + figure rect[data-period]")
-            assert columns.count() == 3  # two earlier years, back to the first with data, and this one
-            assert float(columns.last.get_attribute("data-value")) == report["ikm_converted"]
-            whole = page.locator('#services-unsur + figure rect[data-service=""][data-value]')
-            assert [float(v) for v in whole.evaluate_all("rs => rs.map(r => r.dataset.value)")] == \
-                [u["converted"] for u in report["unsur"]] + [report["ikm_converted"]]
-            counts = page.locator('#hours + figure rect[data-kind="respondents"]')
-            assert sum(int(n) for n in counts.evaluate_all("rs => rs.map(r => r.dataset.respondents)")) == \
-                report["respondents"]
-            shares = page.locator("#channels + figure rect[data-respondents]")
-            assert {r["channel"]: int(r["respondents"]) for r in shares.evaluate_all("rs => rs.map(r => r.dataset)")} \
-                == report["channels"]
-            assert page.locator("figure.chart svg rect[data-rank='weakest']").count() >= 1
-            assert page.evaluate("document.scripts.length") == 0
-            page.screenshot(path=str(tmp_path / "dashboard-charts-en.png"), full_page=True)
-            assert problems == []
-        finally:
-            browser.close()
-    if os.environ.get("KIOSK_UPDATE_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(tmp_path / "dashboard-charts-en.png", SCREENSHOTS / "dashboard-charts-en.png")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = watch(page)
+    page.goto(f"{server.url}/admin/offices/{office}?lang=en&from={year}-01-01&to={year}-12-31")
+    page.locator('input[name="name"]').fill("kepala")
+    page.locator('input[name="password"]').fill("rahasia-sekali")
+    page.locator('button[type="submit"]').click()
+    page.wait_for_selector("#trend + figure svg")
+    # Every chart is drawn at a readable size.
+    for heading in ("trend", "services-unsur", "hours", "channels"):
+        box = page.locator(f"#{heading} + figure svg").bounding_box()
+        assert box is not None and box["width"] > 500 and box["height"] > 60, heading
+    columns = page.locator("#trend + figure rect[data-period]")
+    assert columns.count() == 3  # two earlier years, back to the first with data, and this one
+    assert float(columns.last.get_attribute("data-value")) == report["ikm_converted"]
+    whole = page.locator('#services-unsur + figure rect[data-service=""][data-value]')
+    assert [float(v) for v in whole.evaluate_all("rs => rs.map(r => r.dataset.value)")] == \
+        [u["converted"] for u in report["unsur"]] + [report["ikm_converted"]]
+    counts = page.locator('#hours + figure rect[data-kind="respondents"]')
+    assert sum(int(n) for n in counts.evaluate_all("rs => rs.map(r => r.dataset.respondents)")) == \
+        report["respondents"]
+    shares = page.locator("#channels + figure rect[data-respondents]")
+    assert {r["channel"]: int(r["respondents"]) for r in shares.evaluate_all("rs => rs.map(r => r.dataset)")} \
+        == report["channels"]
+    assert page.locator("figure.chart svg rect[data-rank='weakest']").count() >= 1
+    assert page.evaluate("document.scripts.length") == 0
+    page.screenshot(path=str(tmp_path / "dashboard-charts-en.png"), full_page=True)
+    assert problems == []
+    keep_screenshot(tmp_path / "dashboard-charts-en.png")

@@ -5,35 +5,15 @@ Screenshots go to the test's temporary folder; with KIOSK_UPDATE_SCREENSHOTS=1 t
 docs/screenshots/ that the README shows.
 """
 import json
-import os
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("Debian's chromium is missing: scripts/install-system-deps.sh should have installed it")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+from fixtures_browser import keep_screenshot, watch
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 WITA = timezone(timedelta(hours=8))
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -67,27 +47,10 @@ def published(collector_server):
     return server, office, report
 
 
-def _keep(path: Path) -> None:
-    if os.environ.get("KIOSK_UPDATE_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, SCREENSHOTS / path.name)
-
-
-def _watch(page) -> list[str]:
-    """CSP violations and failed loads of the page (the browser's own /favicon.ico asks are not the page's)."""
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type in ("error", "warning") and not m.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-    page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
-    return problems
-
-
 def test_public_page_in_both_languages_and_on_paper(published, browser, tmp_path):
     server, office, report = published
     page = browser.new_page(viewport={"width": 1024, "height": 900})
-    problems = _watch(page)
+    problems = watch(page)
     page.goto(f"{server.url}/p/{office}")
     assert page.locator("#ikm").inner_text() == f"{report['ikm_converted']:.2f}".replace(".", ",")
     assert page.locator("#respondents").inner_text() == str(report["respondents"]) == "41"
@@ -113,13 +76,13 @@ def test_public_page_in_both_languages_and_on_paper(published, browser, tmp_path
     page.emulate_media(media="print")
     assert page.eval_on_selector(".lang", "e => getComputedStyle(e).display") == "none"
     for name in ("public-id.png", "public-en.png"):
-        _keep(tmp_path / name)
+        keep_screenshot(tmp_path / name)
 
 
 def test_mode_tv_fills_the_screen_and_refreshes_itself(published, browser, tmp_path):
     server, office, report = published
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    problems = _watch(page)
+    problems = watch(page)
     answer = page.goto(f"{server.url}/tv/{office}")
     assert answer.headers["refresh"] == "60"
     assert page.locator("#ikm").inner_text() == f"{report['ikm_converted']:.2f}".replace(".", ",")
@@ -134,7 +97,7 @@ def test_mode_tv_fills_the_screen_and_refreshes_itself(published, browser, tmp_p
     assert page.evaluate("typeof document.scripts.length === 'number' && document.scripts.length") == 0
     page.screenshot(path=str(tmp_path / "tv-id.png"))
     assert problems == []
-    _keep(tmp_path / "tv-id.png")
+    keep_screenshot(tmp_path / "tv-id.png")
 
 
 def test_admin_records_the_plan_in_the_dashboard_and_the_public_page_shows_it(published, browser, tmp_path):
@@ -143,7 +106,7 @@ def test_admin_records_the_plan_in_the_dashboard_and_the_public_page_shows_it(pu
     server, office, report = published
     records.add_admin(server.engine, "kepala", "rahasia-sekali")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    problems = _watch(page)
+    problems = watch(page)
     page.goto(f"{server.url}/admin/offices/{office}")  # to the login page and back, as a person does
     page.locator('input[name="name"]').fill("kepala")
     page.locator('input[name="password"]').fill("rahasia-sekali")
@@ -168,7 +131,7 @@ def test_admin_records_the_plan_in_the_dashboard_and_the_public_page_shows_it(pu
     assert "Pelatihan layanan prima untuk petugas loket" in page.locator("#plan").inner_text()
     assert problems == []
     for name in ("dashboard-office.png", "dashboard-followup.png"):
-        _keep(tmp_path / name)
+        keep_screenshot(tmp_path / name)
 
 
 def test_mode_tv_shows_a_code_to_scan_and_type_when_the_public_address_is_known(browser, tmp_path, monkeypatch):

@@ -1,29 +1,8 @@
 """A phone-sized headless Chromium fills in the web survey on the real collector (127.0.0.1)."""
-import os
-import shutil
 import subprocess
 import sys
 
-import pytest
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("Debian's chromium is missing: scripts/install-system-deps.sh should have installed it")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_citizen_fills_in_the_survey_on_a_phone(collector_server, browser, tmp_path):
