@@ -68,11 +68,15 @@ def laporan(tmp_path_factory):
     source = report_source(engine, DEMO_OFFICE, date_from=dt.date(2026, 7, 1), date_to=dt.date(2026, 12, 31),
                            population=40)
     (out / "laporan.pdf").write_bytes(build_pdf(source))
+    large = report_source(engine, DEMO_OFFICE, date_from=dt.date(2026, 7, 1), date_to=dt.date(2026, 12, 31),
+                          population=12_000)
+    (out / "besar.pdf").write_bytes(build_pdf(large))
     earlier = report_source(engine, DEMO_OFFICE, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30))
     (out / "semester-1.pdf").write_bytes(build_pdf(earlier))
     book = openpyxl.load_workbook(io.BytesIO(build_xlsx(source)))
     engine.dispose()
-    return {"dir": out, "url": url, "reports": reports, "report": source.report, "book": book}
+    return {"dir": out, "url": url, "reports": reports, "report": source.report, "book": book,
+            "large": large.report, "large_book": openpyxl.load_workbook(io.BytesIO(build_xlsx(large)))}
 
 
 def _admin(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -124,6 +128,19 @@ def test_regulations_and_sampling_are_stated(laporan):
     assert (sample["population"], sample["required"]) == (40, 36)  # Krejcie-Morgan for N = 40
     assert f"Dengan populasi 40 penerima layanan, jumlah sampel minimum adalah {sample['required']} responden. " \
            f"Terkumpul {laporan['report']['respondents']} responden" in text
+
+
+@needs_poppler
+def test_thousands_are_written_the_indonesian_way(laporan):
+    sample = laporan["large"]["sample"]
+    assert sample["population"] == 12_000 and sample["required"] == 372
+    text = _text(laporan["dir"] / "besar.pdf")
+    assert f"Dengan populasi {angka(12_000, 0)} penerima layanan, jumlah sampel minimum adalah 372" in text
+    assert "populasi 12.000 " in text and "12000" not in text and "12,000" not in text
+    assert "12.000 372 6 Belum memenuhi" in _lines(laporan["dir"] / "besar.pdf")
+    cells = {row[2].value: row[1] for row in laporan["large_book"]["Ringkasan"].iter_rows(min_row=6)
+             if len(row) > 2 and row[2].value}
+    assert cells["sample.population"].value == 12_000 and cells["sample.population"].number_format == "#,##0"
 
 
 @needs_poppler
