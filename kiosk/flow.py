@@ -64,6 +64,8 @@ class SurveyFlow:
         self._last_finish: float | None = None
         self._thank_you_since = 0.0
         self._pending: Response | None = None
+        # Large text and high contrast: one respondent's choice on the welcome screen, off for the next.
+        self.large_text = False
         self._reset()
 
     # -- what the screens show ---------------------------------------------------------
@@ -115,6 +117,12 @@ class SurveyFlow:
         if self.step is not Step.WELCOME or locale not in self.settings.locales or not self._tap():
             return False
         self.locale = locale
+        return True
+
+    def set_large_text(self, on: bool) -> bool:
+        if self.step is not Step.WELCOME or not self._tap():
+            return False
+        self.large_text = bool(on)
         return True
 
     def start(self) -> bool:
@@ -234,22 +242,24 @@ class SurveyFlow:
         """Apply timeouts. Returns the incomplete response of a survey left half-way, to be saved."""
         now = self.clock()
         if self.step is Step.THANK_YOU and now - self._thank_you_since >= self.settings.thank_you_s:
-            self.step = Step.WELCOME
-            self._reset()
+            self._next_respondent()
         elif self.step in IN_PROGRESS and now - self._last_activity >= self.settings.idle_timeout_s:
             abandoned = self._response(complete=False)
-            self.step = Step.WELCOME
-            self._reset()
+            self._next_respondent()
             return abandoned
         return None
 
     def reset_to_welcome(self) -> None:
         """Back to the attract screen (staff left staff mode); an unsaved survey is dropped."""
         if self.step is not Step.SAVING:
-            self.step = Step.WELCOME
-            self._reset()
+            self._next_respondent()
 
     # -- internals ---------------------------------------------------------------------
+
+    def _next_respondent(self) -> None:
+        self.step = Step.WELCOME
+        self.large_text = False
+        self._reset()
 
     def _reset(self) -> None:
         self.service_id: str | None = self.settings.service

@@ -13,7 +13,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.metrics import mm
-from kivy.properties import ListProperty, NumericProperty, StringProperty
+from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
@@ -67,6 +67,9 @@ def _initials(name: str) -> str:
 
 class KioskApp(App):
     scale = NumericProperty(1.0)
+    font_scale = NumericProperty(1.0)  # scale of the citizen screens' text: larger with large text on
+    # The colours of the citizen screens, high contrast with large text on; rebind: the .kv rules read app.palette.INK.
+    palette = ObjectProperty(theme.STANDARD, rebind=True)
     touch = NumericProperty(88.0)
     office_name = StringProperty("")
     office_initials = StringProperty("")
@@ -98,6 +101,7 @@ class KioskApp(App):
             sync_now=self._sync_now, export=lambda fmt: export_queue_now(self.queue, self.data_dir, fmt),
             stop=self.stop, storage_health=self.queue.health, clock_check=self._clock_check), clock=clock, hold_s=staff_hold_s)
         self.session.bind(mode=lambda *_: self.session.refresh())
+        self.session.bind(large=self._restyle, mode=self._restyle)
         self.make_audio = make_audio
         self.voice = ReadAloud(self.session, lambda: self.office_config,
                                Path(audio_dir) if audio_dir else readaloud.audio_dir(self.data_dir))
@@ -155,6 +159,14 @@ class KioskApp(App):
         # Sizes are designed for a 1280x800 screen; touch targets never drop below 15 mm.
         self.scale = min(size[1] / theme.REFERENCE_HEIGHT, size[0] / 1280 * 1.25)
         self.touch = max(mm(theme.TOUCH_MIN_MM), 88 * self.scale)
+        self._restyle()
+
+    def _restyle(self, *_) -> None:
+        # Large text is the citizen's: staff mode always has the standard look.
+        large = self.session.large and self.session.mode == "citizen"
+        self.font_scale = self.scale * (theme.LARGE_TEXT if large else 1.0)
+        self.palette = theme.HIGH_CONTRAST if large else theme.STANDARD
+        Window.clearcolor = theme.rgba(self.palette.PAGE)
 
     def _brand(self) -> None:
         office = self.office_config.office

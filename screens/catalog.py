@@ -25,6 +25,8 @@ MESSAGES: dict[str, str] = {
     "listen": N_("Listen"),
     "stop_listening": N_("Stop"),
     "no_sound": N_("No sound"),
+    # TRANSLATORS: the switch on the welcome screen for larger text and stronger colours, for this respondent only.
+    "large_text": N_("Large text"),
     "please_wait": N_("Please wait a moment..."),
     "service_title": N_("Which service did you receive today?"),
     "progress": N_("Question {n} of {total}"),

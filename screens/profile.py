@@ -16,6 +16,7 @@ from screens.widgets import Chip
 
 CHIP_ROWS = {"occupation": 2}  # long labels: two rows of four
 CHIP_HEIGHT = 0.9  # of a touch target: six rows of chips fit a 1280x800 screen
+CHIP_GROWTH = 1.1  # large text: 31 chips in six rows leave no room for more (the field names grow fully)
 
 
 class ProfileScreen(Screen):
@@ -27,7 +28,9 @@ class ProfileScreen(Screen):
         self.field_labels: list[Label] = []
         self.build()
         session.bind(locale=self.relabel, profile=self.mark)
+        App.get_running_app().bind(font_scale=self.restyle, palette=self.restyle)
         self.relabel()
+        self.restyle()
 
     def build(self) -> None:
         app = App.get_running_app()
@@ -46,13 +49,22 @@ class ProfileScreen(Screen):
             row.add_widget(label)
             grid = GridLayout(rows=rows, spacing=scale * 8)
             for key, option in field.options:
-                chip = Chip(height_factor=CHIP_HEIGHT, font_px=theme.FONT_SMALL)
+                chip = Chip(height_factor=CHIP_HEIGHT, font_px=theme.FONT_SMALL, max_growth=CHIP_GROWTH)
                 chip.field, chip.key, chip.option = field.key, key, option
                 chip.bind(on_release=lambda c: session.toggle_profile(c.field, c.key))
                 grid.add_widget(chip)
                 self.chips.append(chip)
             row.add_widget(grid)
             box.add_widget(row)
+
+    def restyle(self, *_) -> None:
+        """The field names follow large text (their chips do so in widgets.kv)."""
+        app = App.get_running_app()
+        for label in self.field_labels:
+            label.color = theme.rgba(app.palette.INK)
+            label.font_size = app.font_scale * theme.FONT_LABEL
+            label.width = app.font_scale * 170
+            label.text_size = (label.width, None)
 
     def relabel(self, *_) -> None:
         locale = App.get_running_app().session.locale

@@ -47,6 +47,7 @@ class Session(EventDispatcher):
     waiting = BooleanProperty(False)
     saved_count = NumericProperty(0)
     abandoned_count = NumericProperty(0)
+    large = BooleanProperty(False)  # large text and high contrast, for this respondent only
 
     def __init__(self, flow: SurveyFlow, queue: Any, *, background: Background,
                  wake_sync: Callable[[], None] = lambda: None, **kwargs):
@@ -68,6 +69,9 @@ class Session(EventDispatcher):
 
     def set_locale(self, locale: str) -> None:
         self._after(self.flow.set_locale(locale))
+
+    def toggle_large_text(self) -> None:
+        self._after(self.flow.set_large_text(not self.flow.large_text))
 
     def start(self) -> None:
         self._after(self.flow.start())
@@ -175,6 +179,7 @@ class Session(EventDispatcher):
         self.service_id = flow.service_id or ""
         self.save_failed = flow.save_failed
         self.waiting = flow.step is Step.WELCOME and flow.start_blocked_for() > 0
+        self.large = flow.large_text
         if flow.step is not Step.COMMENT:
             self.comment = flow.comment
         self.screen = self.mode if self.mode != "citizen" else SCREEN_OF_STEP[flow.step]

@@ -44,19 +44,21 @@ def save_png(path: Path, finger) -> Path:
     return path
 
 
-def save_all(app, held: HeldQueue, finger, out: Path, locale: str) -> list[Path]:
-    """A PNG of every screen in `locale`, named like id-01-welcome.png."""
+def save_all(app, held: HeldQueue, finger, out: Path, locale: str, *, large: bool = False) -> list[Path]:
+    """A PNG of every screen in `locale`, named like id-01-welcome.png (id-large-01-welcome.png with large text)."""
     written: list[Path] = []
+    prefix = f"{locale}-large" if large else locale
 
     def save(name: str) -> None:
-        written.append(save_png(out / f"{locale}-{len(written) + 1:02d}-{name}.png", finger))
+        written.append(save_png(out / f"{prefix}-{len(written) + 1:02d}-{name}.png", finger))
 
-    walk(app, held, finger, locale, save)
+    walk(app, held, finger, locale, save, large=large)
     return written
 
 
-def walk(app, held: HeldQueue, finger, locale: str, visit: Callable[[str], None]) -> None:
-    """Every screen in `locale`, `visit(name)` on each: a full survey, then the PIN pad and staff screens."""
+def walk(app, held: HeldQueue, finger, locale: str, visit: Callable[[str], None], *, large: bool = False) -> None:
+    """Every screen in `locale`, `visit(name)` on each: a full survey (with large text switched on if `large`),
+    then the PIN pad and staff screens (the next respondent's: large text is off again)."""
     manager, session = app.manager, app.session
 
     def shot(name: str) -> None:
@@ -70,6 +72,8 @@ def walk(app, held: HeldQueue, finger, locale: str, visit: Callable[[str], None]
     welcome = on("welcome")
     if session.locale != locale:
         finger.tap(welcome.ids["lang_" + locale])
+    if session.large != large:
+        finger.tap(welcome.ids.large_text)
     shot("welcome")
     finger.tap(welcome.ids.start)
     if manager.current == "service":

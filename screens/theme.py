@@ -1,6 +1,8 @@
 """The kiosk's colours and sizes (no Kivy here), with every text/background pair listed for the contrast test."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def rgba(hex_colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     h = hex_colour.lstrip("#")
@@ -30,22 +32,70 @@ ON_DISABLED = "#1B1F24"
 FACE_COLOURS = ("#D93025", "#F28B22", "#9CCC4A", "#1E8E3E")
 FACE_INK = "#1B1F24"
 
-# Every (text, background) pair the screens use; tests/test_contrast.py checks each for WCAG AA.
-TEXT_PAIRS: dict[str, tuple[str, str]] = {
-    "body on page": (INK, PAGE),
-    "secondary on page": (INK_SOFT, PAGE),
-    "body on card": (INK, CARD),
-    "secondary on card": (INK_SOFT, CARD),
-    "office bar": (ON_BRAND, BRAND),
-    "selected chip": (ON_BRAND, BRAND),
-    "action button": (ON_ACTION, ACTION),
-    "quiet button": (ON_QUIET, QUIET),
-    "error on page": (ALERT, PAGE),
-    "error on card": (ALERT, CARD),
-    "alert banner": (ON_ALERT, ALERT),
-    "staff bar": (ON_BRAND, STAFF_BAR),
-    "disabled button": (ON_DISABLED, DISABLED),
-}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of the citizen screens; the .kv files read them from `app.palette`, so one switch recolours all."""
+
+    PAGE: str
+    CARD: str
+    INK: str
+    INK_SOFT: str
+    BRAND: str
+    ON_BRAND: str
+    ACTION: str
+    ON_ACTION: str
+    QUIET: str
+    ON_QUIET: str
+    ALERT: str
+    ON_ALERT: str
+    OUTLINE: str
+    SELECTED_RING: str
+    DISABLED: str
+    ON_DISABLED: str
+
+
+STANDARD = Palette(PAGE=PAGE, CARD=CARD, INK=INK, INK_SOFT=INK_SOFT, BRAND=BRAND, ON_BRAND=ON_BRAND, ACTION=ACTION,
+                   ON_ACTION=ON_ACTION, QUIET=QUIET, ON_QUIET=ON_QUIET, ALERT=ALERT, ON_ALERT=ON_ALERT,
+                   OUTLINE=OUTLINE, SELECTED_RING=SELECTED_RING, DISABLED=DISABLED, ON_DISABLED=ON_DISABLED)
+# Large text's colours for a respondent who sees poorly: black on white, darker fills, black outlines;
+# every text pair reaches WCAG AAA (7:1), not only AA (tests/test_contrast.py).
+HIGH_CONTRAST = Palette(PAGE="#FFFFFF", CARD="#FFFFFF", INK="#000000", INK_SOFT="#1B1F24", BRAND="#00205B",
+                        ON_BRAND="#FFFFFF", ACTION="#004A1F", ON_ACTION="#FFFFFF", QUIET="#E1E5EB", ON_QUIET="#000000",
+                        ALERT="#7A0D07", ON_ALERT="#FFFFFF", OUTLINE="#000000", SELECTED_RING="#00205B",
+                        DISABLED="#C5CBD3", ON_DISABLED="#000000")
+LARGE_TEXT = 1.3  # how much larger the citizen screens' text is with large text on
+
+
+def text_pairs(palette: Palette) -> dict[str, tuple[str, str]]:
+    """Every (text, background) pair the citizen screens use; tests/test_contrast.py checks each."""
+    p = palette
+    return {
+        "body on page": (p.INK, p.PAGE),
+        "secondary on page": (p.INK_SOFT, p.PAGE),
+        "body on card": (p.INK, p.CARD),
+        "secondary on card": (p.INK_SOFT, p.CARD),
+        "office bar": (p.ON_BRAND, p.BRAND),
+        "selected chip": (p.ON_BRAND, p.BRAND),
+        "action button": (p.ON_ACTION, p.ACTION),
+        "quiet button": (p.ON_QUIET, p.QUIET),
+        "error on page": (p.ALERT, p.PAGE),
+        "error on card": (p.ALERT, p.CARD),
+        "alert banner": (p.ON_ALERT, p.ALERT),
+        "disabled button": (p.ON_DISABLED, p.DISABLED),
+    }
+
+
+def outline_pairs(palette: Palette) -> dict[str, tuple[str, str]]:
+    """Edges that show where a button is (WCAG 1.4.11 asks 3:1 of them)."""
+    p = palette
+    return {"card outline on page": (p.OUTLINE, p.PAGE), "card outline on card": (p.OUTLINE, p.CARD),
+            "selected ring on card": (p.SELECTED_RING, p.CARD), "speaker outline on bar": (p.ON_BRAND, p.BRAND)}
+
+
+# The staff screens keep the standard colours; the staff bar is theirs alone.
+TEXT_PAIRS: dict[str, tuple[str, str]] = {**text_pairs(STANDARD), "staff bar": (ON_BRAND, STAFF_BAR)}
 
 # Sizes in pixels of a 1280x800 reference screen; the app scales them to the real window.
 REFERENCE_HEIGHT = 800

@@ -75,6 +75,7 @@ class Chip(ButtonBehavior, Label):
     selected = BooleanProperty(False)
     font_px = NumericProperty(theme.FONT_LABEL)  # at the 1280x800 reference size
     height_factor = NumericProperty(1.0)  # of the app's touch-target height
+    max_growth = NumericProperty(theme.LARGE_TEXT)  # how far large text may grow it (less where chips sit tight)
 
 
 class FaceButton(ButtonBehavior, BoxLayout):

@@ -1,4 +1,4 @@
-"""WCAG AA: every text/background pair of the kiosk theme has a contrast ratio of at least 4.5:1."""
+"""WCAG: every text/background pair of both kiosk palettes reaches AA (4.5:1); large text's high contrast reaches AAA (7:1)."""
 from __future__ import annotations
 
 import pytest
@@ -29,6 +29,25 @@ def test_ratio_formula_on_known_values():
 def test_text_pair_meets_wcag_aa(name):
     text, background = theme.TEXT_PAIRS[name]
     assert contrast_ratio(text, background) >= 4.5, f"{name}: {text} on {background}"
+
+
+@pytest.mark.parametrize("name", sorted(theme.text_pairs(theme.HIGH_CONTRAST)))
+def test_high_contrast_text_pair_meets_wcag_aaa(name):
+    text, background = theme.text_pairs(theme.HIGH_CONTRAST)[name]
+    assert contrast_ratio(text, background) >= 7.0, f"{name}: {text} on {background}"
+
+
+@pytest.mark.parametrize("palette", ["STANDARD", "HIGH_CONTRAST"])
+def test_button_edges_stand_out_in_both_palettes(palette):
+    for name, (edge, background) in theme.outline_pairs(getattr(theme, palette)).items():
+        assert contrast_ratio(edge, background) >= 3.0, f"{palette} {name}: {edge} on {background}"
+
+
+def test_high_contrast_raises_every_text_pair():
+    standard, high = theme.text_pairs(theme.STANDARD), theme.text_pairs(theme.HIGH_CONTRAST)
+    assert standard.keys() == high.keys()
+    for name in standard:
+        assert contrast_ratio(*high[name]) >= contrast_ratio(*standard[name]), name
 
 
 def test_face_features_stand_out_from_every_face():

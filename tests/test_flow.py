@@ -260,3 +260,25 @@ def test_extra_flags_are_stamped(demo_config, clock):
     tap(flow, clock, flow.start)
     answer_all(flow, clock, [4] * 9)
     assert flow.pending_response.flags == ("simulated",)
+
+
+def test_large_text_lasts_one_respondent(demo_config, clock):
+    flow = make_flow(demo_config, clock, service="kk", ask_profile=False, ask_comment=False)
+    assert flow.large_text is False
+    assert tap(flow, clock, flow.set_large_text, True) and flow.large_text
+    tap(flow, clock, flow.start)
+    assert flow.large_text, "starting the survey keeps the respondent's choice"
+    assert flow.set_large_text(False) is False and flow.large_text, "switched on the welcome screen only"
+    answer_all(flow, clock, [4] * 9)
+    flow.saved()
+    clock.advance(demo_config.kiosk.thank_you_s)
+    flow.tick()
+    assert flow.step is Step.WELCOME and flow.large_text is False, "the next respondent starts normal"
+
+
+def test_large_text_is_reset_by_the_idle_timeout(demo_config, clock):
+    flow = make_flow(demo_config, clock, service="kk")
+    tap(flow, clock, flow.set_large_text, True)
+    tap(flow, clock, flow.start)
+    clock.advance(demo_config.kiosk.idle_timeout_s)
+    assert flow.tick() is not None and flow.large_text is False

@@ -1,5 +1,8 @@
-"""Every tappable thing on the citizen screens is at least 15 mm high and wide (at the window's dpi)."""
+"""Every tappable thing on the citizen screens is at least 15 mm high and wide (at the window's dpi) and
+inside the window, with and without large text."""
 from __future__ import annotations
+
+import pytest
 
 
 def tappables(widget):
@@ -13,7 +16,8 @@ def tappables(widget):
     return found
 
 
-def test_citizen_touch_targets_are_at_least_15_mm(launch_kiosk):
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+def test_citizen_touch_targets_are_at_least_15_mm_and_on_screen(launch_kiosk, large):
     from kivy.metrics import mm
 
     from screens import shots
@@ -30,9 +34,17 @@ def test_citizen_touch_targets_are_at_least_15_mm(launch_kiosk):
             return
         for widget in tappables(kiosk.app.manager.current_screen):
             counted += 1
+            what = f"{name}: {type(widget).__name__} {getattr(widget, 'text', '')!r} {widget.size}"
             if min(widget.size) < mm(15):
-                small.append(f"{name}: {type(widget).__name__} {getattr(widget, 'text', '')!r} {widget.size}")
+                small.append(what)
+            (x, y), (right, top) = widget.to_window(*widget.pos), widget.to_window(widget.right, widget.top)
+            if x < -0.5 or y < -0.5 or right > window.width + 0.5 or top > window.height + 0.5:
+                outside.append(what)
+            if large and name != "saving" and not kiosk.session.large:
+                small.append(f"{name}: large text is off")
 
-    shots.walk(kiosk.app, held, kiosk.finger, "id", visit)
+    window = kiosk.app.root.get_root_window()
+    outside: list[str] = []
+    shots.walk(kiosk.app, held, kiosk.finger, "id", visit, large=large)
     assert counted > 40
-    assert small == []
+    assert small == [] and outside == []

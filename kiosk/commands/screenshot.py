@@ -15,6 +15,8 @@ def register(sub, common) -> None:
     parser.add_argument("--locale", choices=LOCALES, help="one language only (default: every language)")
     parser.add_argument("--config", help="office config (default: the data dir's, else the demo office)")
     parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    parser.add_argument("--large-text", action="store_true",
+                        help="the survey with the welcome screen's large text switched on (files <locale>-large-*.png)")
     parser.set_defaults(run=run)
 
 
@@ -61,7 +63,8 @@ def run(args) -> int:
             app = driven.scripted_app(config, queue, scratch, wrap_queue=lambda q: held.append(shots.HeldQueue(q))
                                       or held[0], audio_dir=audio)
             with driven.running(app):
-                written += shots.save_all(app, held[0], Finger(app.flow.clock, think_s=1.0), out, locale)
+                written += shots.save_all(app, held[0], Finger(app.flow.clock, think_s=1.0), out, locale,
+                                          large=args.large_text)
     for path in written:
         print(path)
     return 0
