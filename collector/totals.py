@@ -84,43 +84,64 @@ Row = Sequence[Any]
 
 
 def _sum(rows: Iterable[Row], sign: int, into: dict[tuple, list[int]], zone: Callable[[str], tzinfo]) -> None:
-    """Add each row's contributions (times sign) into `into`, keyed by (table, key)."""
-    def add(table: str, key: tuple, a: int, b: int | None = None) -> None:
-        have = into.get((table, key))
-        if have is None:
-            into[(table, key)] = [sign * a] if b is None else [sign * a, sign * b]
-        else:
-            have[0] += sign * a
-            if b is not None:
-                have[1] += sign * b
-
+    """Add the rows' contributions (times sign) into `into`, keyed by (table, key). Rows are grouped by
+    their key and local hour first and each group's sums go in once: a batch of a kiosk's answers from
+    one morning touches a few dozen totals, however many answers it holds."""
+    groups: dict[tuple, list[Any]] = {}  # (key, hour) -> [respondents, answered any, {code: [n, sum]}, {(field, value): n}]
     for office_id, service_id, local_date, channel, complete, body, collector_flags, voided, submitted_at in rows:
         wire = readable(body) if isinstance(body, str) else body
-        service = service_id or ""
         if wire is None:  # counts nowhere, but the report says how many it left out
-            add("totals_respondents", (office_id, service, local_date, channel, UNREADABLE), 1)
+            _add(into, ("totals_respondents", (office_id, service_id or "", local_date, channel, UNREADABLE)),
+                 sign, None)
             continue
         flags = wire.get("flags")
         flags = [f for f in flags if isinstance(f, str)] if isinstance(flags, list) else ()
         cls = counting_class(bool(complete), flags, collector_flags, bool(voided))
-        key = (office_id, service, local_date, channel, cls)
-        hourly = (office_id, service, local_date, _hour(submitted_at, zone(office_id)), cls)
-        add("totals_respondents", key, 1)
-        add("totals_hourly", hourly + (RESPONDENTS,), 1, 0)
+        group_key = ((office_id, service_id or "", local_date, channel, cls), _hour(submitted_at, zone(office_id)))
+        group = groups.get(group_key)
+        if group is None:
+            group = groups[group_key] = [0, 0, {}, {}]
+        group[0] += 1
         answers = wire.get("answers")
-        answered_any = False
         if isinstance(answers, dict):
+            sums, answered_any = group[2], False
             for code, value in answers.items():
-                if isinstance(value, int) and not isinstance(value, bool):
-                    add("totals_unsur", key + (code,), 1, value)
-                    add("totals_hourly", hourly + (code,), 1, value)
+                if type(value) is int:
+                    have = sums.get(code)
+                    if have is None:
+                        sums[code] = [1, value]
+                    else:
+                        have[0] += 1
+                        have[1] += value
                     answered_any = True
-        if answered_any:
-            add("totals_unsur", key + (ANSWERED_ANY,), 1, 0)
+            group[1] += answered_any
         profile = wire.get("profile")
         profile = profile if isinstance(profile, dict) else {}
+        counts = group[3]
         for field in _PROFILE_KEYS:
-            add("totals_profile", key + (field, str(profile.get(field) or "-")), 1)
+            option = (field, str(profile.get(field) or "-"))
+            counts[option] = counts.get(option, 0) + 1
+    for (key, hour), (respondents, answered_any, sums, counts) in groups.items():
+        hourly = key[:3] + (hour, key[4])
+        _add(into, ("totals_respondents", key), sign * respondents, None)
+        _add(into, ("totals_hourly", hourly + (RESPONDENTS,)), sign * respondents, 0)
+        if answered_any:
+            _add(into, ("totals_unsur", key + (ANSWERED_ANY,)), sign * answered_any, 0)
+        for code, (answered, total) in sums.items():
+            _add(into, ("totals_unsur", key + (code,)), sign * answered, sign * total)
+            _add(into, ("totals_hourly", hourly + (code,)), sign * answered, sign * total)
+        for option, n in counts.items():
+            _add(into, ("totals_profile", key + option), sign * n, None)
+
+
+def _add(into: dict[tuple, list[int]], at: tuple, a: int, b: int | None) -> None:
+    have = into.get(at)
+    if have is None:
+        into[at] = [a] if b is None else [a, b]
+    else:
+        have[0] += a
+        if b is not None:
+            have[1] += b
 
 
 _ROW = (responses.c.office_id, responses.c.service_id, responses.c.local_date, responses.c.channel,
@@ -158,18 +179,36 @@ def _statement(dialect: str, table: str, keys: tuple[str, ...], values: tuple[st
 _STATEMENTS = {(d, t): _statement(d, t, k, v) for d in ("sqlite", "postgresql") for t, k, v in _KINDS}
 
 
+def _unnest_statement(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
+    """PostgreSQL: every row of a table's deltas in one statement, one array per column (parsed and
+    planned once, one round trip); the keys are distinct, as ON CONFLICT DO UPDATE needs."""
+    columns = ['"class"' if c == "class" else c for c in keys + values]
+    types = ["integer" if c == "local_hour" else "text" for c in keys] + ["bigint"] * len(values)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest("
+            + ", ".join(f"%s::{t}[]" for t in types) + f") ON CONFLICT ({', '.join(columns[:len(keys)])}) "
+            "DO UPDATE SET " + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
+
+
+_UNNEST = {t: _unnest_statement(t, k, v) for t, k, v in _KINDS}
+
+
 def _apply(conn: Connection, deltas: dict[tuple, list[int]]) -> None:
-    """Add the deltas with UPSERT increments, one executemany per table, in one key order for every
-    writer (no deadlocks). Plain driver statements with positional parameters: this runs inside every ingest."""
+    """Add the deltas with UPSERT increments, one statement per table (PostgreSQL: arrays; SQLite: an
+    executemany of a cached statement), in one key order for every writer (no deadlocks)."""
     by_table: dict[str, list[tuple]] = {}
     for (table, key), vals in deltas.items():
         if any(vals):
             by_table.setdefault(table, []).append(key + tuple(vals))
+    postgresql = conn.dialect.name == "postgresql"
     for table, _, _ in _KINDS:
         items = by_table.get(table)
-        if items:
-            items.sort()
-            conn.exec_driver_sql(_STATEMENTS[(conn.dialect.name, table)], items)
+        if not items:
+            continue
+        items.sort()
+        if postgresql:
+            conn.exec_driver_sql(_UNNEST[table], tuple(list(column) for column in zip(*items)))
+        else:
+            conn.exec_driver_sql(_STATEMENTS[("sqlite", table)], items)
 
 
 def add_rows(conn: Connection, rows: Iterable[Row], tz: tzinfo | None = None) -> None:
