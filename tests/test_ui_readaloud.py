@@ -121,3 +121,28 @@ def test_the_kiosk_makes_its_own_clips_when_it_starts(launch_kiosk, tmp_path):
     kiosk = launch_kiosk(audio_dir=folder, make_audio=True)
     kiosk.finger.wait_for(lambda: kiosk.app.voice.shown, timeout_s=60, what="the speaker button after the build")
     assert len(list(folder.glob("*.wav"))) == 28
+
+
+def test_a_changed_office_question_gets_its_clip_when_the_config_is_applied(launch_kiosk, clips, tmp_path):
+    import tomllib
+
+    from kiosk import config as office_config
+
+    folder = tmp_path / "audio"
+    shutil.copytree(clips, folder)
+    kiosk = launch_kiosk(audio_dir=folder, make_audio=True)
+    kiosk.finger.wait_for(lambda: kiosk.app.voice._builder.busy == 0, timeout_s=60, what="the start-up build")
+    data = tomllib.loads(office_config.DEMO_CONFIG.read_text(encoding="utf-8"))
+    data["questions"] = [{
+        "code": "X1", "name": {"id": "Parkir", "en": "Parking"},
+        "question": {"id": "Apakah mudah parkir?", "en": "Was it easy to park?"},
+        "choices": [{"key": "ya", "id": "Ya", "en": "Yes"}, {"key": "tidak", "id": "Tidak", "en": "No"}],
+    }]
+    config, problems = office_config.check(data)
+    assert problems == []
+    kiosk.app.config_from_collector(config)  # as the sync worker hands over a pulled office config
+    x1 = config.questionnaire.unsur("X1")
+    made = [(locale, readaloud.question_script(x1, locale)) for locale in ("id", "en")]
+    kiosk.finger.wait_for(lambda: all(readaloud.clip_for(folder, *what) for what in made), timeout_s=60,
+                          what="the new question's clips")
+    assert len(list(folder.glob("*.wav"))) == 28 + 2, "only the new question's two clips were made"
