@@ -425,7 +425,22 @@ def _bab4(source: ReportSource, d: _Doc) -> list:
             flow.append(d.para(f"Unsur dengan mutu C atau D perlu diprioritaskan untuk perbaikan: {_names(poor)}."))
     flow += [d.section("B. Rencana Tindak Lanjut"), *_plan(source, d)]
     flow += [d.section("C. Tren Nilai SKM")] + _trend(source, d) + report_trend.chapter(source, d)
-    return flow + report_charts.section(source, d)  # D: service x unsur, weekday x hour
+    flow += report_charts.section(source, d)  # D: service x unsur, weekday x hour
+    flow += [d.section("E. Kritik dan Saran Responden"), *_suggestions(source, d)]
+    return flow
+
+
+def _suggestions(source: ReportSource, d: _Doc) -> list:
+    """Tabel 4.5: the period's kritik dan saran per unsur (collector/suggestions.py), the dashboard's numbers."""
+    from collector.suggestions import report_text
+
+    if source.suggestions is None:
+        return []
+    before, rows, after = report_text(source.suggestions, _unsur_names(source))
+    flow = [d.para(_e(text)) for text in before]
+    if rows:
+        flow += d.table(rows, (70, 20), numeric=(1,), total_rows=1, caption="Tabel 4.5 Kritik dan saran menurut unsur")
+    return flow + [d.para(_e(text)) for text in after]
 
 
 def _unsur_names(source: ReportSource) -> dict[str, str]:

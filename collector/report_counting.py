@@ -63,7 +63,9 @@ def status_label(reason: str) -> str:
     return "dihitung" if not reason else "tidak dihitung: " + reason
 
 
-ACTIONS = {"void": "dibatalkan", "restore": "dipulihkan", "paper-import": "impor kuesioner kertas"}
+ACTIONS = {"void": "dibatalkan", "restore": "dipulihkan", "paper-import": "impor kuesioner kertas",
+           "suggestion-approve": "saran disetujui untuk dipublikasikan", "suggestion-hide": "saran disembunyikan",
+           "suggestion-show": "saran dikembalikan ke belum ditinjau"}
 
 
 def audit_summary(entries) -> list[tuple[str, str, str, int, str]]:

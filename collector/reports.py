@@ -170,6 +170,8 @@ class ReportSource:
     analysis: Any = None
     # Dokumentasi: the period's photos with their bytes (collector/report_photos.py).
     photos: tuple = ()
+    # The period's kritik dan saran (collector/suggestions.Summary): the dashboard's counts, approved examples.
+    suggestions: Any = None
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -227,7 +229,10 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     photos = report_photos.photos(engine, office_id, plan_period, with_data=True) if plan_period else []
 
     analysis = report_charts.gather(engine, office, service, date_from, date_to, report)
+    from collector import suggestions
+
+    comments = suggestions.summary(engine, office_id, service=service, date_from=date_from, date_to=date_to)
     return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
                         plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
                         trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team),
-                        plan_audit=plan_audit, analysis=analysis, photos=tuple(photos))
+                        plan_audit=plan_audit, analysis=analysis, photos=tuple(photos), suggestions=comments)

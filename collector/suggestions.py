@@ -265,8 +265,34 @@ def summary_rows(found: Summary, unsur_names: dict[str, str]) -> list[list[Any]]
         if count and code != OTHER:
             rows.append([f"{code} {unsur_names.get(code, '')}".strip(), count])
     rows.append(["Lainnya (tidak terkait unsur tertentu)", found.groups.get(OTHER, 0)])
-    rows.append(["Jumlah kritik dan saran", found.total])
+    rows.append(["Jumlah kritik dan saran (tiap saran dihitung sekali)", found.total])
     return rows
+
+
+def _shortened(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
+
+
+def report_text(found: Summary, unsur_names: dict[str, str]) -> tuple[list[str], list[list[Any]], list[str]]:
+    """BAB IV's words on the period's comments, in Bahasa Indonesia like the whole Laporan:
+    (paragraphs before the table, the table's rows or none, paragraphs and quoted examples after it)."""
+    from collector.report_text import angka
+
+    if not found.total:
+        return (["Tidak ada kritik dan saran yang ditulis oleh responden yang dihitung pada periode ini."], [], [])
+    before = [f"Pada periode ini {angka(found.total, 0)} responden yang dihitung menuliskan kritik dan saran. "
+              "Tabel berikut mengelompokkan kritik dan saran menurut unsur pelayanan yang dibicarakan, dikenali dari "
+              "kata kunci; satu saran dapat menyebut lebih dari satu unsur, sehingga jumlah per kelompok dapat "
+              "melebihi jumlah saran. Angka ini sama dengan yang ditampilkan dasbor untuk periode yang sama."]
+    after = [f"Dari {angka(found.total, 0)} kritik dan saran, {angka(found.states[APPROVED], 0)} disetujui untuk "
+             f"dipublikasikan, {angka(found.states[HIDDEN], 0)} disembunyikan (tetap disimpan) dan "
+             f"{angka(found.states[NEW], 0)} belum ditinjau."]
+    if found.examples:
+        after.append("Contoh kritik dan saran yang disetujui untuk dipublikasikan:")
+        after += [f"“{_shortened(s.text, 300)}” ({s.local_date})" for s in found.examples]
+    else:
+        after.append("Belum ada kritik dan saran yang disetujui untuk dipublikasikan.")
+    return before, summary_rows(found, unsur_names), after
 
 
 def audit_lines(engine: Engine, office_id: str) -> list[dict[str, Any]]:
@@ -275,4 +301,4 @@ def audit_lines(engine: Engine, office_id: str) -> list[dict[str, Any]]:
 
 
 __all__ = ["NEW", "HIDDEN", "APPROVED", "STATES", "ACTIONS", "Suggestion", "Feed", "feed", "published",
-           "change_state", "summary", "summary_rows", "audit_lines"]
+           "change_state", "summary", "summary_rows", "report_text", "audit_lines"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -301,3 +302,38 @@ def test_command_line_mistakes_are_one_sentence(office, args, says):
     engine, url, ids = office
     done = kiosk_admin(url, *(a.format(id=ids[0]) for a in args))
     assert done.returncode != 0 and says.format(id=ids[0]) in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (poppler-utils)")
+@pytest.mark.parametrize("collector_backend", ["sqlite"])  # the feed's queries are held on both backends above
+def test_the_laporan_summarises_them_with_the_dashboard_numbers(site, tmp_path):
+    from collector.report_pdf import build_pdf
+    from collector.reports import report_source
+
+    client, engine, ids, _ = site
+    suggestions.change_state(engine, [ids[2], ids[3]], "approve", actor="kasi", now=NOW)
+    suggestions.change_state(engine, [ids[4]], "hide", actor="kasi", now=NOW)
+    page = client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"from": "2026-01-01", "to": "2026-12-31"})
+    dashboard = {code: int(n) for code, n in
+                 re.findall(r'<tr data-group="(\w+)">.*?<td class="num">(\d+)</td>', page.text, re.S)}
+    total = int(re.search(r'<span id="total">(\d+)</span>', page.text).group(1))
+    source = report_source(engine, DEMO_OFFICE, date_from=YEAR[0], date_to=YEAR[1])
+    assert (source.suggestions.total, source.suggestions.groups) == (total, dashboard) == (6, {
+        "U1": 0, "U2": 0, "U3": 2, "U4": 1, "U5": 0, "U6": 0, "U7": 2, "U8": 0, "U9": 1, OTHER: 1})
+    pdf = tmp_path / "laporan.pdf"
+    pdf.write_bytes(build_pdf(source, generated_at=NOW))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    bab4 = flat[flat.rindex("E. Kritik dan Saran Responden"):]
+    assert "Pada periode ini 6 responden yang dihitung menuliskan kritik dan saran" in bab4
+    table = bab4[bab4.index("Tabel 4.5"):bab4.index("Dari 6 kritik dan saran")]
+    assert re.search(r"U3 Waktu penyelesaian 2\b", table) and re.search(r"U7 Perilaku pelaksana 2\b", table)
+    assert re.search(r"U4 Biaya/tarif 1\b", table) and "Lainnya (tidak terkait unsur tertentu) 1" in table
+    assert "U1 Persyaratan" not in table  # groups nobody spoke of are left out of the table
+    assert "2 disetujui untuk dipublikasikan, 1 disembunyikan (tetap disimpan) dan 3 belum ditinjau" in bab4
+    # Approved examples only, newest first; the hidden and the new ones are not quoted.
+    assert "“Ruang tunggu panas” (2026-04-01)" in bab4 and "“Ada pungli 100% di loket_2” (2026-03-22)" in bab4
+    assert "Terima kasih" not in bab4 and "Antrian terlalu lama" not in bab4
+    lampiran = flat[flat.rindex("Lampiran 3"):]
+    assert "saran disetujui untuk dipublikasikan" in lampiran and "saran disembunyikan" in lampiran
