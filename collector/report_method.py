@@ -13,8 +13,9 @@ KREJCIE_MORGAN = ("s = X² × N × P × (1 − P) / (d² × (N − 1) + X² × P
 
 def sampling(report: Mapping[str, Any], responses, d) -> list:
     """Teknik sampling: who became a respondent and how the minimum number is set."""
-    channels = [channel_label(c).lower() for c in channel_counts(responses)]
-    where = (" melalui " + ", ".join(channels)) if channels else ""
+    channels = [_lower_first(channel_label(c)) for c in channel_counts(responses)]
+    listed = ", ".join(channels[:-1]) + " dan " + channels[-1] if len(channels) > 1 else "".join(channels)
+    where = f" melalui {listed}" if channels else ""
     return [
         d.para("<b>Teknik sampling.</b> Responden dipilih dengan teknik <i>accidental sampling</i> (sampling "
                "insidental): setiap penerima layanan yang kebetulan selesai dilayani selama periode survei dan "
@@ -26,3 +27,8 @@ def sampling(report: Mapping[str, Any], responses, d) -> list:
                "penerima layanan selama periode survei."),
     ]
 
+
+
+def _lower_first(label: str) -> str:
+    """"Survei daring (tautan/QR)" inside a sentence: only its first letter changes (QR stays QR)."""
+    return label[:1].lower() + label[1:]

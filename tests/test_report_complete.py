@@ -124,6 +124,7 @@ def test_regulations_and_sampling_are_stated(laporan):
                        "Nomor 16 Tahun 2017 tentang Pedoman Penyelenggaraan Forum Konsultasi Publik"):
         assert regulation in basis, regulation
     assert "accidental sampling" in text and "X² = 3,841" in text and "d = 0,05" in text
+    assert "bersedia mengisi kuesioner menjadi responden melalui anjungan survei mandiri di loket pelayanan." in text
     sample = laporan["report"]["sample"]
     assert (sample["population"], sample["required"]) == (40, 36)  # Krejcie-Morgan for N = 40
     assert f"Dengan populasi 40 penerima layanan, jumlah sampel minimum adalah {sample['required']} responden. " \

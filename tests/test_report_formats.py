@@ -260,6 +260,8 @@ def test_pdf_states_the_numbers_of_the_report(produced):
            f"Terkumpul {report['respondents']} responden, sehingga jumlah responden {verdict}" in text
     assert "Anjungan survei mandiri di loket pelayanan 14" in text and "Kuesioner kertas 4" in text
     assert "Kiosk" not in text  # the Indonesian word, not the English one
+    assert "menjadi responden melalui anjungan survei mandiri di loket pelayanan, kuesioner kertas dan survei " \
+           "daring (tautan/QR)." in text  # teknik sampling (tests/test_report_complete.py)
     assert "2 survei ditinggalkan sebelum selesai" in text
 
 
