@@ -337,3 +337,51 @@ def test_the_laporan_summarises_them_with_the_dashboard_numbers(site, tmp_path):
     assert "Terima kasih" not in bab4 and "Antrian terlalu lama" not in bab4
     lampiran = flat[flat.rindex("Lampiran 3"):]
     assert "saran disetujui untuk dipublikasikan" in lampiran and "saran disembunyikan" in lampiran
+
+
+def test_in_chromium_an_admin_approves_one_and_mode_tv_shows_it(collector_server, browser, tmp_path):
+    """The real `kiosk serve`, Debian's headless Chromium: log in, office page -> suggestions, search, approve."""
+    from fixtures_browser import keep_screenshot, watch
+
+    server = collector_server()
+    office = server.add_demo_office()
+    now = datetime.now(timezone.utc)
+    start = max(datetime(now.year, 1, 2, 8, tzinfo=WITA), now - timedelta(days=30))
+    wires = []
+    for n, (text, service, _, flags) in enumerate(COMMENTS):
+        wire = make_wire(service_id=service, submitted_at=min(start + timedelta(hours=n * 5), now - timedelta(hours=1)),
+                         flags=flags)
+        wire["comment"] = text
+        wires.append(wire)
+    assert {r.status for r in store_batch(server.engine, office, wires, channel="kiosk", now=now)} == {"accepted"}
+    records.add_admin(server.engine, "kepala", "rahasia-sekali")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = watch(page)
+    page.goto(f"{server.url}/admin/offices/{office}")  # to the login page and back, as a person does
+    page.locator('input[name="name"]').fill("kepala")
+    page.locator('input[name="password"]').fill("rahasia-sekali")
+    page.locator('button[type="submit"]').click()
+    page.get_by_role("link", name="Kritik dan saran").click()
+    assert page.locator("#suggestions tr[data-response]").count() == 6  # the simulated one is not counted
+    page.locator('input[name="q"]').fill("antrian")
+    page.get_by_role("button", name="Tampilkan", exact=True).click()
+    row = page.locator("#suggestions tr[data-response]")
+    assert row.count() == 1 and "Antrian terlalu lama" in row.inner_text()
+    row.locator('input[name="reason"]').fill("layak ditayangkan")
+    row.get_by_role("button", name="Setujui untuk dipublikasikan").click()  # the form carries the CSRF token
+    page.wait_for_selector('#suggestions tr[data-state="approved"]')
+    assert page.locator('input[name="q"]').input_value() == "antrian"  # back to the same filters
+    assert [(s.text, s.changed_by) for s in suggestions.feed(server.engine, office, state="approved").items] == [
+        ("Antrian terlalu lama", "kepala")]
+    page.goto(f"{server.url}/admin/offices/{office}/suggestions")
+    page.screenshot(path=str(tmp_path / "dashboard-suggestions.png"), full_page=True)
+    tv = browser.new_page(viewport={"width": 1920, "height": 1080})
+    tv_problems = watch(tv)
+    tv.goto(f"{server.url}/tv/{office}")
+    assert tv.locator("#suggestions li").all_inner_texts() == ["Antrian terlalu lama"]
+    assert tv.evaluate("document.documentElement.scrollHeight") <= 1080
+    page.goto(f"{server.url}/p/{office}")
+    assert "Antrian terlalu lama" in page.locator("#suggestions").inner_text()
+    assert "Petugas RAMAH sekali" not in page.content()
+    assert problems == [] and tv_problems == []
+    keep_screenshot(tmp_path / "dashboard-suggestions.png")
