@@ -14,6 +14,13 @@ def face_diameter(kiosk):
     return min(drawn.size)
 
 
+def text_width(label):
+    """The width of a label's text on one line, at its font size."""
+    from kivy.core.text import Label as CoreLabel
+
+    return CoreLabel(font_size=label.font_size, bold=label.bold).get_extents(label.text)[0]
+
+
 def looks(kiosk):
     """What a respondent sees of the look: the question's font size and colour, a face's size, the page colour."""
     question = kiosk.widget("question", "question")
@@ -28,6 +35,10 @@ def test_large_text_is_for_one_respondent(launch_kiosk, demo_config):
     kiosk.finger.tap(switch)
     assert switch.selected and kiosk.app.palette is theme.HIGH_CONTRAST
     assert kiosk.widget("welcome", "start").font_size == start_font * theme.LARGE_TEXT
+    for chip in ("lang_id", "lang_en", "large_text"):
+        widget = kiosk.widget("welcome", chip)
+        # The pill curves only a few pixels in at the text's height: 0.15 of its height either side is clear.
+        assert text_width(widget) < widget.width - widget.height * 0.3, f"{widget.text!r} clear of its round ends"
     kiosk.tap("welcome", "start")
     kiosk.expect("question")
     large = looks(kiosk)
@@ -72,10 +83,13 @@ def test_profile_field_names_grow_and_stay_on_screen(launch_kiosk, demo_config):
     for _ in range(9):
         kiosk.finger.tap(face(kiosk, 3))
     kiosk.expect("profile")
+    from kivy.core.text import Label as CoreLabel
+
     profile = kiosk.screen("profile")
     assert all(label.font_size == kiosk.app.font_scale * theme.FONT_LABEL for label in profile.field_labels)
     window = kiosk.app.root.get_root_window()
     for chip in profile.chips:
         x, y = chip.to_window(chip.x, chip.y)
         assert x >= 0 and y >= 0 and x + chip.width <= window.width + 0.5, chip.text
-        assert chip.texture_size[0] <= chip.width, f"{chip.text!r} fits its chip"
+        longest = max(chip.text.split(), key=len)  # chips may wrap between words, never inside one
+        assert CoreLabel(font_size=chip.font_size, bold=chip.bold).get_extents(longest)[0] <= chip.width, chip.text
