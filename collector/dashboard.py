@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from collector import pages, records
 from collector.held import held_answers
-from collector.report_csv import MEDIA_TYPE as CSV_MEDIA_TYPE, to_csv
+from collector.downloads import csv_download, xlsx_download
 from collector.reports import ReportError, office_report, report_source
 from collector.publication import KINERJA_LABELS
 from kiosk.i18n import translations
@@ -116,7 +116,7 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
                                    population=population)
         except ReportError as exc:
             return PlainTextResponse(exc.detail, status_code=exc.status)
-        return attachment(to_csv(report), CSV_MEDIA_TYPE, f"ikm-{office_id}-{period[0]}-{period[1]}.csv")
+        return csv_download(report, f"ikm-{office_id}-{period[0]}-{period[1]}.csv")
 
     @routes.get("/admin/offices/{office_id}/report.{kind}")
     def office_document(office_id: str, kind: str, request: Request,
@@ -133,11 +133,11 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
                                    population=population)
         except ReportError as exc:
             return PlainTextResponse(exc.detail, status_code=exc.status)
-        if kind == "xlsx":
-            from collector.report_xlsx import MEDIA_TYPE, build_xlsx as build
-        else:
-            from collector.report_pdf import MEDIA_TYPE, build_pdf as build
         name = f"laporan-skm-{office_id}{'-' + service if service else ''}-{period[0]}-{period[1]}.{kind}"
-        return attachment(build(source, generated_at=clock()), MEDIA_TYPE, name)
+        if kind == "xlsx":  # streamed: its Data sheet has a row per response
+            return xlsx_download(source, name, generated_at=clock())
+        from collector.report_pdf import MEDIA_TYPE, build_pdf  # its size is the report's, not the office's
+
+        return attachment(build_pdf(source, generated_at=clock()), MEDIA_TYPE, name)
 
     return routes

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from collector.report_text import (angka, bilangan, channel_counts, channel_label, persen, profile_rows,
-                                   responses_span, service_names, tanggal)
+                                   service_names, tanggal)
 from collector import report_charts, report_documentation, report_plan_audit, report_questionnaire, report_team, \
     report_trend
 from collector.report_method import sampling
@@ -238,14 +238,14 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
     report, office = source.report, source.office
     name = _e(office.name)
     unsur = report["unsur"]
-    collected = len(source.responses)
-    channels = channel_counts(source.responses)
+    channels = channel_counts(report["channels"])
+    collected = sum(channels.values())
     channel_rows = [["Saluran pengumpulan data", "Responden", "Persentase"]]
     channel_rows += [[channel_label(c), n, persen(n, collected)] for c, n in channels.items()]
     channel_rows.append(["Jumlah", collected, persen(collected, collected)])
     service = _scope_service(source)
     services = [service] if service else [s.name("id") for s in office.services]
-    span = responses_span(source.responses, office.tz)
+    span = source.span
     flow = [
         *d.chapter("BAB II", "PENGUMPULAN DATA"),
         d.section("A. Pelaksana"),
@@ -274,7 +274,7 @@ def _bab2(source: ReportSource, d: _Doc, period: str) -> list:
                   if span else "Belum ada respons yang diterima pada periode ini.")),
         *report_team.jadwal(source, d),
         d.section("E. Penentuan Jumlah Responden"),
-        *sampling(report, source.responses, d),
+        *sampling(report, report["channels"], d),
     ]
     flow += _sample(report, d)
     return flow

@@ -11,9 +11,9 @@ KREJCIE_MORGAN = ("s = X² × N × P × (1 − P) / (d² × (N − 1) + X² × P
                   "d = 0,05 (batas kesalahan 5%), dibulatkan ke bilangan bulat terdekat.")
 
 
-def sampling(report: Mapping[str, Any], responses, d) -> list:
-    """Teknik sampling: who became a respondent and how the minimum number is set."""
-    channels = [_lower_first(channel_label(c)) for c in channel_counts(responses)]
+def sampling(report: Mapping[str, Any], counted_by_channel: Mapping[str, int], d) -> list:
+    """Teknik sampling: who became a respondent (through which channels) and how the minimum number is set."""
+    channels = [_lower_first(channel_label(c)) for c in channel_counts(counted_by_channel)]
     listed = ", ".join(channels[:-1]) + " dan " + channels[-1] if len(channels) > 1 else "".join(channels)
     where = f" melalui {listed}" if channels else ""
     return [

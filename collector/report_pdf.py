@@ -115,12 +115,12 @@ def _fit(text: str, width: float, size: float) -> str:
 def build_pdf(source: ReportSource, *, generated_at: dt.datetime | None = None) -> bytes:
     """The Laporan SKM of the source's period as PDF bytes."""
     from collector import report_chapters
-    from collector.report_text import period_text, responses_span
+    from collector.report_text import period_text
 
     _register_fonts()
     generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
     styles = Styles()
-    period = period_text(source.report["scope"], responses_span(source.responses, source.office.tz))
+    period = period_text(source.report["scope"], source.span)
     out = io.BytesIO()
     doc = _Document(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=20 * mm,
                             bottomMargin=22 * mm, title=f"Laporan SKM {source.office.name} {period}",

@@ -4,7 +4,7 @@ counted respondents answered in (kiosk/questionnaire.py holds the words)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from collector.report_text import bilangan
 from kiosk.questionnaire import DEFAULT_LOCALE, PROFILE_FIELDS, Questionnaire
@@ -12,9 +12,13 @@ from kiosk.questionnaire import DEFAULT_LOCALE, PROFILE_FIELDS, Questionnaire
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "bahasa Inggris"}
 
 
-def languages(responses: Iterable[Any]) -> list[tuple[str, int]]:
-    """(locale, respondents) of the counted responses, Bahasa Indonesia first; Indonesian alone when none."""
-    counts = Counter(getattr(r, "locale", None) or DEFAULT_LOCALE for r in responses)
+def languages(locales: Mapping[str | None, int]) -> list[tuple[str, int]]:
+    """(locale, respondents) from the counted respondents per locale (ReportSource.locales), Bahasa Indonesia
+    first; a response naming no locale is Indonesian; Indonesian alone when there are none."""
+    counts: Counter = Counter()
+    for code, n in locales.items():
+        if n:
+            counts[code or DEFAULT_LOCALE] += n
     if not counts:
         return [(DEFAULT_LOCALE, 0)]
     return sorted(counts.items(), key=lambda item: (item[0] != DEFAULT_LOCALE, item[0]))
@@ -45,7 +49,7 @@ def lampiran(source, d, number: int) -> list:
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
-    used = languages(source.responses)
+    used = languages(source.locales)
     flow = [Spacer(1, 6 * mm), d.section(f"Lampiran {number}. Kuesioner")]
     flow.append(d.para("Pertanyaan dan pilihan jawaban sebagaimana ditampilkan kepada responden, dalam setiap bahasa "
                        "yang dipakai responden pada periode ini: "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from collector.followup import period_id
-from collector.report_text import responses_span, tanggal
+from collector.report_text import tanggal
 from collector.survey_plan import STAGE_ID, STAGES
 
 HOW = ("dapat dicatat pada dasbor (halaman Tim dan jadwal survei) atau dengan perintah "
@@ -43,7 +43,7 @@ def pelaksana(source, d) -> list:
 def schedule_rows(source) -> list[tuple[str, str | None, str | None, str]]:
     """(stage, from, to, remark) of the four stages, as the PDF and the XLSX print them."""
     stages = source.survey_plan.stages if source.survey_plan is not None else {s: None for s in STAGES}
-    span = responses_span(source.responses, source.office.tz)
+    span = source.span
     out = []
     for stage in STAGES:
         dates = stages.get(stage)

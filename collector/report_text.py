@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from kiosk.questionnaire import PROFILE_FIELDS
 
@@ -45,14 +45,6 @@ def persen(part: int, whole: int) -> str:
     return "-" if not whole else angka(Decimal(part) * 100 / Decimal(whole), 1) + "%"
 
 
-def responses_span(responses: Iterable[Any], tz) -> tuple[dt.date, dt.date] | None:
-    """The first and last local dates on which the responses were submitted."""
-    # A response flagged "clock" is dated by its reception, not by the device's time it carries.
-    days = [dt.datetime.fromisoformat(r.submitted_at).astimezone(tz).date() for r in responses
-            if "clock" not in r.flags]
-    return (min(days), max(days)) if days else None
-
-
 def period_text(scope: Mapping[str, Any], span: tuple[dt.date, dt.date] | None = None) -> str:
     """The survey period of a report's scope; an open end is filled from the data when there is some."""
     start = scope.get("from") or (span[0].isoformat() if span else None)
@@ -86,8 +78,6 @@ def profile_rows(profile: Mapping[str, Mapping[str, int]]) -> list[tuple[str, st
     return out
 
 
-def channel_counts(responses: Iterable[Any]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in responses:
-        counts[r.channel] = counts.get(r.channel, 0) + 1
-    return dict(sorted(counts.items(), key=lambda item: (item[0] not in CHANNELS, item[0])))
+def channel_counts(channels: Mapping[str, int]) -> dict[str, int]:
+    """The report's counted respondents per channel, the channels nobody used left out, known ones first."""
+    return dict(sorted(((c, n) for c, n in channels.items() if n), key=lambda item: (item[0] not in CHANNELS, item[0])))

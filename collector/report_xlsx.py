@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,8 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from collector.report_text import (channel_label, period_text, profile_rows, responses_span,
-                                   service_names)
+from collector.report_text import channel_label, period_text, profile_rows, service_names
 from collector.report_counting import excluded_rows, flagged_rows, rule_sentence, service_caveat, status_label
 from collector.reports import ReportSource
 from kiosk.questionnaire import PROFILE_FIELDS
@@ -44,7 +43,18 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def build_xlsx(source: ReportSource, *, with_comments: bool = False,
                generated_at: dt.datetime | None = None) -> bytes:
-    """The workbook as bytes. Comments stay out unless asked for: they may name people."""
+    """The workbook as bytes (small reports, tests); downloads use write_xlsx."""
+    out = io.BytesIO()
+    write_xlsx(source, out, with_comments=with_comments, generated_at=generated_at)
+    return out.getvalue()
+
+
+def write_xlsx(source: ReportSource, out: BinaryIO, *, with_comments: bool = False,
+               generated_at: dt.datetime | None = None) -> None:
+    """The workbook into a binary file. Comments stay out unless asked for: they may name people.
+
+    openpyxl's write-only mode keeps each sheet in a temporary file as rows arrive, and the Data sheet's
+    rows come one at a time from a database cursor, so memory stays flat however large the office."""
     book = Workbook(write_only=True)
     _summary(book.create_sheet(SHEETS[0]), source, generated_at or dt.datetime.now(dt.timezone.utc))
     _unsur(book.create_sheet(SHEETS[1]), source.report)
@@ -54,9 +64,7 @@ def build_xlsx(source: ReportSource, *, with_comments: bool = False,
     from collector import report_xlsx_annex  # after Data: it imports this module's cell helpers
 
     report_xlsx_annex.add_sheets(book, source)
-    out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
 
 
 def _cell(sheet, value: Any, number_format: str | None = None, font: Font | None = None,
@@ -112,7 +120,7 @@ def _summary(sheet, source: ReportSource, generated_at: dt.datetime) -> None:
     sheet.append([_cell(sheet, "Permen PANRB Nomor 14 Tahun 2017", font=_MUTED)])
     sheet.append([])
     sheet.append(_header(sheet, ("Uraian", "Nilai", "Kunci di laporan JSON")))
-    span = responses_span(source.responses, office.tz)
+    span = source.span
     rows: list[tuple[str, Any, str | None, str]] = [
         ("Kantor", office.name, None, "-"),
         ("Kode kantor", office.id, None, "scope.office_id"),
@@ -205,7 +213,7 @@ def _data(sheet, source: ReportSource, with_comments: bool) -> None:
     sheet.freeze_panes = "B2"
     sheet.append(_header(sheet, columns))
     tz = source.office.tz
-    for r, reason in source.statuses or tuple((r, "") for r in source.responses):
+    for r, reason in source.statuses:
         # A device clock the collector did not believe ("clock") gives no local time worth showing.
         local = None if "clock" in r.flags else dt.datetime.fromisoformat(r.submitted_at).astimezone(tz).replace(
             tzinfo=None)

@@ -73,7 +73,7 @@ def _questionnaire(sheet, source) -> None:
     sheet.freeze_panes = "A2"
     sheet.append(_header(sheet, ("Bahasa", "Kode", "Pertanyaan", "Pilihan jawaban", "Responden")))
     questionnaire = source.office.questionnaire()
-    for code, n in languages(source.responses):
+    for code, n in languages(source.locales):
         for number, question, options in questions(questionnaire, source.office.services, code):
             sheet.append([_cell(sheet, LANGUAGES.get(code, code)), _cell(sheet, number), _cell(sheet, question),
                           _cell(sheet, options), _cell(sheet, n, COUNT)])

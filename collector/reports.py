@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Iterable
 
 from sqlalchemy.engine import Engine
 
 from collector.db import reading
 from collector.ingest import stored_responses
 from collector.records import OfficeRecord, get_office
-from kiosk.counting import CountingRule, tally
+from kiosk.counting import CountingRule
 from kiosk.response import Response
 
 
@@ -140,16 +140,22 @@ def _report(office: OfficeRecord, found: list[Response], scope: dict[str, Any], 
 
 @dataclass(frozen=True)
 class ReportSource:
-    """What a Laporan SKM document (XLSX, PDF) is built from; the numbers are all kiosk.ikm's."""
+    """What a Laporan SKM document (XLSX, PDF) is built from; the numbers are all the report JSON's.
+
+    Nothing here grows with the number of respondents: the responses themselves are read, one at a
+    time, only when something walks `statuses` (the XLSX Data sheet, the responses page)."""
 
     office: OfficeRecord
     report: dict[str, Any]            # the report JSON of the period
-    responses: tuple[Response, ...]   # the responses the counting rule counted, oldest first
     abandoned: int                    # surveys in scope left unfinished (not in the IKM)
     previous: dict[str, Any] | None   # the report JSON of the previous period of equal length, if there is one
+    # First and last local dates of the counted responses (those dated by reception left out), or None.
+    span: tuple[dt.date, dt.date] | None = None
+    # Counted respondents per language of the survey (None: the response names none).
+    locales: dict[str | None, int] = field(default_factory=dict)
     # Every complete response in scope, oldest first, with what became of it: "" when counted, else the
-    # reason the counting rule left it out (for the Data sheet's status column).
-    statuses: tuple[tuple[Response, str], ...] = ()
+    # reason the counting rule left it out (collector/report_rows.DataRows: a cursor, not a list).
+    statuses: Iterable[tuple[Response, str]] = ()
     # The audit log's entries about this scope (voids and restores of its responses, paper imports), oldest first.
     audit: tuple[dict[str, Any], ...] = ()
     # Rencana tindak lanjut (collector/followup.py) of this period and of the one before, when the report's
@@ -188,11 +194,20 @@ def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.d
 
 def report_source(engine: Engine, office_id: str, *, service: str | None = None, date_from: dt.date | None = None,
                   date_to: dt.date | None = None, population: int | None = None) -> ReportSource:
-    """The report of the period with its responses, and the previous period's report for the trend
-    (only when both dates are given: an open period has no "before" of equal length)."""
-    office, found = _read(engine, office_id, service, date_from, date_to)
-    report = _report(office, found, _scope(office_id, service, date_from, date_to), population)
-    previous = None
+    """The report of the period, what the documents show beside it, and the previous period's report for
+    the trend (only when both dates are given: an open period has no "before" of equal length)."""
+    from collector import followup
+    from collector.report_rows import DataRows, counted_locales, counted_span, office_audit, scope_audit
+
+    report = office_report(engine, office_id, service=service, date_from=date_from, date_to=date_to,
+                           population=population)
+    with reading(engine) as conn:
+        office = get_office(conn, office_id)
+        rule = CountingRule.for_office(office.settings)
+        span = counted_span(conn, office_id, service, date_from, date_to, rule)
+        locales = counted_locales(conn, office_id, service, date_from, date_to, rule)
+        entries = scope_audit(conn, office_id, service, date_from, date_to)
+    previous = before = None
     if date_from and date_to:
         try:
             before = previous_period(date_from, date_to)
@@ -200,22 +215,12 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
             before = None
         if before:
             previous = office_report(engine, office_id, service=service, date_from=before[0], date_to=before[1])
-    rule = CountingRule.for_office(office.settings)
-    counted = tally(found, rule)
-    statuses = tuple((r, rule.left_out_because(r.flags) or "") for r in found if r.complete)
-    from collector.voiding import PAPER_IMPORT, audit
-
-    in_scope = {r.id for r, _ in statuses}
-    logged = audit(engine, office_id)
-    entries = tuple(e for e in logged
-                    if e["response_id"] in in_scope or (e["action"] == PAPER_IMPORT and e["detail"].get("accepted")))
-    from collector import followup
-
     plan = followup.plans_for_dates(engine, office_id, date_from, date_to)
     previous_plan = followup.plans_for_dates(engine, office_id, *before) if previous is not None else []
     plan_ids = {p.id for p in (*plan, *previous_plan)}
-    plan_audit = tuple(e for e in logged if e["action"] in (followup.PLAN_ADD, followup.PLAN_CHANGE)
-                       and e["detail"].get("plan_id") in plan_ids)
+    with reading(engine) as conn:
+        logged = office_audit(conn, office_id, (followup.PLAN_ADD, followup.PLAN_CHANGE))
+    plan_audit = tuple(e for e in logged if e["detail"].get("plan_id") in plan_ids)
     from collector.report_trend import rows_for
 
     trend, left_out = rows_for(engine, office_id, service=service, date_from=date_from, date_to=date_to)
@@ -232,7 +237,8 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     from collector import suggestions
 
     comments = suggestions.summary(engine, office_id, service=service, date_from=date_from, date_to=date_to)
-    return ReportSource(office, report, counted.counted, counted.abandoned, previous, statuses, entries,
+    return ReportSource(office, report, report["abandoned"], previous, span=span, locales=locales,
+                        statuses=DataRows(engine, office_id, service, date_from, date_to, rule), audit=entries,
                         plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
                         trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team),
                         plan_audit=plan_audit, analysis=analysis, photos=tuple(photos), suggestions=comments)

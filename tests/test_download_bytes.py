@@ -70,12 +70,23 @@ def build_office(engine) -> None:
 
 
 @pytest.fixture(scope="module")
-def fixed_engine(tmp_path_factory):
-    from collector import db, migrations
+def fixed_db(tmp_path_factory) -> str:
+    from collector import db, migrations, records
 
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('golden') / 'collector.db'}")
+    url = f"sqlite:///{tmp_path_factory.mktemp('golden') / 'collector.db'}"
+    engine = db.make_engine(url)
     migrations.migrate(engine)
     build_office(engine)
+    records.add_admin(engine, "pengelola", "kata-sandi-rahasia")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def fixed_engine(fixed_db):
+    from collector import db
+
+    engine = db.make_engine(fixed_db)
     yield engine
     engine.dispose()
 
@@ -122,6 +133,59 @@ def test_download_is_what_it_was(fixed_engine, name):
             assert have[entry] == want[entry], entry
     else:
         assert now == before
+
+
+def _same_workbook(data: bytes, name: str) -> None:
+    have, want = xlsx_entries(data), xlsx_entries((GOLDEN / name).read_bytes())
+    assert list(have) == list(want)
+    # The summary sheet says when it was made; every other entry is the golden one's.
+    assert {e for e in want if have[e] != want[e]} <= {"xl/worksheets/sheet1.xml"}
+
+
+def test_the_dashboard_streams_the_same_documents(fixed_db):
+    """The dashboard's CSV goes out a line at a time and its XLSX from a spooled file, with the same bytes."""
+    import base64
+
+    from fastapi.testclient import TestClient
+
+    from collector.app import create_app
+
+    login = {"Authorization": "Basic " + base64.b64encode(b"pengelola:kata-sandi-rahasia").decode()}
+    params = {"from": "2026-07-01", "to": "2026-12-31"}
+    app = create_app(fixed_db, clock=lambda: GENERATED)
+    with TestClient(app) as client:
+        base = f"/admin/offices/{DEMO_OFFICE}"
+        with client.stream("GET", f"{base}/report.csv", params=params, headers=login) as answer:
+            assert answer.status_code == 200
+            assert "content-length" not in answer.headers  # streamed, not built whole first
+            chunks = list(answer.iter_raw())
+        assert len(chunks) > 1 and b"".join(chunks) == (GOLDEN / "report.csv").read_bytes()
+        answer = client.get(f"{base}/report.xlsx", params=params, headers=login)
+        assert answer.status_code == 200 and answer.headers["content-disposition"].endswith('.xlsx"')
+        assert int(answer.headers["content-length"]) == len(answer.content)
+        _same_workbook(answer.content, "report.xlsx")
+        assert client.get(f"{base}/report.xlsx", params={"from": "2026-13-01"}, headers=login).status_code == 400
+    app.state.engine.dispose()
+
+
+def test_the_command_writes_the_same_documents(fixed_db, tmp_path):
+    """`kiosk report` writes the CSV and the XLSX (with comments) as it goes, with the same bytes."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    period = ["--from", "2026-07-01", "--to", "2026-12-31"]
+    for fmt, name, extra in (("csv", "report.csv", []), ("xlsx", "report-comments.xlsx", ["--with-comments"])):
+        out = tmp_path / name
+        done = subprocess.run([sys.executable, "-m", "kiosk", "report", "--db", fixed_db, "--office", DEMO_OFFICE,
+                               *period, "--format", fmt, "--out", str(out), *extra,
+                               "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        assert "48 respondents" in done.stderr and not (tmp_path / f"{name}.part").exists()
+        if fmt == "csv":
+            assert out.read_bytes() == (GOLDEN / name).read_bytes()
+        else:
+            _same_workbook(out.read_bytes(), name)
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--capture"]:

@@ -56,7 +56,7 @@ def _population(text: str) -> int:
 
 
 def run(args) -> int:
-    from collector.report_csv import to_csv
+    from collector.report_csv import csv_lines
     from collector.reports import ReportError, office_report
 
     if args.region is not None:
@@ -76,15 +76,16 @@ def run(args) -> int:
         raise UserError(f"{exc.detail}.") from None
     finally:
         engine.dispose()
-    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n" if args.format == "json" else to_csv(report)
+    lines = [json.dumps(report, indent=2, ensure_ascii=False) + "\n"] if args.format == "json" else csv_lines(report)
     if args.out:
         try:
-            Path(args.out).write_text(text, encoding="utf-8", newline="")
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                out.writelines(lines)
         except OSError as exc:
             raise UserError(f"cannot write {args.out}: {exc.strerror}.") from None
         print(f"kiosk report: {report['respondents']} respondents, written to {args.out}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.writelines(lines)
     return 0
 
 
@@ -92,28 +93,33 @@ def _document(args) -> int:
     try:
         from collector.reports import ReportError, report_source
         if args.format == "xlsx":
-            from collector.report_xlsx import build_xlsx as build
+            from collector.report_xlsx import write_xlsx as write
         else:
-            from collector.report_pdf import build_pdf as build
+            from collector.report_pdf import build_pdf
     except ImportError as exc:
         raise UserError(f"--format {args.format} needs the collector's extra packages ({exc.name} is missing); "
                         "install them with pip install 'skm-kiosk[collector]'.") from None
     engine = open_database(args)
-    try:
-        source = report_source(engine, args.office, service=args.service, date_from=args.date_from,
-                               date_to=args.date_to, population=args.population)
-    except ReportError as exc:
-        raise UserError(f"{exc.detail}.") from None
-    finally:
-        engine.dispose()
-    data = build(source, with_comments=True) if args.with_comments else build(source)
     target = Path(args.out)
     partial = target.with_name(target.name + ".part")
     try:  # whole or not at all: a half-written report must never look like a finished one
-        partial.write_bytes(data)
+        source = report_source(engine, args.office, service=args.service, date_from=args.date_from,
+                               date_to=args.date_to, population=args.population)
+        with open(partial, "wb") as out:
+            if args.format == "xlsx":  # the Data sheet's rows go from the database cursor to the file
+                write(source, out, with_comments=args.with_comments)
+            else:
+                out.write(build_pdf(source))
         partial.replace(target)
+    except ReportError as exc:
+        raise UserError(f"{exc.detail}.") from None
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UserError(f"cannot write {args.out}: {exc.strerror}.") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        engine.dispose()
     print(f"kiosk report: {source.report['respondents']} respondents, written to {args.out}", file=sys.stderr)
     return 0
