@@ -78,11 +78,11 @@ def counted_span(conn: Connection, office_id: str, service: str | None, date_fro
         query = query.where(t.c.local_date >= date_from.isoformat())
     if date_to:
         query = query.where(t.c.local_date <= date_to.isoformat())
-    from collector.totals import ABANDONED
+    from collector.totals import ABANDONED, UNREADABLE
 
     days = []
     for flags_text, day in conn.execute(query):
-        if flags_text == ABANDONED:
+        if flags_text in (ABANDONED, UNREADABLE):
             continue
         flags = flags_text.split(",") if flags_text else []
         if CLOCK not in flags and rule.left_out_because(flags) is None:
