@@ -287,17 +287,20 @@ def heatmap(source: Connection | Engine, office_id: str, service: str | None, da
         office = get_office(source, office_id)
         questionnaire = office.questionnaire() if office is not None else SKM_2017
     where, params = _where(office_id, service, _iso(date_from), _iso(date_to))
+    # The weekday (0 = Sunday in both) is worked out by the database, so a year comes back as at most
+    # 7 x 24 x classes x unsur rows instead of one per day.
+    dow = ("CAST(strftime('%w', local_date) AS INTEGER)" if source.dialect.name == "sqlite"
+           else "CAST(EXTRACT(DOW FROM CAST(local_date AS date)) AS INTEGER)")
     cells: dict[tuple[int, int], tuple[list[int], dict[str, list[int]]]] = {}
     counts: dict[str, bool] = {}
-    for day, hour, cls, unsur, n, score in source.execute(text(
-            f"SELECT local_date, local_hour, \"class\", unsur, SUM(n), SUM(score_sum) FROM totals_hourly "
-            f"WHERE {where} GROUP BY local_date, local_hour, \"class\", unsur"), params):
+    for sunday_first, hour, cls, unsur, n, score in source.execute(text(
+            f"SELECT {dow} AS dow, local_hour, \"class\", unsur, SUM(n), SUM(score_sum) FROM totals_hourly "
+            f"WHERE {where} GROUP BY dow, local_hour, \"class\", unsur"), params):
         if cls not in counts:
             counts[cls] = cls not in (ABANDONED, UNREADABLE) and rule.left_out_because(class_flags(cls)) is None
         if not counts[cls]:
             continue
-        weekday = datetime.strptime(day, "%Y-%m-%d").weekday()
-        respondents, sums = cells.setdefault((weekday, int(hour)), ([0], {}))
+        respondents, sums = cells.setdefault(((int(sunday_first) + 6) % 7, int(hour)), ([0], {}))
         if unsur == RESPONDENTS:
             respondents[0] += int(n)
         else:
