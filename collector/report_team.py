@@ -15,7 +15,7 @@ HOW = ("dapat dicatat pada dasbor (halaman Tim dan jadwal survei) atau dengan pe
 
 def _no_period(d) -> list:
     return [d.para("Tim pelaksana dan jadwal kegiatan dicatat per periode survei (tahun, semester atau triwulan); "
-                   "rentang tanggal laporan ini bukan salah satu periode tersebut, sehingga keduanya tidak dicetak.")]
+                   "rentang tanggal laporan ini melewati batas tahun, sehingga keduanya tidak dicetak.")]
 
 
 def pelaksana(source, d) -> list:

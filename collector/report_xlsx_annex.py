@@ -48,7 +48,7 @@ def _team(sheet, source) -> None:
     plan = source.survey_plan
     sheet.append(_header(sheet, ("Uraian", "Nilai")))
     sheet.append([_cell(sheet, "Periode survei"), _cell(sheet, period_id(period) if period else
-                                                        "- (rentang tanggal laporan bukan satu periode)")])
+                                                        "- (rentang tanggal laporan melewati batas tahun)")])
     sheet.append([_cell(sheet, "Nomor SK tim pelaksana"),
                   _cell(sheet, plan.decree_number if plan and plan.decree_number else "belum dicatat")])
     sheet.append([_cell(sheet, "Tanggal SK"), _cell(sheet, plan.decree_date if plan and plan.decree_date else

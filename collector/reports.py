@@ -226,7 +226,7 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     trend, left_out = rows_for(engine, office_id, service=service, date_from=date_from, date_to=date_to)
     from collector import survey_plan
 
-    plan_period = survey_plan.report_period(date_from, date_to)
+    plan_period = survey_plan.recorded_period(engine, office_id, date_from, date_to)
     own_plan = survey_plan.plan(engine, office_id, plan_period) if plan_period else None
     team = survey_plan.team(engine, office_id, plan_period) if plan_period else []
     from collector import report_charts, report_photos

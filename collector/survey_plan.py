@@ -95,6 +95,33 @@ def report_period(date_from: dt.date | None, date_to: dt.date | None) -> str | N
     return named
 
 
+def periods_around(date_from: dt.date | None, date_to: dt.date | None) -> list[str]:
+    """The named periods a report's dates fall in, the closest first: the period they stand for, then the
+    triwulan, semester and year holding both ends. A team is often appointed once a year; a triwulan's or a
+    month's report then prints the year's. Empty for an open range or one across years."""
+    if date_from is None or date_to is None or date_from.year != date_to.year:
+        return []
+    year = f"{date_from.year:04d}"
+    found = [p for p in (report_period(date_from, date_to),) if p]
+    quarter, half = (date_from.month - 1) // 3 + 1, 1 if date_from.month <= 6 else 2
+    if (date_to.month - 1) // 3 + 1 == quarter:
+        found.append(f"{year}-Q{quarter}")
+    if (1 if date_to.month <= 6 else 2) == half:
+        found.append(f"{year}-S{half}")
+    found.append(year)
+    return list(dict.fromkeys(found))
+
+
+def recorded_period(engine: Engine, office_id: str, date_from: dt.date | None, date_to: dt.date | None) -> str | None:
+    """The closest period around the dates (periods_around) with a plan or a team recorded; the closest one when
+    none has, so the report names the period whose team is missing."""
+    around = periods_around(date_from, date_to)
+    for period in around:
+        if plan(engine, office_id, period) is not None or team(engine, office_id, period):
+            return period
+    return around[0] if around else None
+
+
 # --- checks ---------------------------------------------------------------------------------------
 
 def _text(value: str | None, what: str, *, required: bool) -> str:

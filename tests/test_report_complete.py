@@ -369,3 +369,29 @@ def test_the_photos_are_printed_in_the_dokumentasi_lampiran(collector_app, tmp_p
     empty = report_source(engine, DEMO_OFFICE, date_from=dt.date(2025, 7, 1), date_to=dt.date(2025, 12, 31))
     (tmp_path / "kosong.pdf").write_bytes(build_pdf(empty))
     assert "Tidak ada foto dokumentasi yang diunggah untuk semester II 2025." in _text(tmp_path / "kosong.pdf")
+
+
+@needs_poppler
+def test_a_month_or_triwulan_report_prints_the_team_of_the_period_around_it(laporan, tmp_path):
+    from collector import survey_plan
+    from collector.report_pdf import build_pdf
+    from collector.reports import report_source
+
+    d = dt.date
+    assert survey_plan.periods_around(d(2026, 8, 1), d(2026, 8, 31)) == ["2026-Q3", "2026-S2", "2026"]
+    assert survey_plan.periods_around(d(2026, 7, 1), d(2026, 9, 30)) == ["2026-Q3", "2026-S2", "2026"]
+    assert survey_plan.periods_around(d(2026, 1, 1), d(2026, 11, 29)) == ["2026"]  # this year so far
+    assert survey_plan.periods_around(d(2026, 5, 1), d(2026, 8, 31)) == ["2026"]
+    assert survey_plan.periods_around(d(2025, 12, 1), d(2026, 1, 31)) == []
+    engine = db.make_engine(laporan["url"])
+    try:
+        august = report_source(engine, DEMO_OFFICE, date_from=d(2026, 8, 1), date_to=d(2026, 8, 31))
+        across = report_source(engine, DEMO_OFFICE, date_from=d(2025, 12, 1), date_to=d(2026, 8, 31))
+    finally:
+        engine.dispose()
+    assert august.plan_period == "2026-S2" and [m.name for m in august.team][:1] == ["Wa Ode Hasnia"]
+    (tmp_path / "agustus.pdf").write_bytes(build_pdf(august))
+    assert "Tabel 2.1 Tim pelaksana SKM semester II 2026" in _lines(tmp_path / "agustus.pdf")
+    (tmp_path / "lintas.pdf").write_bytes(build_pdf(across))
+    assert "rentang tanggal laporan ini melewati batas tahun, sehingga keduanya tidak dicetak." in _text(
+        tmp_path / "lintas.pdf")
