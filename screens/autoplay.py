@@ -12,13 +12,14 @@ ANSWER_WEIGHTS = (1, 2, 5, 4)  # most citizens are fairly satisfied; every face 
 class Player:
     """Drives one KioskApp through complete surveys, the way a person would tap them."""
 
-    def __init__(self, app, finger, rng: random.Random):
+    def __init__(self, app, finger, rng: random.Random, think: tuple[float, float] | None = None):
+        """`think`: the range of seconds a person reads before each tap (on the flow's clock, never slept)."""
         self.app, self.finger, self.rng = app, finger, rng
         settings = app.office_config.kiosk
         # Think long enough per tap that a survey is never "fast" (the questions alone take longer
         # than the office's plausible reading time) and no tap is ever taken for a double tap.
         shortest = max(settings.double_tap_s * 2, 1.1 * settings.min_survey_s / len(app.flow.questions), 0.5)
-        self.think = (shortest, shortest + 1.5)
+        self.think = think or (shortest, shortest + 1.5)
 
     @property
     def manager(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.graphics import Color, RoundedRectangle
 from kivy.lang import Builder
 from kivy.properties import NumericProperty
@@ -42,6 +43,8 @@ class QuestionScreen(Screen):
     def on_kv_post(self, _base) -> None:
         session = App.get_running_app().session
         session.bind(unsur=self.fill, locale=self.fill, answer=self.mark)
+        # After the frame that shows a question, while the citizen reads it: render the next one's texts.
+        self._prepare = Clock.create_trigger(self.prepare_next, 0.05)
         self.fill()
 
     def fill(self, *_) -> None:
@@ -63,12 +66,27 @@ class QuestionScreen(Screen):
             for face, label in zip(self.faces, unsur.labels):
                 face.text = label(session.locale)
                 face.selected = session.answer == face.value
+            self._prepare()
             return
         box.clear_widgets()
         for key, label in unsur.choices:  # an office's own choice question
             tile = Tile(text=label(session.locale), key=key, selected=session.answer == key)
             tile.bind(on_release=lambda b: session.answer_with(b.key))
             box.add_widget(tile)
+
+    def prepare_next(self, *_) -> None:
+        """Render the next question's texts into kept textures, so the tap that brings it on only swaps them."""
+        app = App.get_running_app()
+        session, flow = app.session, app.flow
+        if session.unsur is None or flow.index + 1 >= len(flow.questions):
+            return
+        unsur, locale = flow.questions[flow.index + 1], session.locale
+        self.ids.unsur_name.prepare(unsur.name(locale))
+        self.ids.question.prepare(unsur.question(locale))
+        if unsur.scored and hasattr(self, "faces"):
+            for face, label in zip(self.faces, unsur.labels):
+                face.ids.label.prepare(label(locale))
+        self.ids.bar.ids.progress.prepare(session.t("progress", locale, n=flow.index + 2, total=len(flow.questions)))
 
     def mark(self, *_) -> None:
         answer = App.get_running_app().session.answer

@@ -12,6 +12,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from screens import speaker, theme  # noqa: F401  (speaker: the OfficeBar's SpeakerButton rule)
+from screens.textures import KeptLabel
 
 
 class Face(Widget):
@@ -63,8 +64,12 @@ class Emblem(Widget):
     initials = StringProperty("")
 
 
-class KioskButton(ButtonBehavior, Label):
-    """A large rounded button; `kind` picks its colours from the theme."""
+class KioskButton(ButtonBehavior, KeptLabel):
+    """A large rounded button; `kind` picks its colours from the theme.
+
+    Its few texts are kept rendered (screens/textures.py): back and skip on the question screen
+    turn on and off (another colour, another texture) as the citizen moves on.
+    """
 
     kind = OptionProperty("action", options=["action", "quiet", "brand", "alert", "card"])
 
