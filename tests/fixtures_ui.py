@@ -8,7 +8,9 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -25,6 +27,7 @@ if "KIVY_HOME" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["KIVY_HOME"], ignore_errors=True)
 
 WINDOW_SIZE = (1280, 800)
+X_SCREEN = (1366, 768)
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +98,22 @@ def launch_kiosk(kivy_window, data_dir, demo_config):
     for kiosk in started:
         kiosk.app.stop()
         kiosk.queue.close()
+
+
+@pytest.fixture
+def x_display():
+    """A virtual X display (Xvfb) of X_SCREEN for a test; skipped when Xvfb is missing."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    number = 90 + os.getpid() % 400
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{X_SCREEN[0]}x{X_SCREEN[1]}x24",
+                               "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.skip("Xvfb did not start")
+        time.sleep(0.05)
+    yield f":{number}"
+    server.terminate()
+    server.wait(10)

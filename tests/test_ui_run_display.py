@@ -10,26 +10,11 @@ import sys
 import time
 
 import pytest
+from fixtures_ui import X_SCREEN
 
 pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
 
-SCREEN = (1366, 768)
-
-
-@pytest.fixture
-def x_display():
-    number = 90 + os.getpid() % 400
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.skip("Xvfb did not start")
-        time.sleep(0.05)
-    yield f":{number}"
-    server.terminate()
-    server.wait(10)
+SCREEN = X_SCREEN  # the x_display fixture's
 
 
 def root_pixel(display: str, x: int, y: int) -> tuple[int, int, int] | None:

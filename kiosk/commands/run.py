@@ -8,14 +8,17 @@ import subprocess
 
 from kiosk import config as office_config, paths
 from kiosk.errors import UserError
+from kiosk.storage import StorageError
 
 log = logging.getLogger(__name__)
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser("run", parents=[common], help="the kiosk UI, full screen (Escape and close are ignored)")
+    parser = sub.add_parser("run", parents=[common],
+                            help="the kiosk UI, full screen (Escape and close are ignored; staff mode's exit ends it)")
     parser.add_argument("--config", help="office config (default: the data dir's, else the demo office)")
-    parser.add_argument("--windowed", action="store_true", help="a 1280x800 window instead of full screen")
+    parser.add_argument("--windowed", action="store_true",
+                        help="a 1280x800 window instead of full screen; closing the window ends it")
     parser.set_defaults(run=run)
 
 
@@ -40,12 +43,22 @@ def run(args) -> int:
                   queue.moved_aside)
     if queue.problem is not None:  # the kiosk runs anyway: saving fails visibly until the condition clears
         log.error("%s", queue.problem)
-    app = KioskApp(office_config=config, queue=queue, data_dir=root, sync_factory=_sync_factory(queue, root))
+    # Full screen, the kiosk is locked: only staff mode ends it. A window is a desk or a demo: closing it ends it.
+    app = KioskApp(office_config=config, queue=queue, data_dir=root, sync_factory=_sync_factory(queue, root),
+                   kiosk_lock=not args.windowed)
     app.stop_on_signals()
     try:
         app.run()
+        try:
+            counts = queue.count_by_status()
+        except StorageError:  # the storage trouble was logged and shown; the run still ends cleanly
+            counts = None
     finally:
         queue.close()
+    queued = (f"; queue: {counts['pending']} pending, {counts['sent']} sent, {counts['rejected']} rejected"
+              if counts is not None else "; the queue could not be read")
+    print(f"kiosk run: stopped; {app.session.saved_count} response(s) saved in this run, "
+          f"{app.session.abandoned_count} left unfinished{queued}", flush=True)
     return 0
 
 
