@@ -32,7 +32,7 @@ from collector.tables import metadata, responses
 from kiosk.counting import CountingRule
 from kiosk.errors import UserError
 from kiosk.i18n import N_
-from kiosk.response import Response, canonical_id
+from kiosk.response import canonical_id
 
 suggestion_states = Table(
     "suggestion_states", metadata,
@@ -131,10 +131,9 @@ def _load(conn: Connection, office: OfficeRecord, date_from: dt.date | None, dat
         wire = read_stored_body(row.body)
         if wire is None or not isinstance(wire.get("comment"), str) or not wire["comment"].strip():
             continue
-        response = Response.from_wire(wire)
-        flags = response.flags + tuple(f for f in (row.collector_flags or "").split(",") if f) \
+        flags = tuple(wire.get("flags") or ()) + tuple(f for f in (row.collector_flags or "").split(",") if f) \
             + (("voided",) if row.voided_at else ())
-        left_out = "abandoned" if not response.complete else rule.left_out_because(flags)
+        left_out = "abandoned" if wire.get("complete") is not True else rule.left_out_because(flags)
         text = wire["comment"].strip()
         found.append(Suggestion(row.id, office.id, row.service_id, row.local_date, row.submitted_at, text,
                                 row.state or NEW, groups_of(text, codes), left_out, row.changed_at, row.changed_by))
