@@ -139,6 +139,8 @@ def _summary(sheet, source: ReportSource, generated_at: dt.datetime) -> None:
         ("Jumlah sampel minimum (Krejcie-Morgan)", sample["required"], COUNT, "sample.required"),
         ("Jumlah sampel mencukupi", _yes_no(sample["sufficient"]), None, "sample.sufficient"),
         ("Jawaban paling sedikit pada satu unsur", sample.get("smallest_answered"), COUNT, "sample.smallest_answered"),
+        ("Teknik sampling", "accidental sampling; sampel minimum menurut rumus Krejcie-Morgan (X² = 3,841; "
+                            "P = 0,5; d = 0,05)", None, "-"),
         *((f"Responden - {channel_label(channel)}", count, COUNT, f"channels.{channel}")
           for channel, count in report.get("channels", {}).items()),
         *((f"Tidak dihitung - {label}", count, COUNT, f"excluded.{key}") for key, label, count in excluded_rows(report)),

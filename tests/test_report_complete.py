@@ -142,6 +142,8 @@ def test_thousands_are_written_the_indonesian_way(laporan):
     cells = {row[2].value: row[1] for row in laporan["large_book"]["Ringkasan"].iter_rows(min_row=6)
              if len(row) > 2 and row[2].value}
     assert cells["sample.population"].value == 12_000 and cells["sample.population"].number_format == "#,##0"
+    labels = {row[0].value: row[1].value for row in laporan["large_book"]["Ringkasan"].iter_rows(min_row=6) if row}
+    assert labels["Teknik sampling"].startswith("accidental sampling; sampel minimum menurut rumus Krejcie-Morgan")
 
 
 @needs_poppler
