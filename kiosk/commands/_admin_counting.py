@@ -18,7 +18,8 @@ def register(action) -> None:
         p.add_argument("--reason", required=True, help="why (kept in the audit log)")
         p.add_argument("--by", default=None, help="who does this (default: the login name)")
         p.add_argument("response_ids", nargs="+", metavar="RESPONSE_ID", help="response ids (UUIDs)")
-    p = action("audit", "the audit log of an office: voids, restores, paper imports (JSON lines)", run_audit)
+    p = action("audit", "the audit log of an office: voids, restores, paper imports, suggestion moderation "
+               "and more (JSON lines)", run_audit)
     p.add_argument("--office", required=True, help="office id")
     p = action("paper-import", "paper questionnaires (CSV) into the collector as channel paper; idempotent; "
                "prints JSON counts, or every bad cell", run_paper_import)
