@@ -30,6 +30,14 @@ def _period(date_from: str | None, date_to: str | None, today: dt.date) -> tuple
     return (start, end) if start <= end else (end, start)
 
 
+def new_suggestions(engine: Engine, office_id: str, period: tuple[dt.date, dt.date]) -> int:
+    """Comments of the period nobody has moderated yet, for the office page's link to them."""
+    from collector import suggestions
+
+    return suggestions.feed(engine, office_id, date_from=period[0], date_to=period[1], state=suggestions.NEW,
+                            per_page=1).total
+
+
 def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
@@ -85,7 +93,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
                     trend=dashboard_charts.trend(engine, office, period, locale), unsur_names=unsur_names,
                     kinerja=lambda word: word if locale == "id" or not word else gettext(KINERJA_LABELS[word]),
                     services_svg=dashboard_charts.services(engine, office, period, report, names, locale),
-                    patterns=dashboard_charts.patterns(engine, office, period, locale))
+                    patterns=dashboard_charts.patterns(engine, office, period, locale),
+                    new_suggestions=new_suggestions(engine, office_id, period))
 
     def download_scope(office_id: str, request: Request, admin: records.Admin) -> Any:
         """(period, service, population) of a download, or the plain-text answer refusing it."""

@@ -187,8 +187,10 @@ def _rows(html: str) -> list[tuple[str, str, str]]:
 
 def test_dashboard_filters_and_moderates_with_the_session_token(site):
     client, engine, ids, csrf = site
-    office_page = client.get(f"/admin/offices/{DEMO_OFFICE}").text
-    assert f"/admin/offices/{DEMO_OFFICE}/suggestions" in office_page
+    office_page = client.get(f"/admin/offices/{DEMO_OFFICE}", params={"from": "2026-01-01", "to": "2026-12-31"}).text
+    link = re.search(r'<a href="([^"]+)" id="suggestions-link">(.*?)</a>', office_page).groups()
+    assert link == (f"/admin/offices/{DEMO_OFFICE}/suggestions?lang=id&amp;from=2026-01-01&amp;to=2026-12-31",
+                    "Kritik dan saran (6 baru)")  # not yet moderated, counted responses only
     page = client.get(f"/admin/offices/{DEMO_OFFICE}/suggestions", params={"from": "2026-01-01", "to": "2026-12-31"})
     assert page.status_code == 200 and csrf in page.text
     assert [t for _, _, t in _rows(page.text)] == [c[0] for c in reversed(COMMENTS) if not c[3]]
