@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, MetaData, func, select
+from sqlalchemy import Boolean, LargeBinary, MetaData, func, select
 from sqlalchemy.engine import Engine
 
 from collector import migrations
@@ -29,6 +29,7 @@ def copy(source: Engine, target: Engine) -> CopyResult:
     source_tables, target_tables = MetaData(), MetaData()
     source_tables.reflect(source)
     target_tables.reflect(target)
+    _binary_as_binary(source_tables, target_tables)
     names = [t.name for t in target_tables.sorted_tables if t.name not in NOT_COPIED]
     missing = sorted(set(source_tables.tables) - set(target_tables.tables) - NOT_COPIED)
     if missing:
@@ -60,6 +61,18 @@ def copy(source: Engine, target: Engine) -> CopyResult:
             if write.dialect.name == "postgresql":
                 _advance_sequences(write, into)
     return CopyResult(copied)
+
+
+def _binary_as_binary(*sides: MetaData) -> None:
+    """A BYTEA column (report_photos.data) reflects from SQLite as NUMERIC, its declared type's affinity, and its
+    bytes would be read or written as a number: where either side knows the column as binary, both use bytes."""
+    for name in set.intersection(*(set(side.tables) for side in sides)):
+        tables = [side.tables[name] for side in sides]
+        for column in tables[0].columns:
+            if any(isinstance(t.c[column.name].type, LargeBinary) for t in tables if column.name in t.c):
+                for t in tables:
+                    if column.name in t.c:
+                        t.c[column.name].type = LargeBinary()
 
 
 def _advance_sequences(conn, table) -> None:

@@ -397,3 +397,40 @@ def test_a_month_or_triwulan_report_prints_the_team_of_the_period_around_it(lapo
     (tmp_path / "lintas.pdf").write_bytes(build_pdf(across))
     assert "rentang tanggal laporan ini melewati batas tahun, sehingga keduanya tidak dicetak." in _text(
         tmp_path / "lintas.pdf")
+
+
+def test_photos_team_and_schedule_move_with_copy_db(tmp_path, postgres_database):
+    """The photos live in the database so that `kiosk admin copy-db` carries them (collector/report_photos.py)."""
+    from collector import report_photos, survey_plan
+    from kiosk.config import DEMO_CONFIG
+
+    sqlite_url = f"sqlite:///{tmp_path / 'collector.db'}"
+    engine = db.make_engine(sqlite_url)
+    migrations.migrate(engine)
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    stored = report_photos.add(engine, DEMO_OFFICE, "2026", _image("PNG", (64, 48)), caption="Loket pelayanan")
+    survey_plan.add_member(engine, DEMO_OFFICE, "2026", name="Wa Ode Hasnia", role="Ketua")
+    survey_plan.set_plan(engine, DEMO_OFFICE, "2026", decree_number="800/1/2026", stages={
+        "preparation": ("2026-01-05", "2026-01-20")})
+    data = report_photos.get(engine, DEMO_OFFICE, stored.id).data
+    engine.dispose()
+    postgres_url = postgres_database()
+    moved = subprocess.run([sys.executable, "-m", "kiosk", "admin", "copy-db", "--db", sqlite_url, "--to",
+                            postgres_url], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert moved.returncode == 0, moved.stderr
+    target = db.make_engine(postgres_url)
+    try:
+        assert report_photos.get(target, DEMO_OFFICE, stored.id).data == data
+        assert [m.name for m in survey_plan.team(target, DEMO_OFFICE, "2026")] == ["Wa Ode Hasnia"]
+        assert survey_plan.plan(target, DEMO_OFFICE, "2026").stages["preparation"] == ("2026-01-05", "2026-01-20")
+    finally:
+        target.dispose()
+    back_url = f"sqlite:///{tmp_path / 'back.db'}"
+    back = subprocess.run([sys.executable, "-m", "kiosk", "admin", "copy-db", "--db", postgres_url, "--to", back_url],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert back.returncode == 0, back.stderr
+    again = db.make_engine(back_url)
+    try:
+        assert report_photos.get(again, DEMO_OFFICE, stored.id).data == data
+    finally:
+        again.dispose()
