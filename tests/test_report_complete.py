@@ -238,17 +238,27 @@ def test_the_commands_show_list_remove_and_refuse_in_one_sentence(laporan):
     assert json.loads(_admin(url, "team", "list", "--office", DEMO_OFFICE, "--period", "2027", "--json").stdout) == []
     for args, says in ((["survey-plan", "--office", DEMO_OFFICE, "--period", "2026-S2", "--collection",
                          "2026-12-31:2026-07-01"], "starts (2026-12-31) after it ends (2026-07-01)"),
-                       (["survey-plan", "--office", DEMO_OFFICE, "--period", "2026-S3", "--decree-number", "1"],
-                        "period '2026-S3' must be"),
                        (["survey-plan", "--office", "tidak-ada", "--period", "2026"], "there is no office 'tidak-ada'"),
-                       (["survey-plan", "--office", DEMO_OFFICE, "--period", "2026", "--decree-date", "20/06/2026"],
-                        "must be a date YYYY-MM-DD"),
-                       (["team", "add", "--office", DEMO_OFFICE, "--period", "2026", "--name", " ", "--role", "Ketua"],
-                        "give the member's name"),
                        (["team", "remove", "bukan-id"], "there is no team member 'bukan-id'")):
         done = _admin(url, *args)
         assert done.returncode != 0 and says in done.stderr and len(done.stderr.strip().splitlines()) == 1, \
             done.stderr
+    # The same checks without a process each: the command prints what these raise.
+    from collector import survey_plan
+    from kiosk.errors import UserError
+
+    engine = db.make_engine(url)
+    try:
+        for call, says in ((lambda: survey_plan.set_plan(engine, DEMO_OFFICE, "2026-S3", decree_number="1"),
+                            "period '2026-S3' must be"),
+                           (lambda: survey_plan.set_plan(engine, DEMO_OFFICE, "2026", decree_date="20/06/2026"),
+                            "must be a date YYYY-MM-DD"),
+                           (lambda: survey_plan.add_member(engine, DEMO_OFFICE, "2026", name=" ", role="Ketua"),
+                            "give the member's name")):
+            with pytest.raises(UserError, match=says):
+                call()
+    finally:
+        engine.dispose()
 
 
 # --- the dashboard's form and the dokumentasi photos ---------------------------------------------------------
