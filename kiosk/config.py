@@ -128,6 +128,10 @@ _KIOSK_KEYS = {
     "comment_max": (lambda v: type(v) is int and 1 <= v <= 500, "an integer between 1 and 500"),
     "read_aloud": (lambda v: v in READ_ALOUD_MODES, " or ".join(f'"{m}"' for m in READ_ALOUD_MODES)),
 }
+# [kiosk] keys newer than the first release: left out of a built config while at their default, so a
+# kiosk released before the key existed (which refuses unknown keys) still takes its collector's config.
+_KIOSK_KEYS_ADDED_LATER = ("read_aloud",)
+
 _SYNC_KEYS = {
     "url": (lambda v: isinstance(v, str) and (v == "" or v.startswith(("https://", "http://"))),
             "\"\" (no sync) or an http(s):// URL"),
@@ -209,6 +213,18 @@ def check(data: dict[str, Any], source: str = "config") -> tuple[Config | None, 
         source=source,
     )
     return config, []
+
+
+def without_unknown_settings(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A config from a collector newer than this kiosk, without the [kiosk] and [sync] settings this kiosk
+    does not know (it would refuse the whole config for them), and their names. A hand-typed config.toml
+    is not passed through this: there an unknown key is most likely a typo, and `check` says so."""
+    out, dropped = dict(data), []
+    for table, known in (("kiosk", _KIOSK_KEYS), ("sync", _SYNC_KEYS)):
+        if isinstance(data.get(table), dict):
+            out[table] = {k: v for k, v in data[table].items() if k in known}
+            dropped += [f"{table}.{k}" for k in sorted(set(data[table]) - set(known))]
+    return out, dropped
 
 
 def _unknown(table: dict, known: set[str], prefix: str, bad) -> None:
@@ -375,6 +391,10 @@ def build(office: Office, services: Sequence[Service], *, kiosk: Mapping[str, An
     kiosk_table["service"] = kiosk_table.get("service") or ""
     if kiosk_table["service"] not in offered:
         kiosk_table["service"] = ""
+    defaults = asdict(KioskSettings())
+    for key in _KIOSK_KEYS_ADDED_LATER:
+        if kiosk_table.get(key) == defaults[key]:
+            del kiosk_table[key]
     data: dict[str, Any] = {
         "office": {"id": office.id, "name": office.name, "timezone": office.timezone,
                    **({"logo": office.logo} if office.logo else {})},

@@ -1,6 +1,7 @@
 """The office config a kiosk receives from its collector (at enrolment, and later by GET /api/v1/config)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from kiosk.config import Config
 from kiosk.pin import looks_like_pin_hash
 from sync import wire
 from sync.errors import classify_exception
+
+log = logging.getLogger(__name__)
 
 ETAG_FILE = "config.etag"
 
@@ -38,16 +41,18 @@ def merge(received: dict[str, Any], url: str, local: dict[str, Any], *, pin_hash
     With keep_binding, the counter and service staff bound this kiosk to stay as they are
     (the service only while the office still offers it).
     """
-    data = dict(received)
+    data, dropped = office_config.without_unknown_settings(received)
+    if dropped:
+        log.warning("the collector's config has settings this kiosk does not know, left out: %s", ", ".join(dropped))
     if keep_binding and isinstance(local.get("kiosk"), dict):
-        kiosk = dict(received.get("kiosk") or {})
+        kiosk = dict(data.get("kiosk") or {})
         offered = {s.get("id") for s in received.get("services") or [] if isinstance(s, dict)}
         if "counter" in local["kiosk"]:
             kiosk["counter"] = local["kiosk"]["counter"]
         if local["kiosk"].get("service") in offered:
             kiosk["service"] = local["kiosk"]["service"]
         data["kiosk"] = kiosk
-    sync = {**(received.get("sync") or {}), **(local.get("sync") or {})}
+    sync = {**(data.get("sync") or {}), **(local.get("sync") or {})}
     sync["url"] = url
     sync.setdefault("token_file", "token")
     data["sync"] = sync

@@ -60,6 +60,30 @@ def test_the_office_pin_from_the_collector_wins_and_no_pin_is_invented():
         configsync.write_config(Path("/nonexistent-data-dir"), orphan)
 
 
+def test_a_newer_collectors_settings_do_not_lock_out_this_kiosk(caplog):
+    """A setting this kiosk does not know yet is left out (and logged), not a reason to refuse the config."""
+    received = demo_data()
+    received["kiosk"]["chime_volume"] = 7
+    received["sync"]["compress_level"] = 9
+    merged = configsync.merge(received, "https://n.id", {}, pin_hash=hash_pin("8642"))
+    assert "chime_volume" not in merged["kiosk"] and "compress_level" not in merged["sync"]
+    checked, problems = office_config.check(merged)
+    assert problems == [] and checked.kiosk.counter == received["kiosk"]["counter"]
+    assert "kiosk.chime_volume, sync.compress_level" in caplog.text
+    # By hand, the same key is most likely a typo: config check still names it.
+    assert [p.key for p in office_config.check(received)[1]] == ["kiosk.chime_volume", "sync.compress_level"]
+
+
+def test_settings_added_later_are_only_sent_when_the_office_changed_them():
+    """Kiosks released before read_aloud existed refuse unknown keys: the default is not sent to them."""
+    config = office_config.load(office_config.DEMO_CONFIG)
+    built = office_config.build(config.office, config.services)
+    assert "read_aloud" not in built["kiosk"]
+    assert office_config.check({**built, "staff": {"pin_hash": hash_pin("8642")}})[0].kiosk.read_aloud == "button"
+    auto = office_config.build(config.office, config.services, kiosk={"read_aloud": "auto"})
+    assert auto["kiosk"]["read_aloud"] == "auto"
+
+
 def test_an_invalid_config_is_not_written(data_dir):
     bad = demo_data()
     bad["office"]["timezone"] = "Mars/Olympus"
