@@ -8,8 +8,17 @@ from fastapi import HTTPException
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from collector import records
-from kiosk.i18n import language_name, translations
+from kiosk.i18n import N_, language_name, translations
 from kiosk.questionnaire import LOCALES
+
+
+# Why the counting rule (kiosk/counting.py) left complete responses out, in words an office admin reads.
+LEFT_OUT = {
+    "voided": N_("voided by an admin"),
+    "simulated": N_("simulated (demo or test answers)"),
+    "fast": N_("too fast to have read the questions"),
+    "suspect-rate": N_("held: too many answers from one device in a short time"),
+}
 
 
 @lru_cache(maxsize=None)
@@ -23,7 +32,17 @@ def environment(locale: str) -> Environment:
                       autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["language_name"] = language_name
+    env.filters["num"] = lambda value, places=2: _number(value, places, locale)
+    env.globals["left_out_because"] = lambda reason: translations(locale).gettext(LEFT_OUT[reason]) \
+        if reason in LEFT_OUT else reason
     return env
+
+
+def _number(value, places: int, locale: str) -> str:
+    """{{ x|num(2) }}: 1.234,56 on an Indonesian page, 1,234.56 on an English one (as /p/ and the report)."""
+    from collector.publication import number
+
+    return number(value, places, locale)
 
 
 def page_locale(request) -> str:

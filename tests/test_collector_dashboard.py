@@ -5,9 +5,12 @@ import base64
 import csv
 import io
 
+from datetime import date, datetime, timedelta, timezone
+
 import pytest
 
 from collector import records
+from collector.reports import office_report
 from fixtures_collector import DEMO_OFFICE, make_wire
 from kiosk.config import Service
 from kiosk.questionnaire import Text
@@ -32,9 +35,29 @@ def test_offices_with_counts_and_ikm(collector_app, login):
     collector_app.statuses([make_wire(answers={f"U{i}": 4 for i in range(1, 10)}) for _ in range(3)])
     page = collector_app.client.get("/admin", params=PERIOD, headers=login).text
     assert "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Buton Utara" in page
-    assert "100.00" in page and "Sangat baik" in page
+    assert "100,00" in page and "Sangat baik" in page
     assert "Dasbor SKM" in page
-    assert "SKM dashboard" in collector_app.client.get("/admin", params={**PERIOD, "lang": "en"}, headers=login).text
+    english = collector_app.client.get("/admin", params={**PERIOD, "lang": "en"}, headers=login).text
+    assert "SKM dashboard" in english and "100.00" in english
+
+
+def test_numbers_and_reasons_as_the_pages_reader_writes_them(collector_app, login):
+    """Decimal comma and thousands dot on the Indonesian page, the English way on the English one; the
+    reasons a response was left out in words, not the counting rule's keys."""
+    answers = {f"U{i}": 3 + (i % 2) for i in range(1, 10)}
+    wires = [make_wire(answers=answers, submitted_at=datetime(2026, 11, 28, 9, tzinfo=timezone.utc)
+                       - timedelta(seconds=i)) for i in range(1001)]
+    wires.append(make_wire(flags=["simulated"]))
+    assert set(collector_app.statuses(wires[:1000]) + collector_app.statuses(wires[1000:])) == {"accepted"}
+    indonesian = collector_app.client.get(f"/admin/offices/{DEMO_OFFICE}", params=PERIOD, headers=login).text
+    english = collector_app.client.get(f"/admin/offices/{DEMO_OFFICE}", params={**PERIOD, "lang": "en"},
+                                       headers=login).text
+    ikm = office_report(collector_app.engine, DEMO_OFFICE, date_from=date(2026, 11, 1),
+                        date_to=date(2026, 11, 30))["ikm_converted"]
+    assert f"<strong>{ikm:.2f}</strong>".replace(".", ",") in indonesian and f"<strong>{ikm:.2f}</strong>" in english
+    assert "Responden: 1.001" in indonesian and "Respondents: 1,001" in english
+    assert "simulasi (jawaban demo atau uji coba)" in indonesian and "simulated (demo or test answers)" in english
+    assert ">simulated<" not in indonesian
 
 
 def test_names_are_escaped(collector_app, login):

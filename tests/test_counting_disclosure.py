@@ -106,7 +106,7 @@ def test_csv_xlsx_and_dashboard_disclose_the_same(office):
     assert services[1][-1].startswith("indikatif: 4 jawaban")
 
     page = app.client.get(f"/admin/offices/{DEMO_OFFICE}", params=PERIOD, headers=login()).text
-    assert re.search(r"<td>simulated</td><td class=\"num\">2</td>", page)
+    assert re.search(r"<td>simulasi \(jawaban demo atau uji coba\)</td><td class=\"num\">2</td>", page)
     assert "indicative only" in page or "indikatif" in page
 
 

@@ -215,7 +215,7 @@ def test_dashboard_region_page_drills_down_to_each_office(province):
     positions = [page.text.index(f'href="/admin/offices/{r["office_id"]}?') for r in overview["offices"]]
     assert positions == sorted(positions)  # shown in rank order, each a link to the office's page
     first = overview["offices"][0]
-    assert f'{first["ikm_converted"]:.2f}' in page.text
+    assert f'{first["ikm_converted"]:.2f}'.replace(".", ",") in page.text  # the Indonesian page's decimal comma
     drill = client.get(f"/admin/offices/{first['office_id']}", params=PERIOD, headers=login)
     assert drill.status_code == 200
     assert "Wilayah" in client.get("/admin", headers=login).text  # the header links to the regions
