@@ -111,15 +111,16 @@ class KioskHealth:
 
 
 def fleet(engine: Engine, *, now: datetime, office_id: str | None = None,
-          rules: HealthRules = HealthRules()) -> list[KioskHealth]:
-    """Every kiosk (of one office, or all) with its latest heartbeat and health."""
+          rules: HealthRules = HealthRules(), counts: bool = True) -> list[KioskHealth]:
+    """Every kiosk (of one office, or all) with its latest heartbeat and health, and how many responses
+    each sent unless counts is False (that count reads an index entry per response)."""
     with reading(engine) as conn:
         query = select(kiosks).order_by(kiosks.c.office_id, kiosks.c.created_at)
         counted = select(responses.c.kiosk_id, func.count()).group_by(responses.c.kiosk_id)
         if office_id:
             query = query.where(kiosks.c.office_id == office_id)
             counted = counted.where(responses.c.office_id == office_id)
-        counts = dict(conn.execute(counted).all())
+        sent = dict(conn.execute(counted).all()) if counts else {}
         beats = latest(conn, office_id)
         rows = conn.execute(query).all()
     out = []
@@ -131,7 +132,7 @@ def fleet(engine: Engine, *, now: datetime, office_id: str | None = None,
         contact = max(moments)
         problems = health(now=now, beat=beat, last_contact=contact, rules=rules) if row.revoked_at is None else ()
         out.append(KioskHealth(row.id, row.office_id, row.created_at, row.revoked_at, row.last_seen_at,
-                               counts.get(row.id, 0), beat, contact, problems))
+                               sent.get(row.id, 0), beat, contact, problems))
     return out
 
 

@@ -315,6 +315,11 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
         )""",
         "CREATE INDEX report_photos_office_period ON report_photos (office_id, period)",
     ]),
+    (16, "responses per kiosk of an office from an index alone (kiosk list, fleet)", [
+        # (office_id, kiosk_id) covers "how many responses has each kiosk of this office sent": without it
+        # the kiosk list and the fleet page read every row of a large office (docs/query-plans.md).
+        "CREATE INDEX responses_office_kiosk ON responses (office_id, kiosk_id)",
+    ]),
 ]
 
 

@@ -122,7 +122,8 @@ def region_report(engine: Engine, region_id: str, *, date_from: dt.date | None =
         names = dict(conn.execute(select(offices.c.id, offices.c.name).where(offices.c.id.in_(office_ids))).all())
         placed = dict(conn.execute(select(offices.c.id, offices.c.region_id)
                                    .where(offices.c.id.in_(office_ids))).all())
-    kiosks = [k for k in fleet.fleet(engine, now=now or utc_now(), rules=rules) if k.active]
+    kiosks = [k for k in fleet.fleet(engine, now=now or utc_now(), rules=rules, counts=False)
+              if k.active]  # health only: counting every response of the collector per page would not stay flat
     period = followup.period_of(date_from, date_to)
     rows = []
     for office_id in office_ids:

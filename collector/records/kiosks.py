@@ -63,11 +63,12 @@ def kiosk_for_token(conn: Connection, token: str) -> KioskRecord | None:
 
 def list_kiosks(engine: Engine, office_id: str | None = None) -> list[dict[str, Any]]:
     with reading(engine) as conn:
-        counts = dict(conn.execute(select(responses.c.kiosk_id, func.count())
-                                   .group_by(responses.c.kiosk_id)).all())
+        counted = select(responses.c.kiosk_id, func.count()).group_by(responses.c.kiosk_id)
         query = select(kiosks).order_by(kiosks.c.office_id, kiosks.c.created_at)
-        if office_id:
+        if office_id:  # one office's kiosks: count its rows only, from the (office_id, kiosk_id) index
+            counted = counted.where(responses.c.office_id == office_id)
             query = query.where(kiosks.c.office_id == office_id)
+        counts = dict(conn.execute(counted).all())
         return [{"kiosk_id": r.id, "office_id": r.office_id, "created_at": r.created_at,
                  "revoked_at": r.revoked_at, "last_seen_at": r.last_seen_at, "responses": counts.get(r.id, 0)}
                 for r in conn.execute(query)]

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from collector.db import reading
 from collector.records.stamps import stamp, utc_now
-from collector.tables import kiosks, offices, responses, services
+from collector.tables import kiosks, offices, responses, services, totals_respondents
 from kiosk import config as office_config, ids
 from kiosk.config import Service
 from kiosk.errors import UserError
@@ -191,7 +191,11 @@ def get_office(source: Engine | Connection, office_id: str) -> OfficeRecord | No
 
 def list_offices(engine: Engine) -> list[dict[str, Any]]:
     with reading(engine) as conn:
-        counts = dict(conn.execute(select(responses.c.office_id, func.count()).group_by(responses.c.office_id)).all())
+        # Every stored row adds 1 to totals_respondents (collector/totals.py): the counts of a province's
+        # offices without reading its millions of responses.
+        counts = {office_id: int(n) for office_id, n in conn.execute(
+            select(totals_respondents.c.office_id, func.sum(totals_respondents.c.n))
+            .group_by(totals_respondents.c.office_id))}
         kiosk_counts = dict(conn.execute(select(kiosks.c.office_id, func.count())
                                          .where(kiosks.c.revoked_at.is_(None)).group_by(kiosks.c.office_id)).all())
         out = []
