@@ -320,7 +320,19 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
         # the kiosk list and the fleet page read every row of a large office (docs/query-plans.md).
         "CREATE INDEX responses_office_kiosk ON responses (office_id, kiosk_id)",
     ]),
+    (17, "room on the running totals' pages for in-place updates (PostgreSQL)", [
+        lambda conn: _totals_fillfactor(conn),
+    ]),
 ]
+
+
+def _totals_fillfactor(conn) -> None:
+    """Every ingest adds to rows of the totals; with room left on their page PostgreSQL updates them in
+    place (HOT: no new index entries), measured 1.9x -> 1.2x-1.35x of ingest without totals (bench totals, batches oldest first).
+    SQLite updates a row where it is and has no such setting."""
+    if conn.dialect.name == "postgresql":
+        for table in ("totals_respondents", "totals_unsur", "totals_profile", "totals_hourly"):
+            conn.execute(text(f"ALTER TABLE {table} SET (fillfactor = 70)"))
 
 
 def _fill_totals(conn) -> None:
