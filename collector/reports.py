@@ -106,9 +106,9 @@ def _report_of_totals(office: OfficeRecord, found: dict[str, list[tuple]], scope
                 have = sums.unsur.get(unsur, (0, 0))
                 sums.unsur[unsur] = (have[0] + answered, have[1] + total)
     profile: dict[str, dict[str, int]] = {}
-    for cls, field, value, n in found["profile"]:
+    for cls, profile_field, value, n in found["profile"]:
         if n and counted(cls):
-            values = profile.setdefault(field, {})
+            values = profile.setdefault(profile_field, {})
             values[value] = values.get(value, 0) + n
     warn_unreadable(unreadable)  # as the stored rows' report warns of each
     try:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, text
