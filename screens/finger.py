@@ -10,6 +10,7 @@ import time
 from typing import Callable
 
 from kivy.base import EventLoop
+from kivy.graphics.opengl import glFlush
 from kivy.input.motionevent import MotionEvent
 
 
@@ -50,6 +51,10 @@ class Finger:
     def pump(self, frames: int = 1) -> None:
         for _ in range(frames):
             EventLoop.idle()
+            # Offscreen, a buffer swap hands nothing to the renderer: without a flush, Mesa's software
+            # renderer keeps every frame's drawing queued until a texture upload forces it (seconds
+            # of work at once, and a hundred MB or more held meanwhile).
+            glFlush()
 
     def touch(self, widget, *, think_s: float | None = None, hold_s: float = 0.0, frames: int = 2) -> None:
         """Press and lift at the widget's centre, through the window like a real touch."""
