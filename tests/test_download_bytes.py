@@ -155,6 +155,28 @@ def test_postgresql_gives_the_same_documents(postgres_database, monkeypatch):
             assert data == (GOLDEN / name).read_bytes(), name
 
 
+def test_walking_the_rows_gives_the_connection_back_as_it_was(fixed_db):
+    """The Data sheet's pass shrinks SQLite's page cache for its own connection only: stopped half-way or run
+    to the end, the pooled connection goes back to the collector with the cache it had."""
+    from collector import db
+    from collector.report_rows import DataRows
+    from kiosk.counting import CountingRule
+
+    engine = db.make_engine(fixed_db)  # a fresh pool: its one connection serves every use below
+    try:
+        with engine.connect() as conn:
+            before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        rows = DataRows(engine, DEMO_OFFICE, None, None, None, CountingRule())
+        walk = iter(rows)
+        next(walk)
+        walk.close()
+        assert len(list(rows)) == 57  # every complete response of the office, no period given
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+    finally:
+        engine.dispose()
+
+
 def _same_workbook(data: bytes, name: str) -> None:
     have, want = xlsx_entries(data), xlsx_entries((GOLDEN / name).read_bytes())
     assert list(have) == list(want)
