@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response as HTTPR
 from sqlalchemy.engine import Engine
 
 from collector import pages, records
-from collector.held import held_answers
+from collector.held import held_count
 from collector.downloads import csv_download, xlsx_download
 from collector.reports import ReportError, office_report, report_source
 from collector.publication import KINERJA_LABELS
@@ -88,7 +88,7 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         chart = charts.unsur_svg(charts.bars(report, unsur_names), decimal_comma=locale == "id",
                                  marks=(gettext("lowest"), gettext("highest")))
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
-                    period=period, admin=admin.name, held=len(held_answers(engine, office_id)),
+                    period=period, admin=admin.name, held=held_count(engine, office_id),
                     presets=period_presets.presets(today), chart=chart,
                     trend=dashboard_charts.trend(engine, office, period, locale), unsur_names=unsur_names,
                     kinerja=lambda word: word if locale == "id" or not word else gettext(KINERJA_LABELS[word]),

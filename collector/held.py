@@ -5,7 +5,7 @@ import json
 import logging
 from typing import Any, Iterable
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.engine import Engine
 
 from collector import voiding
@@ -31,6 +31,18 @@ def _held_rows(conn, office_id: str) -> list[tuple[str, dict[str, Any], str]]:
         if is_held(wire.get("flags") or ()):
             rows.append((rid, wire, received))
     return rows
+
+
+def held_count(engine: Engine, office_id: str) -> int:
+    """How many of the office's complete, not voided answers are held: the office page's link. From the
+    running totals' counting classes (collector/totals.py), so no response body is read: searching every
+    body for the flag took seconds on an office of a million responses."""
+    from collector import totals
+
+    with reading(engine) as conn:
+        rows = conn.execute(text('SELECT "class", SUM(n) FROM totals_respondents WHERE office_id = :office '
+                                 'GROUP BY "class"'), {"office": office_id}).all()
+    return sum(int(n) for cls, n in rows if is_held(totals.class_flags(cls)))
 
 
 def held_answers(engine: Engine, office_id: str) -> list[dict[str, Any]]:

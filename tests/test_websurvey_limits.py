@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from collector import links, ratelimit
-from collector.held import held_answers
+from collector.held import held_answers, held_count
 from collector.reports import office_report
 from kiosk.errors import UserError
 
@@ -98,7 +98,7 @@ def test_a_link_limit_holds_then_refuses_many_clients(collector_server, monkeypa
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 61
     assert "Terlalu banyak jawaban" in answers[-1].text
     assert office_report(server.engine, office)["respondents"] == 3
-    assert len(held_answers(server.engine, office)) == 2
+    assert len(held_answers(server.engine, office)) == 2 == held_count(server.engine, office)
     # Another link of the same office has limits of its own.
     other = links.make_link(server.engine, office, "kk").token
     assert answer_once(server.url, other, "10.2.0.99").status_code == 200
@@ -147,6 +147,8 @@ def test_an_admin_reviews_and_accepts_held_answers_in_the_dashboard(collector_se
     assert office_report(server.engine, office)["respondents"] == 1
     rest = browser.post(f"{server.url}/admin/offices/{office}/held", data={"all": "1", "csrf": csrf})
     assert "Tidak ada jawaban yang ditahan" in rest.text
+    assert held_count(server.engine, office) == 0  # and the office page's link goes with the last one
+    assert f"/admin/offices/{office}/held?" not in browser.get(f"{server.url}/admin/offices/{office}").text
     assert office_report(server.engine, office)["respondents"] == 3
     from collector.voiding import audit
 
