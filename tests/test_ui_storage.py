@@ -114,4 +114,5 @@ def test_a_survey_left_half_way_on_a_full_disk_is_saved_once_space_returns(launc
     saved = sorted((q.response for q in kiosk.queue.all_by_status(Status.PENDING)), key=lambda r: r.complete)
     assert [r.complete for r in saved] == [False, True]
     assert len(saved[0].answers) == 2 and saved[0].service_id == "kk"
-    assert not kiosk.session.unsaved_abandoned and kiosk.session.abandoned_count == 1
+    kiosk.finger.wait_for(lambda: kiosk.session.abandoned_count == 1, what="the held survey counted as saved")
+    assert not kiosk.session.unsaved_abandoned
