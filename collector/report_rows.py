@@ -6,6 +6,7 @@ entries are only those about this scope, chosen by the database.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -23,6 +24,21 @@ from kiosk.response import Response
 
 BATCH = 1000  # rows per round trip of a PostgreSQL server-side cursor
 SQLITE_CACHE_KIB = 4096  # the page cache of a connection walking the Data sheet's rows
+
+
+@contextlib.contextmanager
+def one_pass(conn: Connection) -> Iterator[None]:
+    """A query that reads every row of an office once: collector/db.py's large SQLite page cache would only
+    fill with pages read once, and SQLite's sort spills to disk at a budget that follows it, so the
+    connection gets a small one meanwhile (and its own back after, for the collector's other work)."""
+    restore = conn.exec_driver_sql("PRAGMA cache_size").scalar() if conn.dialect.name == "sqlite" else None
+    if restore is not None:
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        if restore is not None:
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(restore)}")
 
 
 def _in_scope(query, office_id: str, service: str | None, date_from: dt.date | None, date_to: dt.date | None):
@@ -53,17 +69,8 @@ class DataRows:
                           .where(responses.c.complete.is_(True)),
                           self.office_id, self.service, self.date_from, self.date_to)
         query = query.order_by(responses.c.submitted_at, responses.c.id).execution_options(yield_per=BATCH)
-        with reading(self.engine) as conn:
-            # One pass over every row: collector/db.py's large page cache would only fill with pages read once,
-            # and SQLite's sort spills to disk at a budget that follows it; a small one keeps memory flat.
-            restore = conn.exec_driver_sql("PRAGMA cache_size").scalar() if conn.dialect.name == "sqlite" else None
-            if restore is not None:
-                conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-            try:
-                yield from self._rows(conn, query)
-            finally:
-                if restore is not None:
-                    conn.exec_driver_sql(f"PRAGMA cache_size={int(restore)}")
+        with reading(self.engine) as conn, one_pass(conn):
+            yield from self._rows(conn, query)
 
     def _rows(self, conn: Connection, query) -> Iterator[tuple[Response, str]]:
         for body, collector_flags, voided_at in conn.execute(query):
@@ -118,9 +125,9 @@ def counted_locales(conn: Connection, office_id: str, service: str | None, date_
     query = _in_scope(select(locale, flags, responses.c.collector_flags, voided, func.count())
                       .where(responses.c.complete.is_(True), readable), office_id, service, date_from, date_to)
     counts: dict[str, int] = {}
-    for code, flags_json, collector_flags, is_voided, n in conn.execute(query.group_by(locale, flags,
-                                                                                      responses.c.collector_flags,
-                                                                                      voided)):
+    with one_pass(conn):
+        grouped = conn.execute(query.group_by(locale, flags, responses.c.collector_flags, voided)).all()
+    for code, flags_json, collector_flags, is_voided, n in grouped:
         body_flags = json.loads(flags_json) if flags_json else []
         present = [f for f in (body_flags if isinstance(body_flags, list) else []) if isinstance(f, str)]
         present += [f for f in (collector_flags or "").split(",") if f] + (["voided"] if is_voided else [])
