@@ -1,4 +1,4 @@
-"""BAB IV's charts of the Laporan SKM: service x unsur and weekday x hour, the dashboard's pictures drawn as vectors.
+"""BAB IV's charts of the Laporan SKM: service x unsur, weekday x hour and channels, the dashboard's pictures as vectors.
 
 `gather` reads what they need while the report's source is made (collector.reports.report_source);
 `section` turns it into flowables. The words are Indonesian, as the whole report is.
@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from collector import chart_heatmap, chart_services, response_patterns
+from collector import chart_channels, chart_heatmap, chart_services, response_patterns
 from collector.records import OfficeRecord
 from collector.response_patterns import Cell
 
@@ -24,6 +24,7 @@ PICTURE_WIDTH = 520.0
 class AnalysisCharts:
     services: tuple[chart_services.Row, ...]
     hours: dict[tuple[int, int], Cell]
+    channels: dict[str, Cell]
 
 
 def gather(engine: Engine, office: OfficeRecord, service: str | None, date_from: dt.date | None,
@@ -34,7 +35,8 @@ def gather(engine: Engine, office: OfficeRecord, service: str | None, date_from:
     names = {s.id: s.name("id") for s in office.services}
     rows = chart_services.rows(engine, office.id, date_from, date_to, report, names, "Semua layanan") \
         if service is None else []
-    return AnalysisCharts(tuple(rows), response_patterns.by_hour(engine, office, date_from, date_to, service))
+    return AnalysisCharts(tuple(rows), response_patterns.by_hour(engine, office, date_from, date_to, service),
+                          response_patterns.by_channel(engine, office, date_from, date_to, service))
 
 
 def section(source, d) -> list:
@@ -66,5 +68,13 @@ def section(source, d) -> list:
                     f"jam, beserta nilai konversi IKM jawaban pada jam tersebut. Responden terbanyak mengisi pada hari "
                     f"{days[day]} pukul {hour:02d}.00-{hour:02d}.59 ({angka(cell.respondents, 0)} responden)."),
              Paragraph("Gambar 4.3 Responden dan nilai konversi IKM per hari dan jam", d.s.caption),
+             to_drawing(picture, d.width), Spacer(1, 5 * mm)]
+    gettext = translator("id")
+    used = [f"{gettext(chart_channels.LABELS.get(c, c)).lower()} {angka(cell.respondents, 0)} responden"
+            for c, cell in charts.channels.items() if cell.respondents]
+    picture = chart_channels.picture(charts.channels, gettext=gettext, decimal_comma=True, width=PICTURE_WIDTH)
+    flow += [d.para("Responden yang dihitung menurut kanal pengisian (" + ", ".join(used) + "), beserta nilai "
+                    "konversi IKM jawaban dari setiap kanal."),
+             Paragraph("Gambar 4.4 Responden dan nilai konversi IKM per kanal", d.s.caption),
              to_drawing(picture, d.width), Spacer(1, 5 * mm)]
     return flow

@@ -200,7 +200,7 @@ def test_unsur_bars_and_tables_speak_english_on_the_english_page(office_data):
 # --- the same charts in the Laporan SKM ------------------------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils missing")
-def test_the_pdf_draws_service_by_unsur_and_the_hours_as_vectors(office_data, tmp_path):
+def test_the_pdf_draws_service_by_unsur_the_hours_and_the_channels_as_vectors(office_data, tmp_path):
     from PIL import Image
 
     from collector.report_pdf import build_pdf
@@ -222,7 +222,21 @@ def test_the_pdf_draws_service_by_unsur_and_the_hours_as_vectors(office_data, tm
     assert "Semua layanan" in text and "unsur terendah pada baris" in text
     hours_page = next(i for i, t in enumerate(pages, 1) if "Gambar 4.3" in t)
     assert "Responden per jam" in pages[hours_page - 1] and "Sen" in pages[hours_page - 1]
-    for page in {number, hours_page}:
+    # The channel split: each channel's respondents in the sentence, its IKM printed in the drawing.
+    channels_page = next(i for i, t in enumerate(pages, 1) if "Gambar 4.4" in t)
+    whole = _report(client, "2025-01-01", "2025-12-31")
+    split = pages[channels_page - 1].split("Gambar 4.4")[1]
+    assert "Anjungan" in split and "Web (tautan QR)" in split and "Kertas" in split
+    from kiosk import ikm
+
+    assert whole["channels"] == {"kiosk": 12, "web": 0, "paper": 8}
+    for channel, n in whole["channels"].items():
+        sets = [w["answers"] for w in office_data[2] if w["channel"] == channel and w["submitted_at"][:4] == "2025"]
+        assert len(sets) == n
+        if n:
+            assert f"{n} responden" in " ".join(" ".join(pages).split()), channel  # the sentence before the picture
+            assert f"{float(ikm.compute(sets).ikm_converted):.2f}".replace(".", ",") in split, channel
+    for page in {number, hours_page, channels_page}:
         images = subprocess.run(["pdfimages", "-list", "-f", str(page), "-l", str(page), str(pdf)],
                                 capture_output=True, text=True, check=True).stdout.splitlines()
         assert len(images) <= 2  # the header lines only: drawn, not pasted as pictures
