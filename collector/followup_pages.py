@@ -25,18 +25,10 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         return pages.readable_office(engine, office_id, admin)
 
     def period_of(request: Request, office: records.OfficeRecord) -> str:
-        period = request.query_params.get("period") or str(publication.local_today(office, clock()).year)
-        try:
-            followup.period_dates(period)
-        except UserError as exc:
-            raise HTTPException(400, str(exc)) from None
-        return period
+        return pages.asked_period(request, office, clock())
 
     def back(request: Request, office_id: str, period: str, problem: str | None = None) -> RedirectResponse:
-        from urllib.parse import quote
-
-        return RedirectResponse(f"/admin/offices/{office_id}/followup?lang={locale_of(request)}&period={period}"
-                                + (f"&problem={quote(problem)}" if problem else ""), status_code=303)
+        return pages.back_to(request, f"/admin/offices/{office_id}/followup", period, problem)
 
     @routes.get("/admin/offices/{office_id}/followup", response_class=HTMLResponse)
     def plan_page(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:

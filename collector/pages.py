@@ -45,6 +45,30 @@ def _number(value, places: int, locale: str) -> str:
     return number(value, places, locale)
 
 
+def asked_period(request, office, now) -> str:
+    """The period label of ?period= ("2026", "2026-S2", "2026-Q3"), else the office's current local year;
+    a label that is not one is a 400."""
+    from collector import followup, publication
+    from kiosk.errors import UserError
+
+    period = request.query_params.get("period") or str(publication.local_today(office, now).year)
+    try:
+        followup.period_dates(period)
+    except UserError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return period
+
+
+def back_to(request, path: str, period: str, problem: str | None = None):
+    """After a form: 303 back to a period page in the page's language, with the problem to show, if any."""
+    from urllib.parse import quote
+
+    from fastapi.responses import RedirectResponse
+
+    return RedirectResponse(f"{path}?lang={page_locale(request)}&period={period}"
+                            + (f"&problem={quote(problem)}" if problem else ""), status_code=303)
+
+
 def page_locale(request) -> str:
     """The page's language from ?lang=, Bahasa Indonesia unless a shipped language is asked for."""
     lang = request.query_params.get("lang", "id")

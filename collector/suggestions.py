@@ -32,7 +32,6 @@ from collector.tables import metadata, responses
 from kiosk.counting import CountingRule
 from kiosk.errors import UserError
 from kiosk.i18n import N_
-from kiosk.response import canonical_id
 
 suggestion_states = Table(
     "suggestion_states", metadata,
@@ -200,15 +199,7 @@ def change_state(engine: Engine, response_ids: Iterable[str], verb: str, *, acto
     actor = (actor or "").strip()
     if not actor:
         raise UserError("the audit log needs to know who did this.")
-    wanted, bad = [], []
-    for raw in response_ids:
-        rid = canonical_id(raw.strip())
-        if rid is None:
-            bad.append(f"{raw!r} is not a response id (a UUID)")
-        elif rid not in wanted:
-            wanted.append(rid)
-    if not wanted and not bad:
-        raise UserError("name at least one response id.")
+    wanted, bad = voiding.canonical_ids(response_ids)
     now = now or utc_now()
     with writing(engine) as conn:
         rows = {r.id: r for r in conn.execute(

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from collector import pages, publication, records, report_photos, survey_plan
+from collector import pages, records, report_photos, survey_plan
 from collector.login_routes import form_csrf_ok
 from kiosk.errors import UserError
 from kiosk.i18n import N_
@@ -26,17 +25,10 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
     base = "/admin/offices/{office_id}/survey-plan"
 
     def period_of(request: Request, office: records.OfficeRecord) -> str:
-        period = request.query_params.get("period") or str(publication.local_today(office, clock()).year)
-        try:
-            survey_plan.period_dates(period)
-        except UserError as exc:
-            raise HTTPException(400, str(exc)) from None
-        return period
+        return pages.asked_period(request, office, clock())
 
     def back(request: Request, office_id: str, period: str, problem: str | None = None) -> RedirectResponse:
-        return RedirectResponse(f"/admin/offices/{office_id}/survey-plan?lang={pages.page_locale(request)}"
-                                f"&period={period}" + (f"&problem={quote(problem)}" if problem else ""),
-                                status_code=303)
+        return pages.back_to(request, f"/admin/offices/{office_id}/survey-plan", period, problem)
 
     async def form_of(request: Request, **limits) -> tuple[dict[str, str], Any]:
         data = await request.form(**limits)

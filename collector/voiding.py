@@ -37,8 +37,9 @@ def _check(office_id: str, reason: str, actor: str, conn: Connection) -> str:
     return reason
 
 
-def _ids(office_id: str, raw_ids: Iterable[str], conn: Connection) -> list[str]:
-    """The canonical ids, all of them the office's; every id that is not is named at once."""
+def canonical_ids(raw_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(the canonical ids, once each in the order given; a sentence per one that is not a UUID);
+    naming none at all is a UserError."""
     wanted, bad = [], []
     for raw in raw_ids:
         rid = canonical_id(raw.strip())
@@ -48,6 +49,12 @@ def _ids(office_id: str, raw_ids: Iterable[str], conn: Connection) -> list[str]:
             wanted.append(rid)
     if not wanted and not bad:
         raise UserError("name at least one response id.")
+    return wanted, bad
+
+
+def _ids(office_id: str, raw_ids: Iterable[str], conn: Connection) -> list[str]:
+    """The canonical ids, all of them the office's; every id that is not is named at once."""
+    wanted, bad = canonical_ids(raw_ids)
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
