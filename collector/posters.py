@@ -130,9 +130,11 @@ def _tent_face(c: canvas.Canvas, link: PosterLink, w: float, h: float) -> None:
     text_x = pad + side
     text_w = w - text_x - pad
     y = h - pad - 6
-    for text, font, size, colour in ((TITLE, FONT_BOLD, 10, BLUE), (link.service_name or link.office_name, FONT, 8, INK),
-                                     ("Pindai atau ketik alamat di bawah.", FONT, 7.5, INK),
-                                     ("Scan, or type the address below.", FONT, 7, GREY)):
+    lines = [(TITLE, FONT_BOLD, 10, BLUE), (link.service_name or link.office_name, FONT, 8, INK)]
+    if link.counter:  # the counter where the tent stands, large enough to read from the queue
+        lines.append((link.counter, FONT_BOLD, 12, BLUE))
+    lines += [("Pindai atau ketik alamat di bawah.", FONT, 7.5, INK), ("Scan, or type the address below.", FONT, 7, GREY)]
+    for text, font, size, colour in lines:
         c.setFont(font, size)
         c.setFillColor(colour)
         for line in simpleSplit(text, font, size, text_w):

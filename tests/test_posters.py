@@ -94,6 +94,22 @@ def test_one_poster_per_service_and_a_sheet_of_table_tents(office, tmp_path):
     assert sorted(links.verify_token(engine, s.rsplit("/", 1)[1]).service_id for s in set(scanned)) == sorted(services)
 
 
+def test_counter_tents_print_the_counter_on_every_face(office, tmp_path):
+    url, engine = office
+    pdf = tmp_path / "tents-loket-3.pdf"
+    out = kiosk("qr", "tents", "--db", url, "--office", OFFICE, "--service", "kk", "--counter", "Loket 3",
+                "--base-url", BASE, "--out", str(pdf))
+    assert out.returncode == 0, out.stderr
+    assert_vector_with_embedded_fonts(pdf)
+    text = tool("pdftotext", str(pdf), "-")
+    assert text.count("Loket 3") == 8  # one link fills the sheet: four tents, two faces each
+    assert {shortlinks.resolve(engine, code) for code in typed_codes(text)} == {(OFFICE, "kk")}
+    plain = tmp_path / "tents.pdf"
+    assert kiosk("qr", "tents", "--db", url, "--office", OFFICE, "--service", "kk", "--base-url", BASE,
+                 "--out", str(plain)).returncode == 0
+    assert "Loket" not in tool("pdftotext", str(plain), "-")
+
+
 @pytest.mark.parametrize("args, message", [
     (["poster", "--each-service", "--out", "x.png"], "a poster per service needs a .pdf"),
     (["tents", "--out", "x.png"], "--out must end in .pdf"),
@@ -134,5 +150,9 @@ def test_the_dashboard_hands_out_the_same_posters_and_tents(tmp_path, monkeypatc
         one = app.client.get(f"/admin/offices/{OFFICE}/posters.pdf?service=kk", headers=login)
         (tmp_path / "kk.pdf").write_bytes(one.content)
         assert "Pages:           1" in tool("pdfinfo", str(tmp_path / "kk.pdf"))
+        for kind, faces in (("posters", 1), ("tents", 8)):  # ?counter= as `kiosk qr ... --counter`
+            counter = app.client.get(f"/admin/offices/{OFFICE}/{kind}.pdf?service=kk&counter=Loket+5", headers=login)
+            (tmp_path / f"{kind}-5.pdf").write_bytes(counter.content)
+            assert tool("pdftotext", str(tmp_path / f"{kind}-5.pdf"), "-").count("Loket 5") == faces
     finally:
         app.close()

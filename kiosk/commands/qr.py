@@ -28,7 +28,7 @@ def register(sub, common) -> None:
         else:
             action.add_argument("--out", required=True,
                                 help="the file: .pdf" + (" or .png (one poster)" if name == "poster" else ""))
-        if name == "poster":
+        if name != "link":
             action.add_argument("--counter", metavar="NAME", help='a counter printed large, e.g. "Loket 3"')
         action.set_defaults(run=run)
 
