@@ -92,14 +92,15 @@ def _save(config: Config, data_dir: Path) -> Config:
 
 def save_settings(config: Config, data_dir: Path, *, counter: str, service: str | None,
                   locales: tuple[str, ...], ask_profile: bool, ask_comment: bool, allow_skip: bool,
-                  sync_url: str) -> Config:
+                  sync_url: str, read_aloud: str | None = None) -> Config:
     """Validate staff edits like `kiosk config check` and write config.toml in the data dir.
 
-    On the shipped demo office this creates the data dir's config.toml.
+    On the shipped demo office this creates the data dir's config.toml. `read_aloud` None keeps the setting.
     """
     changed = config.with_kiosk(
         counter=counter.strip(), service=service or None, locales=tuple(locales),
         ask_profile=ask_profile, ask_comment=ask_comment, allow_skip=allow_skip,
+        read_aloud=config.kiosk.read_aloud if read_aloud is None else read_aloud,
     ).with_sync(url=sync_url.strip())
     return _save(changed, data_dir)
 

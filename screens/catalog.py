@@ -67,6 +67,12 @@ MESSAGES: dict[str, str] = {
     "ask_profile": N_("Ask for a profile"),
     "ask_comment": N_("Ask for a suggestion"),
     "allow_skip": N_("Allow skipping questions"),
+    # TRANSLATORS: the staff setting for the citizen screens' speaker: off, a speaker button, or each question read
+    # as it appears.
+    "read_aloud": N_("Read aloud"),
+    "read_aloud_off": N_("Off"),
+    "read_aloud_button": N_("Button"),
+    "read_aloud_auto": N_("Automatic"),
     "yes": N_("Yes"),
     "no": N_("No"),
     "sync_url": N_("Server address"),

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 PIN_IDLE_S = 60.0  # a PIN pad left open returns to the survey
 STATUS_EVERY_S = 5.0  # the staff screen's queue counts follow the sync worker
 FIELD_OF_KEY = {"kiosk.counter": "counter", "kiosk.service": "bound_service", "kiosk.locales": "languages",
-                "sync.url": "sync_url"}
+                "kiosk.read_aloud": "read_aloud", "sync.url": "sync_url"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,8 @@ class StaffMode(EventDispatcher):
         config = self.port.config()
         k, s = config.kiosk, config.sync
         self.form = {"counter": k.counter, "service": k.service or "", "ask_profile": k.ask_profile,
-                     "ask_comment": k.ask_comment, "allow_skip": k.allow_skip, "sync_url": s.url}
+                     "ask_comment": k.ask_comment, "allow_skip": k.allow_skip, "read_aloud": k.read_aloud,
+                     "sync_url": s.url}
         self.form_locales = list(k.locales)
 
     def set_form(self, key: str, value: Any) -> None:
@@ -197,7 +198,7 @@ class StaffMode(EventDispatcher):
             saved = save_settings(
                 self.port.config(), self.port.data_dir, counter=form["counter"], service=form["service"] or None,
                 locales=tuple(self.form_locales), ask_profile=form["ask_profile"], ask_comment=form["ask_comment"],
-                allow_skip=form["allow_skip"], sync_url=form["sync_url"])
+                allow_skip=form["allow_skip"], sync_url=form["sync_url"], read_aloud=form["read_aloud"])
         except SettingsRejected as exc:
             log.warning("staff settings rejected: %s", exc)
             names = [self.t(FIELD_OF_KEY.get(p.key, "staff_settings"), self.locale) for p in exc.problems]

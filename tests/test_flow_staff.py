@@ -63,6 +63,18 @@ def test_settings_are_validated_and_saved(demo_config, data_dir):
     assert saved == again.__class__(**{**vars(again), "source": saved.source})
 
 
+def test_read_aloud_is_saved_kept_when_not_given_and_checked(demo_config, data_dir):
+    common = dict(counter="Loket 1", service=None, locales=("id", "en"), ask_profile=True, ask_comment=True,
+                  allow_skip=False, sync_url="")
+    saved = save_settings(demo_config, data_dir, read_aloud="auto", **common)
+    assert office_config.load(data_dir / "config.toml").kiosk.read_aloud == "auto"
+    assert save_settings(saved, data_dir, **common).kiosk.read_aloud == "auto"  # not given: kept
+    with pytest.raises(SettingsRejected) as caught:
+        save_settings(saved, data_dir, read_aloud="loud", **common)
+    assert [p.key for p in caught.value.problems] == ["kiosk.read_aloud"]
+    assert office_config.load(data_dir / "config.toml").kiosk.read_aloud == "auto"
+
+
 def test_bad_settings_name_the_key_and_leave_the_file_alone(demo_config, data_dir):
     with pytest.raises(SettingsRejected) as caught:
         save_settings(demo_config, data_dir, counter="", service=None, locales=(), ask_profile=True,

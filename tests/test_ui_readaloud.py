@@ -146,3 +146,37 @@ def test_a_changed_office_question_gets_its_clip_when_the_config_is_applied(laun
     kiosk.finger.wait_for(lambda: all(readaloud.clip_for(folder, *what) for what in made), timeout_s=60,
                           what="the new question's clips")
     assert len(list(folder.glob("*.wav"))) == 28 + 2, "only the new question's two clips were made"
+
+
+def test_staff_turn_read_aloud_on_and_the_clips_are_made(launch_kiosk, demo_config, data_dir, tmp_path):
+    from kiosk import config as office_config
+    from test_ui_staff import open_staff
+
+    folder = tmp_path / "audio"
+    kiosk = launch_kiosk(demo_config.with_kiosk(read_aloud="off"), audio_dir=folder, make_audio=True)
+    assert not kiosk.app.voice.shown and not list(folder.glob("*.wav"))  # "off": nothing made at start
+    open_staff(kiosk)
+    staff = kiosk.screen("staff")
+    assert staff.ids.read_aloud_off.selected and staff.ids.read_aloud_label.text == "Bacakan layar"
+    staff.ids.scroll.scroll_to(staff.ids.read_aloud_button, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.read_aloud_button)
+    assert staff.ids.read_aloud_button.selected and not staff.ids.read_aloud_off.selected
+    staff.ids.scroll.scroll_to(staff.ids.save, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.save)
+    assert office_config.load(data_dir / "config.toml").kiosk.read_aloud == "button"
+    kiosk.tap("staff", "close")
+    kiosk.expect("welcome")
+    # Saving is a config change: the clips are made off the UI thread and the speaker appears.
+    kiosk.finger.wait_for(lambda: kiosk.app.voice.shown, timeout_s=60, what="the speaker button after the build")
+    assert len(list(folder.glob("*.wav"))) == 28 and speaker(kiosk, "welcome").opacity == 1
+    open_staff(kiosk)
+    staff.ids.scroll.scroll_to(staff.ids.read_aloud_auto, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.read_aloud_auto)
+    staff.ids.scroll.scroll_to(staff.ids.save, animate=False)
+    kiosk.finger.pump(2)
+    kiosk.finger.tap(staff.ids.save)
+    assert kiosk.app.office_config.kiosk.read_aloud == "auto" and t("read_aloud_auto", "en") == "Automatic"
+    assert office_config.load(data_dir / "config.toml").kiosk.read_aloud == "auto"
