@@ -13,9 +13,10 @@ the collector joined by commas ("" for a clean one). The rule is not applied her
 changing what it counts needs no rebuild.
 
 Every write path goes through `track` (or `add_rows` for fresh inserts): the rows' contributions are
-read before and after the change and the difference is added with UPSERT increments
-(INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n), which SQLite and PostgreSQL both apply
-atomically, so several collector processes can write at once. `recompute` derives the same totals
+read before and after the change, gathered in Python into one delta per total (`Deltas`), and added with
+UPSERT increments (INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n, never a read of the total),
+which SQLite and PostgreSQL both apply atomically, so several collector processes can write at once:
+on SQLite one executemany per table, on PostgreSQL one statement for every table of a batch. `recompute` derives the same totals
 from the raw rows; `rebuild` replaces them and says whether they differed.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ RESPONDENTS = ""     # totals_hourly: the respondents of the hour
 _KEY = ("office_id", "service_id", "local_date", "channel", "class")
 _HOURLY_KEY = ("office_id", "service_id", "local_date", "local_hour", "class", "unsur")
 _PROFILE_KEYS = tuple(f.key for f in PROFILE_FIELDS)
+_NO_PROFILE = (None,) * len(_PROFILE_KEYS)
 
 # (table, key columns, value columns) of the four kinds of total
 _KINDS = (("totals_respondents", _KEY, ("n",)),
@@ -46,6 +48,7 @@ _KINDS = (("totals_respondents", _KEY, ("n",)),
           ("totals_profile", _KEY + ("field", "value"), ("n",)),
           ("totals_hourly", _HOURLY_KEY, ("n", "score_sum")))
 _TABLES = (totals_respondents, totals_unsur, totals_profile, totals_hourly)
+_WIDTH = {table: len(values) for table, _, values in _KINDS}
 
 
 def counting_class(complete: bool, body_flags: Iterable[str], collector_flags: str | None, voided: bool) -> str:
@@ -83,65 +86,123 @@ def _hour(submitted_at: str, tz: tzinfo) -> int:
 Row = Sequence[Any]
 
 
-def _sum(rows: Iterable[Row], sign: int, into: dict[tuple, list[int]], zone: Callable[[str], tzinfo]) -> None:
-    """Add the rows' contributions (times sign) into `into`, keyed by (table, key). Rows are grouped by
-    their key and local hour first and each group's sums go in once: a batch of a kiosk's answers from
-    one morning touches a few dozen totals, however many answers it holds."""
-    groups: dict[tuple, list[Any]] = {}  # (key, hour) -> [respondents, answered any, {code: [n, sum]}, {(field, value): n}]
+class Deltas:
+    """What some rows add to (or take from) the totals, gathered in Python before anything is written.
+
+    Per day key (office, service, local date, channel, class): [respondents, answered any, {unsur: [answered,
+    sum]}, {profile values in _PROFILE_KEYS order: respondents}]; per hour key (office, service, local date, local hour, class):
+    [respondents, {unsur: [answered, sum]}]. A batch of a kiosk's answers from one morning fills a few
+    buckets, however many answers it holds; each total's row is made once, when the buckets are written
+    (`rows`: the one place that turns buckets into the rows of every totals table)."""
+
+    __slots__ = ("days", "hours")
+
+    def __init__(self) -> None:
+        self.days: dict[tuple, list[Any]] = {}
+        self.hours: dict[tuple, list[Any]] = {}
+
+    def rows(self) -> Iterator[tuple[str, list[tuple]]]:
+        """(table, rows: key columns then value columns), in _KINDS order; rows in key order, so every
+        writer takes its row locks in the same order (no deadlocks on PostgreSQL), and totals that add
+        up to nothing left out."""
+        respondents, unsur, profile = [], [], []
+        for key in sorted(self.days):
+            n, answered_any, sums, counts = self.days[key]
+            if n:
+                respondents.append(key + (n,))
+            for code, answered, total in sorted([(ANSWERED_ANY, answered_any, 0)]
+                                                + [(code, a, t) for code, (a, t) in sums.items()]):
+                if answered or total:
+                    unsur.append(key + (code, answered, total))
+            options: dict[tuple[str, str], int] = {}
+            for values, n in counts.items():
+                for field, value in zip(_PROFILE_KEYS, values):
+                    option = (field, str(value or "-"))
+                    options[option] = options.get(option, 0) + n
+            for option in sorted(options):
+                if options[option]:
+                    profile.append(key + option + (options[option],))
+        hourly = []
+        for key in sorted(self.hours):
+            n, sums = self.hours[key]
+            if n:
+                hourly.append(key + (RESPONDENTS, n, 0))
+            for code in sorted(sums):
+                answered, total = sums[code]
+                if answered or total:
+                    hourly.append(key + (code, answered, total))
+        yield from (("totals_respondents", respondents), ("totals_unsur", unsur), ("totals_profile", profile),
+                    ("totals_hourly", hourly))
+
+    def flat(self) -> dict[tuple, list[int]]:
+        """{(table, key): values} of every total that is not zero (recompute, rebuild)."""
+        out: dict[tuple, list[int]] = {}
+        for table, rows in self.rows():
+            width = _WIDTH[table]
+            for row in rows:
+                out[(table, row[:-width])] = list(row[-width:])
+        return out
+
+
+def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzinfo]) -> None:
+    """Add the rows' contributions (times sign) into the buckets of `into`."""
+    days, hours = into.days, into.hours
     for office_id, service_id, local_date, channel, complete, body, collector_flags, voided, submitted_at in rows:
         wire = readable(body) if isinstance(body, str) else body
+        service_id = service_id or ""
         if wire is None:  # counts nowhere, but the report says how many it left out
-            _add(into, ("totals_respondents", (office_id, service_id or "", local_date, channel, UNREADABLE)),
-                 sign, None)
+            key = (office_id, service_id, local_date, channel, UNREADABLE)
+            day = days.get(key)
+            if day is None:
+                day = days[key] = [0, 0, {}, {}]
+            day[0] += sign
             continue
         flags = wire.get("flags")
-        flags = [f for f in flags if isinstance(f, str)] if isinstance(flags, list) else ()
-        cls = counting_class(bool(complete), flags, collector_flags, bool(voided))
-        group_key = ((office_id, service_id or "", local_date, channel, cls), _hour(submitted_at, zone(office_id)))
-        group = groups.get(group_key)
-        if group is None:
-            group = groups[group_key] = [0, 0, {}, {}]
-        group[0] += 1
+        if complete and not voided and not flags and not collector_flags:
+            cls = ""  # the usual clean answer, without building sets
+        else:
+            flags = [f for f in flags if isinstance(f, str)] if isinstance(flags, list) else ()
+            cls = counting_class(bool(complete), flags, collector_flags, bool(voided))
+        key = (office_id, service_id, local_date, channel, cls)
+        day = days.get(key)
+        if day is None:
+            day = days[key] = [0, 0, {}, {}]
+        hour_key = (office_id, service_id, local_date, _hour(submitted_at, zone(office_id)), cls)
+        hour = hours.get(hour_key)
+        if hour is None:
+            hour = hours[hour_key] = [0, {}]
+        day[0] += sign
+        hour[0] += sign
         answers = wire.get("answers")
         if isinstance(answers, dict):
-            sums, answered_any = group[2], False
+            day_sums, hour_sums, answered_any = day[2], hour[1], False
             for code, value in answers.items():
                 if type(value) is int:
-                    have = sums.get(code)
-                    if have is None:
-                        sums[code] = [1, value]
-                    else:
-                        have[0] += 1
-                        have[1] += value
                     answered_any = True
-            group[1] += answered_any
+                    have = day_sums.get(code)
+                    if have is None:
+                        day_sums[code] = [sign, sign * value]
+                    else:
+                        have[0] += sign
+                        have[1] += sign * value
+                    have = hour_sums.get(code)
+                    if have is None:
+                        hour_sums[code] = [sign, sign * value]
+                    else:
+                        have[0] += sign
+                        have[1] += sign * value
+            if answered_any:
+                day[1] += sign
         profile = wire.get("profile")
-        profile = profile if isinstance(profile, dict) else {}
-        counts = group[3]
-        for field in _PROFILE_KEYS:
-            option = (field, str(profile.get(field) or "-"))
-            counts[option] = counts.get(option, 0) + 1
-    for (key, hour), (respondents, answered_any, sums, counts) in groups.items():
-        hourly = key[:3] + (hour, key[4])
-        _add(into, ("totals_respondents", key), sign * respondents, None)
-        _add(into, ("totals_hourly", hourly + (RESPONDENTS,)), sign * respondents, 0)
-        if answered_any:
-            _add(into, ("totals_unsur", key + (ANSWERED_ANY,)), sign * answered_any, 0)
-        for code, (answered, total) in sums.items():
-            _add(into, ("totals_unsur", key + (code,)), sign * answered, sign * total)
-            _add(into, ("totals_hourly", hourly + (code,)), sign * answered, sign * total)
-        for option, n in counts.items():
-            _add(into, ("totals_profile", key + option), sign * n, None)
-
-
-def _add(into: dict[tuple, list[int]], at: tuple, a: int, b: int | None) -> None:
-    have = into.get(at)
-    if have is None:
-        into[at] = [a] if b is None else [a, b]
-    else:
-        have[0] += a
-        if b is not None:
-            have[1] += b
+        # Respondents counted by their whole profile (one dict update, not one per field); the fields are
+        # split out when the rows are made.
+        values = tuple(map(profile.get, _PROFILE_KEYS)) if isinstance(profile, dict) else _NO_PROFILE
+        counts = day[3]
+        try:
+            counts[values] = counts.get(values, 0) + sign
+        except TypeError:  # a list or dict where a stored body had a profile value: counted as its text
+            values = tuple(str(v or "-") for v in values)
+            counts[values] = counts.get(values, 0) + sign
 
 
 _ROW = (responses.c.office_id, responses.c.service_id, responses.c.local_date, responses.c.channel,
@@ -168,52 +229,53 @@ def _rows(conn: Connection, ids: Sequence[str]) -> list[tuple]:
     return found
 
 
-def _statement(dialect: str, table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
-    mark = "%s" if dialect == "postgresql" else "?"
+def _sqlite_upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
     columns = ['"class"' if c == "class" else c for c in keys + values]
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
             f"ON CONFLICT ({', '.join(columns[:len(keys)])}) DO UPDATE SET "
             + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
 
 
-_STATEMENTS = {(d, t): _statement(d, t, k, v) for d in ("sqlite", "postgresql") for t, k, v in _KINDS}
+_SQLITE_UPSERT = {table: _sqlite_upsert(table, keys, values) for table, keys, values in _KINDS}
 
 
-def _unnest_statement(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
-    """PostgreSQL: every row of a table's deltas in one statement, one array per column (parsed and
-    planned once, one round trip); the keys are distinct, as ON CONFLICT DO UPDATE needs."""
+def _unnest_upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
+    """PostgreSQL: every row of a table's deltas as one INSERT, one array per column (%b: sent in binary,
+    nothing to quote or parse as text); the keys are distinct, as ON CONFLICT DO UPDATE needs."""
     columns = ['"class"' if c == "class" else c for c in keys + values]
     types = ["integer" if c == "local_hour" else "text" for c in keys] + ["bigint"] * len(values)
     return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest("
-            + ", ".join(f"%s::{t}[]" for t in types) + f") ON CONFLICT ({', '.join(columns[:len(keys)])}) "
+            + ", ".join(f"%b::{t}[]" for t in types) + f") ON CONFLICT ({', '.join(columns[:len(keys)])}) "
             "DO UPDATE SET " + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
 
 
-_UNNEST = {t: _unnest_statement(t, k, v) for t, k, v in _KINDS}
+# PostgreSQL: the upserts of every table in one statement (data-modifying WITH clauses, each run once),
+# so a batch's totals cost one round trip to the server, not one per table: on a busy machine each round
+# trip can wait for the server process to get a core. Always the same statement with every table (empty
+# arrays for a table with nothing to add), so every writer locks the tables' rows in the same order.
+_PG_UPSERT = ("WITH " + ", ".join(f"add_{table} AS ({_unnest_upsert(table, keys, values)})" for table, keys, values in _KINDS)
+              + " SELECT 1")
+_EMPTY = {table: tuple([] for _ in keys + values) for table, keys, values in _KINDS}
 
 
-def _apply(conn: Connection, deltas: dict[tuple, list[int]]) -> None:
-    """Add the deltas with UPSERT increments, one statement per table (PostgreSQL: arrays; SQLite: an
-    executemany of a cached statement), in one key order for every writer (no deadlocks)."""
-    by_table: dict[str, list[tuple]] = {}
-    for (table, key), vals in deltas.items():
-        if any(vals):
-            by_table.setdefault(table, []).append(key + tuple(vals))
-    postgresql = conn.dialect.name == "postgresql"
-    for table, _, _ in _KINDS:
-        items = by_table.get(table)
-        if not items:
-            continue
-        items.sort()
-        if postgresql:
-            conn.exec_driver_sql(_UNNEST[table], tuple(list(column) for column in zip(*items)))
-        else:
-            conn.exec_driver_sql(_STATEMENTS[("sqlite", table)], items)
+def _apply(conn: Connection, deltas: Deltas) -> None:
+    """Add the deltas with UPSERT increments (never reading a total first): PostgreSQL, one statement
+    of arrays for every table; SQLite (in-process, no round trips), an executemany of a cached statement
+    per table."""
+    if conn.dialect.name == "postgresql":
+        arrays: list[list] = []
+        for table, items in deltas.rows():
+            arrays.extend([list(column) for column in zip(*items)] if items else _EMPTY[table])
+        conn.exec_driver_sql(_PG_UPSERT, tuple(arrays))
+        return
+    for table, items in deltas.rows():
+        if items:
+            conn.exec_driver_sql(_SQLITE_UPSERT[table], items)
 
 
 def add_rows(conn: Connection, rows: Iterable[Row], tz: tzinfo | None = None) -> None:
     """Count freshly inserted rows (see Row); tz: the office's time zone when every row is of one office."""
-    deltas: dict[tuple, list[int]] = {}
+    deltas = Deltas()
     _sum(rows, 1, deltas, (lambda _office: tz) if tz is not None else _zones(conn))
     _apply(conn, deltas)
 
@@ -225,7 +287,7 @@ def track(conn: Connection, ids: Sequence[str], *, zone_before: tzinfo | None = 
     ids = list(ids)
     before = _rows(conn, ids)
     yield
-    deltas: dict[tuple, list[int]] = {}
+    deltas = Deltas()
     _sum(before, -1, deltas, (lambda _office: zone_before) if zone_before is not None else _zones(conn))
     _sum(_rows(conn, ids), 1, deltas, _zones(conn))
     _apply(conn, deltas)
@@ -323,13 +385,17 @@ def _iso(day: Any) -> str | None:
 
 def recompute(conn: Connection, office_id: str) -> dict[tuple, list[int]]:
     """The totals of an office computed from its raw rows, read in batches (not all in memory)."""
-    deltas: dict[tuple, list[int]] = {}
+    return _recomputed(conn, office_id).flat()
+
+
+def _recomputed(conn: Connection, office_id: str) -> Deltas:
+    deltas = Deltas()
     zone = _zones(conn)
     result = conn.execute(select(*_ROW).where(responses.c.office_id == office_id)
                           .execution_options(stream_results=True))  # this statement only, not the connection
     while batch := result.fetchmany(2000):
         _sum((tuple(r) for r in batch), 1, deltas, zone)
-    return {k: v for k, v in deltas.items() if any(v)}
+    return deltas
 
 
 def stored(conn: Connection, office_id: str) -> dict[tuple, list[int]]:
@@ -347,11 +413,12 @@ def rebuild_in(conn: Connection, office_ids: Sequence[str]) -> dict[str, Any]:
     """Replace the offices' totals by a recomputation inside this transaction; per office whether they differed."""
     out: dict[str, Any] = {}
     for office_id in office_ids:
-        want, have = recompute(conn, office_id), stored(conn, office_id)
+        deltas = _recomputed(conn, office_id)
+        want, have = deltas.flat(), stored(conn, office_id)
         differing = sum(1 for k in set(want) | set(have) if want.get(k) != have.get(k))
         for table in _TABLES:
             conn.execute(delete(table).where(table.c.office_id == office_id))
-        _apply(conn, want)
+        _apply(conn, deltas)
         out[office_id] = {"differed": differing > 0, "totals_differing": differing, "totals": len(want)}
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 import threading
@@ -133,6 +134,73 @@ def test_several_writers_at_once(collector_app):
         t.join()
     kept = same_totals(engine)
     assert kept[("totals_respondents", (DEMO_OFFICE, "ktp-el", "2026-11-12", "kiosk", ""))] == [60]
+
+
+def test_writers_touching_the_same_totals_in_every_table_at_once(collector_app):
+    """Batches scattered over days, hours, services and profiles, sent by four writers while a fifth voids
+    and restores: every writer adds to the same totals of every table at once (on PostgreSQL in one
+    statement per batch), with no deadlock, no lost addition and nothing counted twice."""
+    engine = collector_app.engine
+    with reading(engine) as conn:
+        kiosk = records.kiosk_for_token(conn, collector_app.token)
+    rng = random.Random(7)
+    start = datetime(2026, 11, 2, 8, tzinfo=MAKASSAR)
+    batches = [[make_wire(service_id=rng.choice(["ktp-el", "kk", None]), answers={f"U{u}": rng.randint(1, 4)
+                          for u in rng.sample(range(1, 10), rng.randint(1, 9))},
+                          profile={"gender": rng.choice(["m", "f"])} if rng.random() < 0.5 else {},
+                          submitted_at=start + timedelta(days=rng.randrange(4), hours=rng.randrange(3)))
+                for _ in range(15)] for _ in range(12)]
+    first = batches[0]
+    ingest.ingest_batch(engine, kiosk, first)
+    failures: list[BaseException] = []
+
+    def guarded(work):
+        def run_it():
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 - a deadlock or lost update surfaces in the main thread
+                failures.append(exc)
+        return run_it
+
+    def writer(mine):
+        for batch in mine:
+            ingest.ingest_batch(engine, kiosk, batch + first[:3])  # some ids every writer sends: counted once
+
+    def voider():
+        for wire in first[3:9]:
+            voiding.void(engine, DEMO_OFFICE, [wire["id"]], reason="test", actor="test")
+        voiding.restore(engine, DEMO_OFFICE, [first[3]["id"]], reason="test", actor="test")
+
+    threads = [threading.Thread(target=guarded(lambda i=i: writer(batches[1 + i::4]))) for i in range(4)]
+    threads.append(threading.Thread(target=guarded(voider)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures
+    kept = same_totals(engine)
+    by_class = {}
+    for (table, key), (n,) in ((k, v) for k, v in kept.items() if k[0] == "totals_respondents"):
+        by_class[key[4]] = by_class.get(key[4], 0) + n
+    assert by_class == {"": 12 * 15 - 5, "voided": 5}
+
+
+def test_each_upsert_finds_its_total_by_the_primary_key(collector_app):
+    """The conflict target of every totals upsert is its table's primary key, so adding to a total is one
+    index look-up (PostgreSQL's plan names the key as the arbiter; SQLite's key holds the same columns)."""
+    with writing(collector_app.engine) as conn:
+        if conn.dialect.name == "postgresql":
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql(
+                "EXPLAIN " + totals._PG_UPSERT, tuple(a for kind in totals._KINDS for a in totals._EMPTY[kind[0]])))
+            assert sorted(re.findall(r"Conflict Arbiter Indexes: (\w+)", plan)) == sorted(
+                f"{table}_pkey" for table, _, _ in totals._KINDS), plan
+        else:
+            for table, keys, _ in totals._KINDS:
+                indexes = [r[1] for r in conn.exec_driver_sql(f"PRAGMA index_list({table})") if r[3] == "pk"]
+                assert len(indexes) == 1
+                columns = [r[2] for r in conn.exec_driver_sql(f"PRAGMA index_info({indexes[0]})")]
+                assert tuple(columns) == keys and f"ON CONFLICT ({', '.join(columns)})".replace(
+                    "class", '"class"') in totals._SQLITE_UPSERT[table]
 
 
 def test_rebuild_totals_says_whether_they_differed(collector_app):
