@@ -610,6 +610,6 @@ def _lampiran(source: ReportSource, d: _Doc) -> list:
                            "diimpor, untuk periode ini."))
     flow.append(_p("Log audit lengkap (siapa, kapan, apa, mengapa) dicetak dengan perintah "
                    "<font face=\"Courier\">kiosk admin audit --office ID</font>.", d.s.note))
-    flow += report_plan_audit.table(source, d)
+    flow += report_plan_audit.table(source, d) + report_plan_audit.team_table(source, d)
     return (flow + _realisation(source, d) + report_questionnaire.lampiran(source, d, 5)
             + report_documentation.lampiran(source, d, 6))

@@ -66,6 +66,13 @@ def _team(sheet, source) -> None:
         for i, (stage, start, end, remark) in enumerate(schedule_rows(source), 1):
             sheet.append([_cell(sheet, i, COUNT), _cell(sheet, stage), _cell(sheet, start or "-"),
                           _cell(sheet, end or "-"), _cell(sheet, remark or "-")])
+    if source.team_audit:  # as the plan edits under the Rencana Tindak Lanjut sheet
+        from collector.report_plan_audit import team_rows
+
+        sheet.append([])
+        sheet.append(_header(sheet, ("Perubahan (log audit)", "Waktu setempat", "Oleh", "Bagian", "Perubahan")))
+        for when, who, part, what in team_rows(source.team_audit, source.office.tz):
+            sheet.append([None, _cell(sheet, when), _cell(sheet, who), _cell(sheet, part), _cell(sheet, what)])
 
 
 def _questionnaire(sheet, source) -> None:

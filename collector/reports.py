@@ -172,6 +172,8 @@ class ReportSource:
     team: tuple = ()
     # The audit log's lines about edits of the plans above (who changed what, when), oldest first.
     plan_audit: tuple[dict[str, Any], ...] = ()
+    # ... and about edits of the team, decree and schedule of plan_period.
+    team_audit: tuple[dict[str, Any], ...] = ()
     # BAB IV's service x unsur and weekday x hour charts (collector/report_charts.py), None without respondents.
     analysis: Any = None
     # Dokumentasi: the period's photos with their bytes (collector/report_photos.py).
@@ -232,6 +234,10 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     from collector import report_charts, report_photos
 
     photos = report_photos.photos(engine, office_id, plan_period, with_data=True) if plan_period else []
+    with reading(engine) as conn:
+        team_audit = tuple(e for e in office_audit(conn, office_id, (survey_plan.PLAN_SET, survey_plan.TEAM_ADD,
+                                                                     survey_plan.TEAM_REMOVE))
+                           if plan_period and e["detail"].get("period") == plan_period)
 
     analysis = report_charts.gather(engine, office, service, date_from, date_to, report)
     from collector import suggestions
@@ -241,4 +247,4 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
                         statuses=DataRows(engine, office_id, service, date_from, date_to, rule), audit=entries,
                         plan=tuple(plan), previous_plan=tuple(previous_plan), trend=tuple(trend),
                         trend_left_out=left_out, plan_period=plan_period, survey_plan=own_plan, team=tuple(team),
-                        plan_audit=plan_audit, analysis=analysis, photos=tuple(photos), suggestions=comments)
+                        plan_audit=plan_audit, team_audit=team_audit, analysis=analysis, photos=tuple(photos), suggestions=comments)

@@ -25,6 +25,11 @@ STAGES = ("preparation", "collection", "processing", "reporting")
 STAGE_ID = {"preparation": "Persiapan", "collection": "Pengumpulan data", "processing": "Pengolahan data",
             "reporting": "Pelaporan"}
 TEXT_MAX = 300
+# Audit log actions (collector/voiding.py) of edits to the decree and schedule and to the team, as follow-up plan
+# edits are logged (collector/followup.py): who, when, each field from what to what.
+PLAN_SET, TEAM_ADD, TEAM_REMOVE = "survey-plan-change", "team-add", "team-remove"
+AUDITED_PLAN = ("decree_number", "decree_date", *STAGES)   # a stage's value is "FROM:TO"
+AUDITED_MEMBER = ("name", "position", "role")
 
 survey_plans = Table(
     "survey_plans", metadata,
@@ -196,15 +201,39 @@ def set_plan(engine: Engine, office_id: str, period: str, *, decree_number: str 
     if not values:
         raise UserError("say what to record: the decree (--decree-number, --decree-date) or a stage's dates "
                         "(--preparation, --collection, --processing, --reporting FROM:TO).")
-    values.update(updated_at=stamp(now or utc_now()), updated_by=by)
+    now = now or utc_now()
+    values.update(updated_at=stamp(now), updated_by=by)
+    where = (survey_plans.c.office_id == office_id, survey_plans.c.period == period)
     with writing(engine) as conn:
         _office(conn, office_id)
-        done = conn.execute(update(survey_plans).where(survey_plans.c.office_id == office_id,
-                                                       survey_plans.c.period == period).values(**values))
-        if done.rowcount == 0:
+        before = conn.execute(select(survey_plans).where(*where)).first()
+        if before is not None:
+            conn.execute(update(survey_plans).where(*where).values(**values))
+        else:
             conn.execute(insert(survey_plans).values(office_id=office_id, period=period,
                                                      **{"decree_number": "", **values}))
+        old = _audited(_plan(before)) if before is not None else {f: None for f in AUDITED_PLAN}
+        new = _audited(_plan(conn.execute(select(survey_plans).where(*where)).one()))
+        changes = {f: [old[f], new[f]] for f in AUDITED_PLAN if old[f] != new[f]}
+        if changes:  # saving the form unchanged is no edit worth a line
+            _audit(conn, office_id, PLAN_SET, by, now, period, changes)
     return plan(engine, office_id, period)  # type: ignore[return-value]
+
+
+def _audited(found: SurveyPlan) -> dict[str, str | None]:
+    """The plan's fields as the audit log keeps them: empty is None, a stage is "FROM:TO"."""
+    return {"decree_number": found.decree_number or None, "decree_date": found.decree_date,
+            **{s: ":".join(d) if d else None for s, d in found.stages.items()}}
+
+
+def _audit(conn, office_id: str, action: str, by: str, now: dt.datetime, period: str, changes: dict[str, list],
+           member_id: str | None = None) -> None:
+    """One line of the append-only audit log per edit, in the same transaction as the edit."""
+    from collector.voiding import record
+
+    what = "team" if member_id else "survey plan"
+    record(conn, office_id, action=action, actor=by, now=now, reason=f"{what} {period}: " + ", ".join(changes),
+           detail={"period": period, "changes": changes, **({"member_id": member_id} if member_id else {})})
 
 
 # --- the team -------------------------------------------------------------------------------------
@@ -216,14 +245,17 @@ def _member(row) -> Member:
 def add_member(engine: Engine, office_id: str, period: str, *, name: str, role: str, position: str = "",
                by: str = "admin", now: dt.datetime | None = None) -> Member:
     period_dates(period)
+    now = now or utc_now()
     row = {"id": str(uuid.uuid4()), "office_id": office_id, "period": period,
            "name": _text(name, "the member's name (--name)", required=True),
            "role": _text(role, "the member's role in the team (--role, e.g. Ketua)", required=True),
            "position": _text(position, "the member's position", required=False),
-           "created_at": stamp(now or utc_now()), "created_by": by}
+           "created_at": stamp(now), "created_by": by}
     with writing(engine) as conn:
         _office(conn, office_id)
         conn.execute(insert(survey_team).values(**row))
+        _audit(conn, office_id, TEAM_ADD, by, now, period,
+               {f: [None, row[f]] for f in AUDITED_MEMBER if row[f]}, member_id=row["id"])
     return Member(row["id"], office_id, period, row["name"], row["position"], row["role"])
 
 
@@ -236,7 +268,8 @@ def team(engine: Engine, office_id: str, period: str) -> list[Member]:
     return [_member(r) for r in rows]
 
 
-def remove_member(engine: Engine, member_id: str, *, office_id: str | None = None) -> Member:
+def remove_member(engine: Engine, member_id: str, *, office_id: str | None = None, by: str = "admin",
+                  now: dt.datetime | None = None) -> Member:
     with writing(engine) as conn:
         query = select(survey_team).where(survey_team.c.id == member_id.strip())
         if office_id is not None:
@@ -245,4 +278,7 @@ def remove_member(engine: Engine, member_id: str, *, office_id: str | None = Non
         if row is None:
             raise UserError(f"there is no team member {member_id!r}.")
         conn.execute(delete(survey_team).where(survey_team.c.id == row.id))
+        # The row goes; the log keeps who it was, so a team changed after the report was printed can be traced.
+        _audit(conn, row.office_id, TEAM_REMOVE, by, now or utc_now(), row.period,
+               {f: [getattr(row, f), None] for f in AUDITED_MEMBER if getattr(row, f)}, member_id=row.id)
     return _member(row)

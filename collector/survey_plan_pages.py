@@ -87,7 +87,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         period = period_of(request, office)
         await form_of(request)
         try:
-            await run_in_threadpool(survey_plan.remove_member, engine, member_id, office_id=office.id)
+            await run_in_threadpool(lambda: survey_plan.remove_member(engine, member_id, office_id=office.id,
+                                                                      by=admin.name, now=clock()))
         except UserError as exc:
             return back(request, office.id, period, str(exc))
         return back(request, office.id, period)

@@ -1,5 +1,5 @@
 """`kiosk admin survey-plan` and `kiosk admin team add | list | remove`: the survey's decree, schedule and team
-per office and period, printed in the Laporan SKM's BAB II."""
+per office and period, printed in the Laporan SKM's BAB II; every edit is a line of the audit log."""
 from __future__ import annotations
 
 import argparse
@@ -42,6 +42,7 @@ def register(action) -> None:
     p = steps.add_parser("remove", help="remove a member entered by mistake")
     p.set_defaults(run=run_team_remove)
     p.add_argument("member_id", help="the id that `team add` or `team list` printed")
+    p.add_argument("--by", default="admin-cli", help="who removes it, for the audit log (default: admin-cli)")
     for sub in steps.choices.values():  # `admin team add --db X` works as well as `admin --db X team add`
         add_db_option(sub, default=argparse.SUPPRESS)
 
@@ -117,7 +118,7 @@ def run_team_remove(args) -> int:
 
     engine = open_database(args)
     try:
-        member = survey_plan.remove_member(engine, args.member_id)
+        member = survey_plan.remove_member(engine, args.member_id, by=args.by)
     finally:
         engine.dispose()
     _print({"removed": member.to_json()})
