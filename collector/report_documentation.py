@@ -14,8 +14,8 @@ def lampiran(source, d, number: int) -> list:
 
     flow = [Spacer(1, 6 * mm), d.section(f"Lampiran {number}. Dokumentasi")]
     if source.plan_period is None:
-        return flow + [d.para("Dokumentasi diunggah per periode survei (tahun, semester atau triwulan); rentang "
-                              "tanggal laporan ini melewati batas tahun, sehingga tidak ada foto yang dicetak.")]
+        return flow + [d.para("Dokumentasi diunggah per periode survei (tahun, semester atau triwulan); laporan "
+                              "ini tidak dibatasi tanggal awal dan akhir, sehingga tidak ada foto yang dicetak.")]
     if not source.photos:
         return flow + [d.para(f"Tidak ada foto dokumentasi yang diunggah untuk {escape(period_id(source.plan_period))}. "
                               "Foto dapat diunggah pada dasbor, halaman Tim dan jadwal survei.")]

@@ -3,11 +3,12 @@ that appointed it, and the dates of the four stages. What the office has not rec
 never invented; only the collection dates fall back to the period's first and last response."""
 from __future__ import annotations
 
+import datetime as dt
 from xml.sax.saxutils import escape
 
 from collector.followup import period_id
 from collector.report_text import tanggal
-from collector.survey_plan import STAGE_ID, STAGES
+from collector.survey_plan import STAGE_ID, STAGES, crosses_year
 
 HOW = ("dapat dicatat pada dasbor (halaman Tim dan jadwal survei) atau dengan perintah "
        "<font face=\"Courier\">kiosk admin team add</font> dan <font face=\"Courier\">kiosk admin survey-plan</font>")
@@ -15,7 +16,18 @@ HOW = ("dapat dicatat pada dasbor (halaman Tim dan jadwal survei) atau dengan pe
 
 def _no_period(d) -> list:
     return [d.para("Tim pelaksana dan jadwal kegiatan dicatat per periode survei (tahun, semester atau triwulan); "
-                   "rentang tanggal laporan ini melewati batas tahun, sehingga keduanya tidak dicetak.")]
+                   "laporan ini tidak dibatasi tanggal awal dan akhir, sehingga keduanya tidak dicetak.")]
+
+
+def across_years(source) -> str | None:
+    """The plain sentence for dates across a year boundary: whose team and schedule are printed, and why."""
+    scope = source.report["scope"]
+    start, end = (dt.date.fromisoformat(scope[k]) if scope.get(k) else None for k in ("from", "to"))
+    if source.plan_period is None or not crosses_year(start, end):
+        return None
+    return (f"Rentang tanggal laporan ini ({tanggal(start)} sampai {tanggal(end)}) melewati "
+            f"batas tahun, sedangkan tim pelaksana dan jadwal dicatat per periode survei; yang dicetak di sini adalah "
+            f"tim dan jadwal {period_id(source.plan_period)}, periode yang mencakup akhir rentang laporan.")
 
 
 def pelaksana(source, d) -> list:
@@ -23,7 +35,7 @@ def pelaksana(source, d) -> list:
     if source.plan_period is None:
         return _no_period(d)
     period = period_id(source.plan_period)
-    flow: list = []
+    flow: list = [d.para(escape(note)) for note in (across_years(source),) if note]
     if source.team:
         rows = [["No", "Nama", "Jabatan", "Kedudukan dalam tim"]]
         rows += [[i, m.name, m.position or "-", m.role] for i, m in enumerate(source.team, 1)]

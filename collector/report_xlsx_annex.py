@@ -47,8 +47,12 @@ def _team(sheet, source) -> None:
     period = source.plan_period
     plan = source.survey_plan
     sheet.append(_header(sheet, ("Uraian", "Nilai")))
+    from collector.report_team import across_years
+
     sheet.append([_cell(sheet, "Periode survei"), _cell(sheet, period_id(period) if period else
-                                                        "- (rentang tanggal laporan melewati batas tahun)")])
+                                                        "- (laporan tanpa tanggal awal dan akhir)")])
+    if across_years(source):
+        sheet.append([_cell(sheet, "Catatan"), _cell(sheet, across_years(source))])
     sheet.append([_cell(sheet, "Nomor SK tim pelaksana"),
                   _cell(sheet, plan.decree_number if plan and plan.decree_number else "belum dicatat")])
     sheet.append([_cell(sheet, "Tanggal SK"), _cell(sheet, plan.decree_date if plan and plan.decree_date else

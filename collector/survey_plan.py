@@ -100,12 +100,20 @@ def report_period(date_from: dt.date | None, date_to: dt.date | None) -> str | N
     return named
 
 
+def crosses_year(date_from: dt.date | None, date_to: dt.date | None) -> bool:
+    return date_from is not None and date_to is not None and date_from.year != date_to.year
+
+
 def periods_around(date_from: dt.date | None, date_to: dt.date | None) -> list[str]:
     """The named periods a report's dates fall in, the closest first: the period they stand for, then the
     triwulan, semester and year holding both ends. A team is often appointed once a year; a triwulan's or a
-    month's report then prints the year's. Empty for an open range or one across years."""
-    if date_from is None or date_to is None or date_from.year != date_to.year:
+    month's report then prints the year's. Dates across a year boundary fall in no period: they get those that
+    cover their end (its year, semester and triwulan), and the report says so. Empty for an open range."""
+    if date_from is None or date_to is None:
         return []
+    if crosses_year(date_from, date_to):
+        year = f"{date_to.year:04d}"
+        return [year, f"{year}-S{1 if date_to.month <= 6 else 2}", f"{year}-Q{(date_to.month - 1) // 3 + 1}"]
     year = f"{date_from.year:04d}"
     found = [p for p in (report_period(date_from, date_to),) if p]
     quarter, half = (date_from.month - 1) // 3 + 1, 1 if date_from.month <= 6 else 2

@@ -387,6 +387,7 @@ def test_the_photos_are_printed_in_the_dokumentasi_lampiran(collector_app, tmp_p
 def test_a_month_or_triwulan_report_prints_the_team_of_the_period_around_it(laporan, tmp_path):
     from collector import survey_plan
     from collector.report_pdf import build_pdf
+    from collector.report_xlsx import build_xlsx
     from collector.reports import report_source
 
     d = dt.date
@@ -394,7 +395,9 @@ def test_a_month_or_triwulan_report_prints_the_team_of_the_period_around_it(lapo
     assert survey_plan.periods_around(d(2026, 7, 1), d(2026, 9, 30)) == ["2026-Q3", "2026-S2", "2026"]
     assert survey_plan.periods_around(d(2026, 1, 1), d(2026, 11, 29)) == ["2026"]  # this year so far
     assert survey_plan.periods_around(d(2026, 5, 1), d(2026, 8, 31)) == ["2026"]
-    assert survey_plan.periods_around(d(2025, 12, 1), d(2026, 1, 31)) == []
+    # Across a year boundary: the periods that cover the end, the year first (a team is appointed for a year).
+    assert survey_plan.periods_around(d(2025, 12, 1), d(2026, 8, 31)) == ["2026", "2026-S2", "2026-Q3"]
+    assert survey_plan.periods_around(d(2026, 1, 1), None) == []
     engine = db.make_engine(laporan["url"])
     try:
         august = report_source(engine, DEMO_OFFICE, date_from=d(2026, 8, 1), date_to=d(2026, 8, 31))
@@ -404,9 +407,29 @@ def test_a_month_or_triwulan_report_prints_the_team_of_the_period_around_it(lapo
     assert august.plan_period == "2026-S2" and [m.name for m in august.team][:1] == ["Wa Ode Hasnia"]
     (tmp_path / "agustus.pdf").write_bytes(build_pdf(august))
     assert "Tabel 2.1 Tim pelaksana SKM semester II 2026" in _lines(tmp_path / "agustus.pdf")
+    # The team of semester II 2026, which covers the end of the range, printed, and the report says why.
+    assert across.plan_period == "2026-S2" and [m.name for m in across.team][:1] == ["Wa Ode Hasnia"]
     (tmp_path / "lintas.pdf").write_bytes(build_pdf(across))
-    assert "rentang tanggal laporan ini melewati batas tahun, sehingga keduanya tidak dicetak." in _text(
-        tmp_path / "lintas.pdf")
+    lines, text = _lines(tmp_path / "lintas.pdf"), _text(tmp_path / "lintas.pdf")
+    assert "Rentang tanggal laporan ini (1 Desember 2025 sampai 31 Agustus 2026) melewati batas tahun, sedangkan " \
+           "tim pelaksana dan jadwal dicatat per periode survei; yang dicetak di sini adalah tim dan jadwal " \
+           "semester II 2026, periode yang mencakup akhir rentang laporan." in text
+    assert "Tabel 2.1 Tim pelaksana SKM semester II 2026" in lines and "1 Wa Ode Hasnia Kepala Bidang Pelayanan Ketua" \
+        in lines
+    assert "Tabel 2.4 Jadwal kegiatan SKM semester II 2026" in lines and "1 Persiapan 1 Juni 2026 30 Juni 2026 -" in lines
+    book = openpyxl.load_workbook(io.BytesIO(build_xlsx(across)))["Tim & Jadwal"]
+    rows = [[c.value for c in row][:2] for row in book.iter_rows()]
+    assert rows[1] == ["Periode survei", "semester II 2026"] and rows[2][0] == "Catatan" and "mencakup akhir" in rows[2][1]
+    assert ["Nomor SK tim pelaksana", "800/123/DKPS/2026"] in rows
+    # A report with no end date still prints no team: there is no period to choose.
+    engine = db.make_engine(laporan["url"])
+    try:
+        open_ended = report_source(engine, DEMO_OFFICE, date_from=d(2026, 1, 1))
+    finally:
+        engine.dispose()
+    (tmp_path / "terbuka.pdf").write_bytes(build_pdf(open_ended))
+    assert "laporan ini tidak dibatasi tanggal awal dan akhir, sehingga keduanya tidak dicetak." in _text(
+        tmp_path / "terbuka.pdf")
 
 
 def test_photos_team_and_schedule_move_with_copy_db(tmp_path, postgres_database):
