@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.graphics import Color, Ellipse, Line
+from kivy.graphics import Color, Rectangle
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -12,50 +12,31 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from screens import speaker, theme  # noqa: F401  (speaker: the OfficeBar's SpeakerButton rule)
+from screens.faces import FACES
 from screens.textures import KeptLabel
 
 
 class Face(Widget):
-    """A face drawn with canvas shapes (no emoji font): 1 very unhappy .. 4 very happy."""
+    """A drawn face (no emoji font), 1 very unhappy .. 4 very happy: one rectangle showing its kept texture."""
 
     value = NumericProperty(1)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            self._picture = Rectangle(size=(0, 0))
         self.bind(pos=self._draw, size=self._draw, value=self._draw)
 
     def _draw(self, *_):
-        self.canvas.clear()
-        d = min(self.width, self.height)
+        d = int(min(self.width, self.height))
         if d <= 0:
+            self._picture.size = (0, 0)
             return
-        cx, cy = self.center
-        x0, y0 = cx - d / 2, cy - d / 2
-        value = int(min(4, max(1, self.value)))
-        with self.canvas:
-            Color(*theme.rgba(theme.FACE_INK))
-            Ellipse(pos=(x0, y0), size=(d, d))
-            Color(*theme.rgba(theme.FACE_COLOURS[value - 1]))
-            rim = d * 0.035
-            Ellipse(pos=(x0 + rim, y0 + rim), size=(d - 2 * rim, d - 2 * rim))
-            Color(*theme.rgba(theme.FACE_INK))
-            eye_w, eye_h = d * 0.11, d * 0.16
-            for side in (-1, 1):
-                Ellipse(pos=(cx + side * d * 0.17 - eye_w / 2, cy + d * 0.08), size=(eye_w, eye_h))
-            # The mouth: a parabola from a deep frown (1) to a broad smile (4).
-            bend = (-0.16, -0.07, 0.07, 0.17)[value - 1] * d
-            half = (0.20, 0.18, 0.20, 0.25)[value - 1] * d
-            mouth_y = cy - d * 0.2 + (d * 0.05 if value <= 2 else 0)
-            points = []
-            for i in range(21):
-                u = -1 + i / 10
-                points += [cx + u * half, mouth_y - bend * (1 - u * u) + bend]
-            Line(points=points, width=max(1.5, d * 0.035), cap="round")
-            if value == 1:  # eyebrows make "very unhappy" readable at a glance
-                for side in (-1, 1):
-                    ex = cx + side * d * 0.17
-                    Line(points=[ex - side * d * 0.09, cy + d * 0.30, ex + side * d * 0.07, cy + d * 0.26],
-                         width=max(1.2, d * 0.022), cap="round")
+        # Whole pixels: the texture, drawn at twice the size, then averages exactly four of its pixels into one.
+        self._picture.texture = FACES.texture(int(min(4, max(1, self.value))), d)
+        self._picture.pos = (round(self.center_x - d / 2), round(self.center_y - d / 2))
+        self._picture.size = (d, d)
 
 
 class Emblem(Widget):

@@ -1,0 +1,99 @@
+"""What each frame draws, kept small for a software renderer: faces from kept textures, one screen at a time,
+no page fill over the window's clear colour."""
+from __future__ import annotations
+
+from screens import theme
+from screens.finger import SyntheticTouch
+
+
+def face(kiosk, value):
+    return next(b for b in kiosk.widget("question", "answers").children if b.value == value)
+
+
+def pixel(kiosk, x, y) -> tuple[int, int, int]:
+    """The colour at window pixel (x, y) in the next drawn frame."""
+    from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+
+    window = kiosk.app.root.get_root_window()
+    seen: list[bytes] = []
+
+    def read(*_):
+        seen.append(glReadPixels(int(x), int(y), 1, 1, GL_RGBA, GL_UNSIGNED_BYTE))
+
+    window.bind(on_flip=read)
+    window.canvas.ask_update()
+    try:
+        kiosk.finger.pump(1)
+    finally:
+        window.unbind(on_flip=read)
+    return tuple(seen[0][:3])
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(round(c * 255) for c in theme.rgba(hex_colour)[:3])
+
+
+def close(a, b, within: int = 3) -> bool:
+    return all(abs(x - y) <= within for x, y in zip(a, b))
+
+
+def test_faces_are_drawn_once_per_size_and_shown_from_their_textures(launch_kiosk, demo_config):
+    from screens.faces import FACES
+
+    FACES.clear()
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", ask_profile=False, ask_comment=False))
+    for survey in range(2):
+        kiosk.tap("welcome", "start")
+        kiosk.expect("question")
+        if survey == 1:
+            drawn = FACES.drawn
+            assert drawn >= 4, "the four faces were drawn into textures"
+        for value in (4, 3, 2, 1, 4, 3, 2, 1, 4):
+            kiosk.finger.tap(face(kiosk, value))
+        kiosk.expect("thanks")
+        kiosk.clock.advance(kiosk.app.office_config.kiosk.thank_you_s)
+        kiosk.expect("welcome")
+    assert FACES.drawn == drawn, "a face was drawn again in the second survey"
+    kiosk.tap("welcome", "start")
+    kiosk.expect("question")
+    from kivy.graphics import Ellipse, Line, Rectangle
+
+    for value in (1, 2, 3, 4):
+        shown = face(kiosk, value).children[-1]  # the FaceButton's Face, above its label
+        drawn = shown.canvas.children
+        assert not [i for i in drawn if isinstance(i, (Ellipse, Line))], "shapes drawn in every frame"
+        assert [i.texture for i in drawn if isinstance(i, Rectangle)] == [FACES.texture(value, int(min(shown.size)))]
+        # Left of the eyes, above the mouth: the face's own colour, and its dark rim at the edge.
+        x, y = shown.to_window(shown.center_x - min(shown.size) * 0.3, shown.center_y)
+        assert close(pixel(kiosk, x, y), rgb(theme.FACE_COLOURS[value - 1])), f"face {value}'s colour"
+        x, y = shown.to_window(shown.center_x - min(shown.size) * 0.49, shown.center_y)
+        assert close(pixel(kiosk, x, y), rgb(theme.FACE_INK), within=40), f"face {value}'s rim"
+
+
+def test_the_frame_after_a_tap_draws_the_new_screen_alone(launch_kiosk, demo_config):
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk"))
+    welcome = kiosk.widget("welcome", "start")
+    kiosk.clock.advance(2)
+    finger = SyntheticTouch(*welcome.to_window(*welcome.center))
+    finger.touch_down()
+    kiosk.finger.pump(1)
+    finger.touch_up()
+    # Before any frame: the question screen is in, the welcome screen already out (Kivy's NoTransition
+    # would keep it under the new one for a frame, showing through where no screen paints a page).
+    manager = kiosk.app.manager
+    assert [screen.name for screen in manager.children] == ["question"]
+    # Where the question screen draws nothing, the window's clear colour is the page.
+    kiosk.finger.pump(1)
+    bar = kiosk.widget("question", "bar")
+    assert close(pixel(kiosk, 4, bar.y - 6), rgb(kiosk.app.palette.PAGE))
+
+
+def test_no_screen_paints_a_page_of_its_own(launch_kiosk, demo_config):
+    from kivy.graphics import Rectangle, RoundedRectangle
+
+    kiosk = launch_kiosk(demo_config)
+    for screen in kiosk.app.manager.screens:
+        # A screen's own canvas draws nothing; its widgets draw what is on the page.
+        own = screen.canvas.before.children + screen.canvas.children + screen.canvas.after.children
+        fills = [i for i in own if isinstance(i, (Rectangle, RoundedRectangle))]
+        assert not fills, f"screen {screen.name!r} paints a page of its own"
