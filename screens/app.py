@@ -15,7 +15,6 @@ from kivy.lang import Builder
 from kivy.metrics import mm
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.screenmanager import ScreenManager
 from kivy.uix.widget import Widget
 
 from kiosk import clockcheck, readaloud
@@ -24,7 +23,7 @@ from kiosk.flow import Step, SurveyFlow
 from kiosk.flow_staff import export_queue_now
 from kiosk.sync_status import SyncStatus
 from screens import theme
-from screens.cut import Cut
+from screens.cut import Screens
 from screens.mainthread import Background, on_main_thread
 from screens.session import Session
 from screens.staffmode import StaffMode, StaffPort, corner_open
@@ -117,7 +116,7 @@ class KioskApp(App):
         Window.bind(size=self._rescale)
         self._rescale(Window, Window.size)
         root = KioskRoot()
-        manager = ScreenManager(transition=Cut())
+        manager = Screens()
         for name, cls in (("welcome", welcome.WelcomeScreen), ("service", service.ServiceScreen),
                           ("question", question.QuestionScreen), ("profile", profile.ProfileScreen),
                           ("comment", comment.CommentScreen), ("saving", saving.SavingScreen),

@@ -1,7 +1,7 @@
-"""The screen change: a cut, so that the frame after a tap draws the new screen alone."""
+"""The screen change: a cut, in a screen manager that draws nothing of its own, so a frame draws one screen only."""
 from __future__ import annotations
 
-from kivy.uix.screenmanager import NoTransition
+from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 
 class Cut(NoTransition):
@@ -13,3 +13,18 @@ class Cut(NoTransition):
         if self.screen_out is not None and self.screen_out.parent is self.manager:
             self.manager.real_remove_widget(self.screen_out)
         super().add_screen(screen)
+
+
+class Screens(ScreenManager):
+    """The kiosk's screens, changed by a cut and never clipped.
+
+    Kivy's ScreenManager is a StencilView, so that sliding transitions stay inside it: every frame it
+    fills the stencil buffer over its whole area and clears it again afterwards, two full-window passes
+    (about 6 ms a frame at 1280x800 on a software renderer with anti-aliasing) for a manager that fills
+    the window and never slides."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transition", Cut())
+        super().__init__(**kwargs)
+        self.canvas.before.clear()  # StencilView's rule: StencilPush, the area, StencilUse
+        self.canvas.after.clear()  # StencilUnUse, the area again, StencilPop
