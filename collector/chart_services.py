@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy.engine import Engine
 
 from collector.chart_shapes import MUTED, Picture, Rect, Text, band_colour, extremes, number
-from collector.reports import office_report
+from collector.reports import office_figures, office_report
 
 WEAK, STRONG = "#a00018", "#0a6b2d"
 
@@ -29,11 +29,16 @@ def row(service_id: str | None, label: str, report: dict[str, Any]) -> Row:
 
 
 def rows(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.date, report: dict[str, Any],
-         names: dict[str | None, str], overall: str) -> list[Row]:
-    """One row per service with respondents in the period (each by office_report for that service), then the
-    office's own row from `report`. Answers recorded without a service have no row of their own."""
+         names: dict[str | None, str], overall: str,
+         by_service: Mapping[str, dict[str, Any]] | None = None) -> list[Row]:
+    """One row per service with respondents in the period (the figures office_report gives for that service:
+    `by_service`, or one read of the totals: reports.office_figures), then the office's own row
+    from `report`. Answers recorded without a service have no row of their own."""
+    if by_service is None:
+        by_service = office_figures(engine, office_id, date_from=date_from, date_to=date_to).services
     found = [row(s["service_id"], names.get(s["service_id"], s["service_id"]),
-                 office_report(engine, office_id, service=s["service_id"], date_from=date_from, date_to=date_to))
+                 by_service.get(s["service_id"]) or office_report(engine, office_id, service=s["service_id"],
+                                                                   date_from=date_from, date_to=date_to))
              for s in report.get("services", []) if s["service_id"] is not None]
     return found + [row(None, overall, report)]
 

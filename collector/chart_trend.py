@@ -4,7 +4,8 @@ A year is compared with every earlier year, a semester with earlier semesters, a
 triwulans; this year up to today (the dashboard's default) counts as a year; any other range steps back
 by its own length (reports.previous_period). The walk
 stops at the period holding the office's first stored response, so an office that began last year
-does not get a column for every year back to year 1. Every figure is collector.reports.office_report's.
+does not get a column for every year back to year 1. Every figure is collector.reports.office_report's,
+read for all the earlier periods at once from the running totals.
 """
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
 from collector import followup
 from collector.chart_shapes import MUTED, Line, Picture, Rect, Text, number
 from collector.charts import BANDS, HIGH, LOW
 from collector.db import reading
-from collector.reports import office_report, previous_period
+from collector.reports import previous_period
 from collector.tables import responses
 from kiosk.i18n import N_
 
@@ -113,14 +114,79 @@ def first_day(engine: Engine, office_id: str, service: str | None = None) -> dt.
 
 
 def trend(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.date, service: str | None = None,
-          report: Callable[..., dict[str, Any]] = office_report) -> Trend:
-    """The chosen period and every earlier one of its kind back to the office's first data, each by office_report."""
+          report: Callable[..., dict[str, Any]] | None = None, current: dict[str, Any] | None = None) -> Trend:
+    """The chosen period and every earlier one of its kind back to the office's first data.
+
+    Each point is office_report's respondents, converted IKM and mutu of its period: by `report` for each
+    period when given (the Laporan keeps every period's report), else `current` (the chosen period's report,
+    when the caller has it) and one grouped read of the totals for the others (period_figures)."""
     kind, spans, left_out = periods(date_from, date_to, first_day(engine, office_id, service))
-    points = []
-    for label, start, end in spans:
-        doc = report(engine, office_id, service=service, date_from=start, date_to=end)
-        points.append(Point(label, start, end, doc["respondents"], doc["ikm_converted"], doc["mutu"]))
-    return Trend(kind, tuple(points), left_out)
+    if report is not None:
+        docs = [report(engine, office_id, service=service, date_from=start, date_to=end) for _, start, end in spans]
+        figures = [(d["respondents"], d["ikm_converted"], d["mutu"]) for d in docs]
+    else:
+        rest = spans[:-1] if current is not None else spans
+        figures = period_figures(engine, office_id, service, [(start, end) for _, start, end in rest])
+        if current is not None:
+            figures.append((current["respondents"], current["ikm_converted"], current["mutu"]))
+    points = tuple(Point(label, start, end, *found) for (label, start, end), found in zip(spans, figures))
+    return Trend(kind, points, left_out)
+
+
+def period_figures(engine: Engine, office_id: str, service: str | None,
+                   spans: list[tuple[dt.date, dt.date]]) -> list[tuple[int, float | None, str | None]]:
+    """(respondents, converted IKM, mutu) of each of these disjoint periods, as office_report gives them, from
+    one GROUP BY over totals_unsur (the counted respondents are its "*" rows): its cost grows with the days
+    and services in the periods, not with the responses."""
+    from kiosk import ikm
+    from kiosk.counting import CountingRule
+
+    from collector import totals
+    from collector.records import get_office
+    from collector.reports import ReportError
+
+    if not spans:
+        return []
+    params: dict[str, Any] = {"office": office_id, "low": min(s for s, _ in spans).isoformat(),
+                              "high": max(e for _, e in spans).isoformat()}
+    cases = []
+    for i, (start, end) in enumerate(spans):
+        params[f"f{i}"], params[f"t{i}"] = start.isoformat(), end.isoformat()
+        cases.append(f"WHEN local_date >= :f{i} AND local_date <= :t{i} THEN {i}")
+    where = "office_id = :office AND local_date >= :low AND local_date <= :high"
+    if service is not None:
+        where, params["service"] = where + " AND service_id = :service", service
+    with reading(engine) as conn:
+        office = get_office(conn, office_id)
+        if office is None:
+            raise ReportError(404, f"there is no office {office_id!r}")
+        found = conn.execute(text(
+            f'SELECT CASE {" ".join(cases)} END AS period, "class", unsur, SUM(answered), SUM(score_sum) '
+            f'FROM totals_unsur WHERE {where} GROUP BY period, "class", unsur'), params).all()
+    rule, questionnaire = CountingRule.for_office(office.settings), office.questionnaire()
+    verdicts: dict[str, bool] = {}
+    sums: list[dict[str, list[int]]] = [{} for _ in spans]
+    respondents = [0] * len(spans)
+    for period, cls, unsur, answered, total in found:
+        if period is None or not answered:
+            continue
+        if cls not in verdicts:
+            verdicts[cls] = (cls not in (totals.ABANDONED, totals.UNREADABLE)
+                             and rule.left_out_because(totals.class_flags(cls)) is None)
+        if not verdicts[cls]:
+            continue
+        if unsur == totals.ANSWERED_ANY:
+            respondents[int(period)] += int(answered)
+        else:
+            have = sums[int(period)].setdefault(unsur, [0, 0])
+            have[0] += int(answered)
+            have[1] += int(total)
+    out = []
+    for n, unsur_sums in zip(respondents, sums):
+        result = ikm.from_sums(n, {c: (a, t) for c, (a, t) in unsur_sums.items()}, questionnaire)
+        out.append((result.respondents, None if result.ikm_converted is None else float(result.ikm_converted),
+                    result.mutu))
+    return out
 
 
 # --- the picture ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from collector import pages, records
 from collector.held import held_count
 from collector.downloads import csv_download, xlsx_download
-from collector.reports import ReportError, office_report, report_source
+from collector.reports import ReportError, office_figures, office_report, report_source
 from collector.publication import KINERJA_LABELS
 from kiosk.i18n import translations
 from kiosk.questionnaire import LOCALES
@@ -79,7 +79,10 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         today = clock().astimezone(office.tz).date()  # the office's own date, not UTC's
         if not request.query_params.get("from") and not request.query_params.get("to"):
             period = period_presets.default_period(today)
-        report = office_report(engine, office_id, date_from=period[0], date_to=period[1])
+        # One read of the totals for the gauge, the unsur bars, the service table and chart, the channel split
+        # and the trend's last column.
+        figures = office_figures(engine, office_id, date_from=period[0], date_to=period[1])
+        report = figures.report
         names = {s.id: s.name(locale) for s in office.services}
         kiosks = records.list_kiosks(engine, office_id)
         questionnaire = office.questionnaire()
@@ -90,10 +93,10 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         return page("admin_office.html", locale, office=office, report=report, names=names, kiosks=kiosks,
                     period=period, admin=admin.name, held=held_count(engine, office_id),
                     presets=period_presets.presets(today), chart=chart,
-                    trend=dashboard_charts.trend(engine, office, period, locale), unsur_names=unsur_names,
+                    trend=dashboard_charts.trend(engine, office, period, locale, report), unsur_names=unsur_names,
                     kinerja=lambda word: word if locale == "id" or not word else gettext(KINERJA_LABELS[word]),
-                    services_svg=dashboard_charts.services(engine, office, period, report, names, locale),
-                    patterns=dashboard_charts.patterns(engine, office, period, locale),
+                    services_svg=dashboard_charts.services(engine, office, period, report, names, locale, figures.services),
+                    patterns=dashboard_charts.patterns(engine, office, period, locale, figures.totals),
                     new_suggestions=new_suggestions(engine, office_id, period))
 
     def download_scope(office_id: str, request: Request, admin: records.Admin) -> Any:

@@ -34,10 +34,12 @@ def _period_name(label: str, start: dt.date, end: dt.date, locale: str, gettext)
     return name
 
 
-def trend(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], locale: str) -> dict[str, Any]:
-    """The trend chart (SVG), its table rows (newest first) and how many older periods are left out."""
+def trend(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], locale: str,
+          report: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The trend chart (SVG), its table rows (newest first) and how many older periods are left out;
+    report: the period's own report when the page has it (not read again)."""
     gettext = translations(locale).gettext
-    found = chart_trend.trend(engine, office.id, *period)
+    found = chart_trend.trend(engine, office.id, *period, current=report)
     svg = to_svg(chart_trend.picture(found, gettext=gettext, decimal_comma=locale == "id",
                                      title=gettext("IKM (converted) per period")))
     rows = [TrendRow(_period_name(p.label, p.date_from, p.date_to, locale, gettext), p.date_from, p.date_to,
@@ -46,22 +48,25 @@ def trend(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date],
 
 
 def services(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], report: dict[str, Any],
-             names: dict[str | None, str], locale: str) -> Markup | None:
-    """Service x unsur (None when nobody answered in the period)."""
+             names: dict[str | None, str], locale: str, by_service: dict[str, dict[str, Any]] | None = None) -> Markup | None:
+    """Service x unsur (None when nobody answered in the period); by_service: each service's figures
+    (reports.office_figures) when the page has them."""
     if not report["respondents"]:
         return None
     gettext = translations(locale).gettext
-    found = chart_services.rows(engine, office.id, *period, report, names, gettext("All services"))
+    found = chart_services.rows(engine, office.id, *period, report, names, gettext("All services"), by_service)
     return to_svg(chart_services.picture(found, decimal_comma=locale == "id", title=gettext("Services and elements"),
                                          weakest=gettext("weakest element of the row"),
                                          strongest=gettext("strongest element of the row")))
 
 
-def patterns(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], locale: str) -> dict[str, Any]:
-    """The day x hour heat map and the channel split (SVG), and the channels' figures for a table."""
+def patterns(engine: Engine, office: OfficeRecord, period: tuple[dt.date, dt.date], locale: str,
+             found: dict[str, list[tuple]] | None = None) -> dict[str, Any]:
+    """The day x hour heat map and the channel split (SVG), and the channels' figures for a table;
+    found: the period's totals as the page read them (reports.office_figures), when it has them."""
     gettext = translations(locale).gettext
     hours = response_patterns.by_hour(engine, office, *period)
-    channels = response_patterns.by_channel(engine, office, *period)
+    channels = response_patterns.by_channel(engine, office, *period, found=found)
     comma = locale == "id"
     return {"heatmap": to_svg(chart_heatmap.picture(hours, gettext=gettext, decimal_comma=comma,
                                                     title=gettext("Respondents and IKM by day and hour"))),

@@ -323,6 +323,40 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
     (17, "room on the running totals' pages for in-place updates (PostgreSQL)", [
         lambda conn: _totals_fillfactor(conn),
     ]),
+    (18, "running totals per local month, weekday and hour (the heat map of a year in a few thousand rows)", [
+        # month: the office-local "YYYY-MM"; weekday 0 = Monday; unsur '' the respondents, as in totals_hourly.
+        """CREATE TABLE totals_weekhour (
+            office_id TEXT NOT NULL, month TEXT NOT NULL, weekday INTEGER NOT NULL, local_hour INTEGER NOT NULL,
+            "class" TEXT NOT NULL, unsur TEXT NOT NULL, n BIGINT NOT NULL, score_sum BIGINT NOT NULL,
+            PRIMARY KEY (office_id, month, weekday, local_hour, "class", unsur)
+        )""",
+        # Filled from totals_hourly (itself exact, from the raw rows since migration 13): the same sums
+        # regrouped, without reading a response again.
+        lambda conn: _fill_weekhour(conn),
+    ]),
+    (19, "running totals per local month (a report over whole months reads a row per month, not per day)", [
+        # As migration 10's tables with the office-local month "YYYY-MM" in place of the date.
+        """CREATE TABLE totals_month_respondents (
+            office_id TEXT NOT NULL, service_id TEXT NOT NULL, month TEXT NOT NULL,
+            channel TEXT NOT NULL, "class" TEXT NOT NULL,
+            n BIGINT NOT NULL,
+            PRIMARY KEY (office_id, service_id, month, channel, "class")
+        )""",
+        """CREATE TABLE totals_month_unsur (
+            office_id TEXT NOT NULL, service_id TEXT NOT NULL, month TEXT NOT NULL,
+            channel TEXT NOT NULL, "class" TEXT NOT NULL,
+            unsur TEXT NOT NULL, answered BIGINT NOT NULL, score_sum BIGINT NOT NULL,
+            PRIMARY KEY (office_id, service_id, month, channel, "class", unsur)
+        )""",
+        """CREATE TABLE totals_month_profile (
+            office_id TEXT NOT NULL, service_id TEXT NOT NULL, month TEXT NOT NULL,
+            channel TEXT NOT NULL, "class" TEXT NOT NULL,
+            field TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL,
+            PRIMARY KEY (office_id, service_id, month, channel, "class", field, value)
+        )""",
+        # Filled from the daily totals (exact since migration 13): the same sums regrouped by month.
+        lambda conn: _fill_months(conn),
+    ]),
 ]
 
 
@@ -335,10 +369,34 @@ def _totals_fillfactor(conn) -> None:
             conn.execute(text(f"ALTER TABLE {table} SET (fillfactor = 70)"))
 
 
+def _fill_weekhour(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        weekday = "CAST((EXTRACT(DOW FROM CAST(local_date AS date)) + 6) AS INTEGER) % 7"
+        conn.execute(text("ALTER TABLE totals_weekhour SET (fillfactor = 70)"))  # as migration 17's tables
+    else:
+        weekday = "(CAST(strftime('%w', local_date) AS INTEGER) + 6) % 7"
+    conn.execute(text(
+        f'INSERT INTO totals_weekhour (office_id, month, weekday, local_hour, "class", unsur, n, score_sum) '
+        f'SELECT office_id, SUBSTR(local_date, 1, 7), {weekday}, local_hour, "class", unsur, SUM(n), SUM(score_sum) '
+        f'FROM totals_hourly GROUP BY office_id, SUBSTR(local_date, 1, 7), {weekday}, local_hour, "class", unsur'))
+
+
+def _fill_months(conn) -> None:
+    month = "SUBSTR(local_date, 1, 7)"
+    for daily, keys, sums in (("respondents", "", "SUM(n)"), ("unsur", ", unsur", "SUM(answered), SUM(score_sum)"),
+                              ("profile", ", field, value", "SUM(n)")):
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"ALTER TABLE totals_month_{daily} SET (fillfactor = 70)"))  # as migration 17's
+        conn.execute(text(
+            f'INSERT INTO totals_month_{daily} SELECT office_id, service_id, {month}, channel, "class"{keys}, {sums} '
+            f'FROM totals_{daily} GROUP BY office_id, service_id, {month}, channel, "class"{keys}'))
+
+
 def _fill_totals(conn) -> None:
     from collector import totals
 
-    totals.rebuild_all(conn)
+    # The kinds of total that existed at migration 13; later kinds are filled by their own migrations.
+    totals.rebuild_all(conn, ("totals_respondents", "totals_unsur", "totals_profile", "totals_hourly"))
 
 
 def has_schema(engine: Engine) -> bool:

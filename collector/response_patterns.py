@@ -47,16 +47,28 @@ def by_hour(engine: Engine, office: OfficeRecord, date_from: dt.date | None, dat
 
 
 def by_channel(engine: Engine, office: OfficeRecord, date_from: dt.date | None, date_to: dt.date | None,
-               service: str | None = None) -> dict[str, Cell]:
+               service: str | None = None, found: dict[str, list[tuple]] | None = None) -> dict[str, Cell]:
     """Every channel (those without respondents too: 0 and no IKM): the respondents the counting rule
-    counts (the report's `channels`) and their IKM, exact, from the integer sums."""
-    clause, params = "office_id = :office", {"office": office.id}
-    if service is not None:
-        clause, params["service"] = clause + " AND service_id = :service", service
-    if date_from is not None:
-        clause, params["date_from"] = clause + " AND local_date >= :date_from", date_from.isoformat()
-    if date_to is not None:
-        clause, params["date_to"] = clause + " AND local_date <= :date_to", date_to.isoformat()
+    counts (the report's `channels`) and their IKM, exact, from the integer sums. found: the scope's totals
+    as totals.scope_totals read them (the page has them already), else one GROUP BY per table here."""
+    if found is not None:
+        respondent_rows = [(channel, cls, n) for _service, channel, cls, n in found["respondents"]]
+        unsur_rows = [row[1:] for row in found["unsur"]]
+    else:
+        clause, params = "office_id = :office", {"office": office.id}
+        if service is not None:
+            clause, params["service"] = clause + " AND service_id = :service", service
+        if date_from is not None:
+            clause, params["date_from"] = clause + " AND local_date >= :date_from", date_from.isoformat()
+        if date_to is not None:
+            clause, params["date_to"] = clause + " AND local_date <= :date_to", date_to.isoformat()
+        with reading(engine) as conn:
+            respondent_rows = conn.execute(text(
+                f'SELECT channel, "class", SUM(n) FROM totals_respondents WHERE {clause} GROUP BY channel, "class"'),
+                params).all()
+            unsur_rows = conn.execute(text(
+                f'SELECT channel, "class", unsur, SUM(answered), SUM(score_sum) FROM totals_unsur WHERE {clause} '
+                'GROUP BY channel, "class", unsur'), params).all()
     rule = CountingRule.for_office(office.settings)
     verdicts: dict[str, bool] = {}
 
@@ -68,19 +80,14 @@ def by_channel(engine: Engine, office: OfficeRecord, date_from: dt.date | None, 
 
     respondents = {channel: 0 for channel in CHANNELS}
     sums: dict[str, dict[str, list[int]]] = {channel: {} for channel in CHANNELS}
-    with reading(engine) as conn:
-        for channel, cls, n in conn.execute(text(
-                f'SELECT channel, "class", SUM(n) FROM totals_respondents WHERE {clause} GROUP BY channel, "class"'),
-                params):
-            if counts(cls):
-                respondents[channel] = respondents.get(channel, 0) + int(n)
-        for channel, cls, unsur, answered, score in conn.execute(text(
-                f'SELECT channel, "class", unsur, SUM(answered), SUM(score_sum) FROM totals_unsur WHERE {clause} '
-                'GROUP BY channel, "class", unsur'), params):
-            if counts(cls):
-                have = sums.setdefault(channel, {}).setdefault(unsur, [0, 0])
-                have[0] += int(answered)
-                have[1] += int(score)
+    for channel, cls, n in respondent_rows:
+        if counts(cls):
+            respondents[channel] = respondents.get(channel, 0) + int(n)
+    for channel, cls, unsur, answered, score in unsur_rows:
+        if counts(cls):
+            have = sums.setdefault(channel, {}).setdefault(unsur, [0, 0])
+            have[0] += int(answered)
+            have[1] += int(score)
     questionnaire = office.questionnaire()
     out = {}
     for channel, n in respondents.items():

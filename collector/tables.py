@@ -149,5 +149,25 @@ totals_hourly = Table("totals_hourly", metadata, Column("office_id", Text, prima
                       Column("local_hour", Integer, primary_key=True), Column("class", Text, primary_key=True),
                       Column("unsur", Text, primary_key=True), Column("n", BigInteger, nullable=False),
                       Column("score_sum", BigInteger, nullable=False))
+totals_weekhour = Table("totals_weekhour", metadata, Column("office_id", Text, primary_key=True),
+                        Column("month", Text, primary_key=True), Column("weekday", Integer, primary_key=True),
+                        Column("local_hour", Integer, primary_key=True), Column("class", Text, primary_key=True),
+                        Column("unsur", Text, primary_key=True), Column("n", BigInteger, nullable=False),
+                        Column("score_sum", BigInteger, nullable=False))
+
+
+def _month_totals(name: str, *columns: Column) -> Table:
+    """A running-totals table per office-local month ("YYYY-MM"), otherwise as _totals."""
+    return Table(name, metadata, Column("office_id", Text, primary_key=True), Column("service_id", Text, primary_key=True),
+                 Column("month", Text, primary_key=True), Column("channel", Text, primary_key=True),
+                 Column("class", Text, primary_key=True), *columns)
+
+
+totals_month_respondents = _month_totals("totals_month_respondents", Column("n", BigInteger, nullable=False))
+totals_month_unsur = _month_totals("totals_month_unsur", Column("unsur", Text, primary_key=True),
+                                   Column("answered", BigInteger, nullable=False),
+                                   Column("score_sum", BigInteger, nullable=False))
+totals_month_profile = _month_totals("totals_month_profile", Column("field", Text, primary_key=True),
+                                     Column("value", Text, primary_key=True), Column("n", BigInteger, nullable=False))
 totals_profile = _totals("totals_profile", Column("field", Text, primary_key=True), Column("value", Text, primary_key=True),
                          Column("n", BigInteger, nullable=False))

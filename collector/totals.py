@@ -4,7 +4,9 @@ Per office, service, office-local date, channel and counting class: respondents;
 and their sum (and under unsur "*" the respondents who answered at least one); per profile field and
 value the respondents. Per office, service, local date, local hour and class (totals_hourly, for the
 dashboard's day-of-week x hour map): respondents (unsur "") and per unsur the answers and their sum.
-All integers, so a report adds them up and keeps the IKM exact (Fractions, half-up once: kiosk/ikm.py).
+The first three again per office-local month (totals_month_*), and the hourly ones per office, month,
+weekday, hour and class (totals_weekhour): a report or heat map of whole months adds up a row per month
+instead of one per day. All integers, so a report adds them up and keeps the IKM exact (Fractions, half-up once: kiosk/ikm.py).
 
 The counting class is what kiosk/counting.py needs to decide, at report time and under the office's
 own rule, whether a response counts: `abandoned` (incomplete), `voided`, `unreadable` (a stored body
@@ -21,8 +23,9 @@ from the raw rows; `rebuild` replaces them and says whether they differed.
 """
 from __future__ import annotations
 
+import calendar
 import contextlib
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
@@ -31,7 +34,8 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from collector.db import writing
-from collector.tables import offices, responses, totals_hourly, totals_profile, totals_respondents, totals_unsur
+from collector.tables import (offices, responses, totals_hourly, totals_month_profile, totals_month_respondents,
+                              totals_month_unsur, totals_profile, totals_respondents, totals_unsur, totals_weekhour)
 from kiosk.questionnaire import PROFILE_FIELDS
 
 ABANDONED, VOIDED, UNREADABLE = "abandoned", "voided", "unreadable"
@@ -39,15 +43,26 @@ ANSWERED_ANY = "*"   # totals_unsur: respondents who answered at least one score
 RESPONDENTS = ""     # totals_hourly: the respondents of the hour
 _KEY = ("office_id", "service_id", "local_date", "channel", "class")
 _HOURLY_KEY = ("office_id", "service_id", "local_date", "local_hour", "class", "unsur")
+_WEEKHOUR_KEY = ("office_id", "month", "weekday", "local_hour", "class", "unsur")  # month: local YYYY-MM
+_MONTH_KEY = ("office_id", "service_id", "month", "channel", "class")
 _PROFILE_KEYS = tuple(f.key for f in PROFILE_FIELDS)
 _NO_PROFILE = (None,) * len(_PROFILE_KEYS)
 
-# (table, key columns, value columns) of the four kinds of total
+# (table, key columns, value columns) of the kinds of total
 _KINDS = (("totals_respondents", _KEY, ("n",)),
           ("totals_unsur", _KEY + ("unsur",), ("answered", "score_sum")),
           ("totals_profile", _KEY + ("field", "value"), ("n",)),
-          ("totals_hourly", _HOURLY_KEY, ("n", "score_sum")))
-_TABLES = (totals_respondents, totals_unsur, totals_profile, totals_hourly)
+          ("totals_hourly", _HOURLY_KEY, ("n", "score_sum")),
+          ("totals_weekhour", _WEEKHOUR_KEY, ("n", "score_sum")),
+          ("totals_month_respondents", _MONTH_KEY, ("n",)),
+          ("totals_month_unsur", _MONTH_KEY + ("unsur",), ("answered", "score_sum")),
+          ("totals_month_profile", _MONTH_KEY + ("field", "value"), ("n",)))
+_TABLES = (totals_respondents, totals_unsur, totals_profile, totals_hourly, totals_weekhour, totals_month_respondents,
+           totals_month_unsur, totals_month_profile)
+# The first three kinds again per local month: a report over whole months reads these.
+_MONTHLY = {"totals_respondents": "totals_month_respondents", "totals_unsur": "totals_month_unsur",
+            "totals_profile": "totals_month_profile"}
+_INTEGER_KEYS = ("local_hour", "weekday")
 _WIDTH = {table: len(values) for table, _, values in _KINDS}
 
 
@@ -74,6 +89,12 @@ def readable(body: str) -> dict[str, Any] | None:
     except (ValueError, RecursionError, UnicodeEncodeError):
         return None
     return wire if isinstance(wire, dict) else None
+
+
+@lru_cache(maxsize=4096)
+def _weekday(local_date: str) -> int:
+    """0 = Monday."""
+    return date.fromisoformat(local_date).weekday()
 
 
 @lru_cache(maxsize=4096)
@@ -131,8 +152,13 @@ class Deltas:
                 answered, total = sums[code]
                 if answered or total:
                     hourly.append(key + (code, answered, total))
+        # The month and weekday-hour rollups from the rows just made: a few more rows, no second pass over the answers.
+        weekhour = _rolled(hourly, 2, lambda k: (k[0], k[2][:7], _weekday(k[2])) + k[3:])
         yield from (("totals_respondents", respondents), ("totals_unsur", unsur), ("totals_profile", profile),
-                    ("totals_hourly", hourly))
+                    ("totals_hourly", hourly), ("totals_weekhour", weekhour),
+                    ("totals_month_respondents", _rolled(respondents, 1, _month_key)),
+                    ("totals_month_unsur", _rolled(unsur, 2, _month_key)),
+                    ("totals_month_profile", _rolled(profile, 1, _month_key)))
 
     def flat(self) -> dict[tuple, list[int]]:
         """{(table, key): values} of every total that is not zero (recompute, rebuild)."""
@@ -142,6 +168,25 @@ class Deltas:
             for row in rows:
                 out[(table, row[:-width])] = list(row[-width:])
         return out
+
+
+def _month_key(key: tuple) -> tuple:
+    """A daily total's key with its local date cut to the month (office, service, month, channel, class, ...)."""
+    return key[:2] + (key[2][:7],) + key[3:]
+
+
+def _rolled(rows: list[tuple], width: int, rekey: Callable[[tuple], tuple]) -> list[tuple]:
+    """Rows (key columns then `width` value columns) added up under new keys, in key order, zeros left out."""
+    out: dict[tuple, list[int]] = {}
+    for row in rows:
+        key = rekey(row[:-width])
+        have = out.get(key)
+        if have is None:
+            out[key] = list(row[-width:])
+        else:
+            for i, v in enumerate(row[-width:]):
+                have[i] += v
+    return [key + tuple(vals) for key, vals in sorted(out.items()) if any(vals)]
 
 
 def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzinfo]) -> None:
@@ -243,7 +288,7 @@ def _unnest_upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -
     """PostgreSQL: every row of a table's deltas as one INSERT, one array per column (%b: sent in binary,
     nothing to quote or parse as text); the keys are distinct, as ON CONFLICT DO UPDATE needs."""
     columns = ['"class"' if c == "class" else c for c in keys + values]
-    types = ["integer" if c == "local_hour" else "text" for c in keys] + ["bigint"] * len(values)
+    types = ["integer" if c in _INTEGER_KEYS else "text" for c in keys] + ["bigint"] * len(values)
     return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest("
             + ", ".join(f"%b::{t}[]" for t in types) + f") ON CONFLICT ({', '.join(columns[:len(keys)])}) "
             "DO UPDATE SET " + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
@@ -258,10 +303,20 @@ _PG_UPSERT = ("WITH " + ", ".join(f"add_{table} AS ({_unnest_upsert(table, keys,
 _EMPTY = {table: tuple([] for _ in keys + values) for table, keys, values in _KINDS}
 
 
-def _apply(conn: Connection, deltas: Deltas) -> None:
+def _apply(conn: Connection, deltas: Deltas, tables: Sequence[str] | None = None) -> None:
     """Add the deltas with UPSERT increments (never reading a total first): PostgreSQL, one statement
     of arrays for every table; SQLite (in-process, no round trips), an executemany of a cached statement
-    per table."""
+    per table. tables: only these (a migration from before the others existed), a statement each."""
+    if tables is not None:
+        for table, items in deltas.rows():
+            if table in tables and items:
+                if conn.dialect.name == "postgresql":
+                    keys, values = next((k, v) for t, k, v in _KINDS if t == table)
+                    conn.exec_driver_sql(_unnest_upsert(table, keys, values),
+                                         tuple(list(column) for column in zip(*items)))
+                else:
+                    conn.exec_driver_sql(_SQLITE_UPSERT[table], items)
+        return
     if conn.dialect.name == "postgresql":
         arrays: list[list] = []
         for table, items in deltas.rows():
@@ -312,21 +367,42 @@ def _where(office_id: str, service: str | None, date_from: str | None, date_to: 
 def scope_totals(conn: Connection, office_id: str, service: str | None, date_from: str | None,
                  date_to: str | None) -> dict[str, list[tuple]]:
     """The totals in scope, added up over the dates: respondents per (service, channel, class), unsur per
-    (service, class, unsur), profile per (class, field, value). Service "" stands for none."""
-    where, params = _where(office_id, service, date_from, date_to)
+    (service, channel, class, unsur), profile per (class, field, value). Service "" stands for none. A key
+    may come more than once (whole months from the monthly totals, the days of a cut month from the daily
+    ones): readers add them up. Whole months cost a row per month, not per day."""
+    months, days = whole_months(_day(date_from), _day(date_to))
+    found: dict[str, list[tuple]] = {"respondents": [], "unsur": [], "profile": []}
+    if months is not None:
+        clause, params = "office_id = :office", {"office": office_id}
+        if service is not None:
+            clause, params["service"] = clause + " AND service_id = :service", service
+        if months[0] is not None:
+            clause, params["first"] = clause + " AND month >= :first", months[0]
+        if months[1] is not None:
+            clause, params["last"] = clause + " AND month <= :last", months[1]
+        _scope_rows(conn, found, clause, params, monthly=True)
+    for start, end in days:
+        _scope_rows(conn, found, *_where(office_id, service, _iso(start), _iso(end)), monthly=False)
+    return found
+
+
+def _scope_rows(conn: Connection, found: dict[str, list[tuple]], where: str, params: dict, monthly: bool) -> None:
+    def table(daily: str) -> str:
+        return _MONTHLY[daily] if monthly else daily
+
     queries = {
-        "respondents": f"SELECT service_id, channel, \"class\", SUM(n) FROM totals_respondents WHERE {where} "
-                       "GROUP BY service_id, channel, \"class\"",
-        "unsur": f"SELECT service_id, \"class\", unsur, SUM(answered), SUM(score_sum) FROM totals_unsur WHERE {where} "
-                 "GROUP BY service_id, \"class\", unsur",
-        "profile": f"SELECT \"class\", field, value, SUM(n) FROM totals_profile WHERE {where} "
+        "respondents": f"SELECT service_id, channel, \"class\", SUM(n) FROM {table('totals_respondents')} "
+                       f"WHERE {where} GROUP BY service_id, channel, \"class\"",
+        "unsur": f"SELECT service_id, channel, \"class\", unsur, SUM(answered), SUM(score_sum) "
+                 f"FROM {table('totals_unsur')} WHERE {where} GROUP BY service_id, channel, \"class\", unsur",
+        "profile": f"SELECT \"class\", field, value, SUM(n) FROM {table('totals_profile')} WHERE {where} "
                    "GROUP BY \"class\", field, value",
     }
-    counts = {"respondents": 3, "unsur": 3, "profile": 3}  # columns before the sums
-    # int(): PostgreSQL's SUM of a BIGINT is a numeric
-    return {name: [tuple(r[:counts[name]]) + tuple(int(v) for v in r[counts[name]:])
-                   for r in conn.execute(text(sql), params)]
-            for name, sql in queries.items()}
+    counts = {"respondents": 3, "unsur": 4, "profile": 3}  # columns before the sums
+    for name, sql in queries.items():
+        # int(): PostgreSQL's SUM of a BIGINT is a numeric
+        found[name].extend(tuple(r[:counts[name]]) + tuple(int(v) for v in r[counts[name]:])
+                           for r in conn.execute(text(sql), params))
 
 
 def heatmap(source: Connection | Engine, office_id: str, service: str | None, date_from: Any, date_to: Any,
@@ -334,7 +410,9 @@ def heatmap(source: Connection | Engine, office_id: str, service: str | None, da
     """{(weekday 0=Monday, local hour 0..23): (respondents counted, unrounded IKM or None)} of the counted
     responses of an office (or one service) over local dates (date or ISO text, None: open), under `rule`
     (kiosk.counting.CountingRule). Cells without respondents are absent. The office's questionnaire
-    (weights) when not given. Reads totals_hourly only: its cost grows with days x hours, not responses."""
+    (weights) when not given. Whole months of the whole office come from totals_weekhour (a row per month,
+    class and unsur for each cell); the days of a month cut by the period, and a single service, from
+    totals_hourly: the cost grows with months and days x hours, never with the responses."""
     from kiosk import ikm
     from kiosk.questionnaire import SKM_2017
 
@@ -348,21 +426,14 @@ def heatmap(source: Connection | Engine, office_id: str, service: str | None, da
 
         office = get_office(source, office_id)
         questionnaire = office.questionnaire() if office is not None else SKM_2017
-    where, params = _where(office_id, service, _iso(date_from), _iso(date_to))
-    # The weekday (0 = Sunday in both) is worked out by the database, so a year comes back as at most
-    # 7 x 24 x classes x unsur rows instead of one per day.
-    dow = ("CAST(strftime('%w', local_date) AS INTEGER)" if source.dialect.name == "sqlite"
-           else "CAST(EXTRACT(DOW FROM CAST(local_date AS date)) AS INTEGER)")
     cells: dict[tuple[int, int], tuple[list[int], dict[str, list[int]]]] = {}
     counts: dict[str, bool] = {}
-    for sunday_first, hour, cls, unsur, n, score in source.execute(text(
-            f"SELECT {dow} AS dow, local_hour, \"class\", unsur, SUM(n), SUM(score_sum) FROM totals_hourly "
-            f"WHERE {where} GROUP BY dow, local_hour, \"class\", unsur"), params):
+    for weekday, hour, cls, unsur, n, score in _heat_rows(source, office_id, service, _day(date_from), _day(date_to)):
         if cls not in counts:
             counts[cls] = cls not in (ABANDONED, UNREADABLE) and rule.left_out_because(class_flags(cls)) is None
         if not counts[cls]:
             continue
-        respondents, sums = cells.setdefault(((int(sunday_first) + 6) % 7, int(hour)), ([0], {}))
+        respondents, sums = cells.setdefault((int(weekday), int(hour)), ([0], {}))
         if unsur == RESPONDENTS:
             respondents[0] += int(n)
         else:
@@ -375,6 +446,68 @@ def heatmap(source: Connection | Engine, office_id: str, service: str | None, da
             result = ikm.from_sums(respondents[0], {c: tuple(v) for c, v in sums.items()}, questionnaire)
             out[cell] = (respondents[0], None if result.ikm is None else float(result.ikm))
     return out
+
+
+def whole_months(date_from: date | None, date_to: date | None) -> tuple[tuple[str | None, str | None] | None,
+                                                                          list[tuple[date | None, date | None]]]:
+    """The period as ((first, last) whole local month "YYYY-MM", None: open) or None when it holds no whole
+    month, and the ranges of days left over (one or two, a cut month at either end; None: open)."""
+    def month(day: date) -> str:
+        return f"{day.year:04d}-{day.month:02d}"
+
+    def month_end(day: date) -> date:
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+    first = None if date_from is None else month(date_from) if date_from.day == 1 else (
+        None if date_from.year == 9999 and date_from.month == 12 else month(month_end(date_from) + timedelta(days=1)))
+    if date_from is not None and first is None:  # a cut December of year 9999: no whole month after it
+        return None, [(date_from, date_to)]
+    last = None if date_to is None else month(date_to) if date_to == month_end(date_to) else (
+        None if date_to.year == 1 and date_to.month == 1 else month(date_to.replace(day=1) - timedelta(days=1)))
+    if date_to is not None and last is None:
+        return None, [(date_from, date_to)]
+    if first is not None and last is not None and first > last:
+        return None, [(date_from, date_to)]
+    edges = []
+    if date_from is not None and date_from.day != 1:
+        edges.append((date_from, month_end(date_from)))
+    if date_to is not None and date_to != month_end(date_to):
+        edges.append((date_to.replace(day=1), date_to))
+    return (first, last), edges
+
+
+def _heat_rows(conn: Connection, office_id: str, service: str | None, date_from: date | None,
+               date_to: date | None) -> Iterator[tuple]:
+    """(weekday 0=Monday, hour, class, unsur, n, score_sum) sums over the period, several rows per cell."""
+    months, days = whole_months(date_from, date_to) if service is None else (None, [(date_from, date_to)])
+    if months is not None:
+        clause, params = "office_id = :office", {"office": office_id}
+        if months[0] is not None:
+            clause, params["first"] = clause + " AND month >= :first", months[0]
+        if months[1] is not None:
+            clause, params["last"] = clause + " AND month <= :last", months[1]
+        yield from conn.execute(text(
+            f'SELECT weekday, local_hour, "class", unsur, SUM(n), SUM(score_sum) FROM totals_weekhour '
+            f'WHERE {clause} GROUP BY weekday, local_hour, "class", unsur'), params)
+    # The weekday (0 = Sunday in both) is worked out by the database, so the days come back as at most
+    # 7 x 24 x classes x unsur rows instead of one per day.
+    dow = ("CAST(strftime('%w', local_date) AS INTEGER)" if conn.dialect.name == "sqlite"
+           else "CAST(EXTRACT(DOW FROM CAST(local_date AS date)) AS INTEGER)")
+    for start, end in days:
+        where, params = _where(office_id, service, _iso(start), _iso(end))
+        for sunday_first, hour, cls, unsur, n, score in conn.execute(text(
+                f"SELECT {dow} AS dow, local_hour, \"class\", unsur, SUM(n), SUM(score_sum) FROM totals_hourly "
+                f"WHERE {where} GROUP BY dow, local_hour, \"class\", unsur"), params):
+            yield (int(sunday_first) + 6) % 7, hour, cls, unsur, n, score
+
+
+def _day(day: Any) -> date | None:
+    """A date from a date, a datetime's date or ISO text; None stays None (an open end)."""
+    if day is None or day == "":
+        return None
+    if isinstance(day, datetime):
+        return day.date()
+    return day if isinstance(day, date) else date.fromisoformat(day)
 
 
 def _iso(day: Any) -> str | None:
@@ -398,9 +531,11 @@ def _recomputed(conn: Connection, office_id: str) -> Deltas:
     return deltas
 
 
-def stored(conn: Connection, office_id: str) -> dict[tuple, list[int]]:
+def stored(conn: Connection, office_id: str, tables: Iterable[str] | None = None) -> dict[tuple, list[int]]:
     found: dict[tuple, list[int]] = {}
     for table, keys, values in _KINDS:
+        if tables is not None and table not in tables:
+            continue
         quoted = ", ".join('"class"' if c == "class" else c for c in keys + values)
         for row in conn.execute(text(f"SELECT {quoted} FROM {table} WHERE office_id = :o"), {"o": office_id}):
             key, vals = tuple(row[:len(keys)]), [int(v) for v in row[len(keys):]]
@@ -409,16 +544,19 @@ def stored(conn: Connection, office_id: str) -> dict[tuple, list[int]]:
     return found
 
 
-def rebuild_in(conn: Connection, office_ids: Sequence[str]) -> dict[str, Any]:
-    """Replace the offices' totals by a recomputation inside this transaction; per office whether they differed."""
+def rebuild_in(conn: Connection, office_ids: Sequence[str], tables: Sequence[str] | None = None) -> dict[str, Any]:
+    """Replace the offices' totals by a recomputation inside this transaction; per office whether they differed.
+    tables: only these kinds of total (a migration from before the later ones); None: every kind."""
     out: dict[str, Any] = {}
     for office_id in office_ids:
         deltas = _recomputed(conn, office_id)
-        want, have = deltas.flat(), stored(conn, office_id)
+        want = {k: v for k, v in deltas.flat().items() if tables is None or k[0] in tables}
+        have = stored(conn, office_id, tables)
         differing = sum(1 for k in set(want) | set(have) if want.get(k) != have.get(k))
         for table in _TABLES:
-            conn.execute(delete(table).where(table.c.office_id == office_id))
-        _apply(conn, deltas)
+            if tables is None or table.name in tables:
+                conn.execute(delete(table).where(table.c.office_id == office_id))
+        _apply(conn, deltas, tables)
         out[office_id] = {"differed": differing > 0, "totals_differing": differing, "totals": len(want)}
     return out
 
@@ -432,6 +570,7 @@ def rebuild(engine: Engine, office_ids: Sequence[str]) -> dict[str, Any]:
         return rebuild_in(conn, office_ids)
 
 
-def rebuild_all(conn: Connection) -> None:
-    """Every office's totals from its raw rows (the migration that brings an older database's totals in)."""
-    rebuild_in(conn, list(conn.execute(select(offices.c.id).order_by(offices.c.id)).scalars()))
+def rebuild_all(conn: Connection, tables: Sequence[str] | None = None) -> None:
+    """Every office's totals (or these kinds of them) from its raw rows (the migration that brings an older
+    database's totals in)."""
+    rebuild_in(conn, list(conn.execute(select(offices.c.id).order_by(offices.c.id)).scalars()), tables)

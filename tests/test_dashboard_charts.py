@@ -2,6 +2,7 @@
 drawn are the report JSON's, the dashboard shows them in both languages, the PDF carries them as vectors."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -96,6 +97,18 @@ def test_trend_columns_are_each_period_report(office_data):
         assert f'{report["ikm_converted"]:.2f}'.replace(".", ",") in svg
     assert "2024" not in columns and 'data-period="2024" data-empty="1"' in svg  # no data: a dash, not a zero
     assert "style=" not in svg and "<script" not in svg
+    # One grouped read of the totals gives every period's office_report figures; the page's own report the last.
+    for p in found.points:
+        report = _report(client, p.date_from, p.date_to)
+        assert (p.respondents, p.ikm_converted, p.mutu) == (report["respondents"], report["ikm_converted"], report["mutu"])
+    page_report = _report(client, "2026-01-01", "2026-12-31")
+    assert chart_trend.trend(engine, DEMO_OFFICE, dt.date(2026, 1, 1), dt.date(2026, 12, 31),
+                             current={**page_report, "respondents": -1}).points == found.points[:-1] + (
+        dataclasses.replace(found.points[-1], respondents=-1),)
+    kk = chart_trend.trend(engine, DEMO_OFFICE, dt.date(2025, 1, 1), dt.date(2025, 12, 31), service="kk")
+    for p in kk.points:
+        report = _report(client, p.date_from, p.date_to, service="kk")
+        assert (p.respondents, p.ikm_converted, p.mutu) == (report["respondents"], report["ikm_converted"], report["mutu"])
 
 
 def chart_trend_svg(found):
@@ -274,3 +287,9 @@ def test_channels_and_hours_read_the_running_totals_on_each_backend(collector_ap
     assert {slot: cell.respondents for slot, cell in hours.items()} == {(4, 8): 2, (4, 9): 2, (4, 10): 1, (3, 10): 3}
     assert hours[(3, 10)].ikm_converted == channels["paper"].ikm_converted
     assert report.json()["channels"] == {c: cell.respondents for c, cell in channels.items()}
+    # The office page hands over the totals it read for its report: the same split from them.
+    from collector.reports import office_figures
+
+    assert response_patterns.by_channel(app.engine, office, *period,
+                                        found=office_figures(app.engine, DEMO_OFFICE, date_from=period[0],
+                                                             date_to=period[1]).totals) == channels
