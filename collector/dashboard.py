@@ -34,8 +34,7 @@ def new_suggestions(engine: Engine, office_id: str, period: tuple[dt.date, dt.da
     """Comments of the period nobody has moderated yet, for the office page's link to them."""
     from collector import suggestions
 
-    return suggestions.feed(engine, office_id, date_from=period[0], date_to=period[1], state=suggestions.NEW,
-                            per_page=1).total
+    return suggestions.new_count(engine, office_id, period[0], period[1])
 
 
 def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIRouter:

@@ -5,7 +5,7 @@ import json
 import logging
 from typing import Any, Iterable
 
-from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy import bindparam, literal_column, select, text, update
 from sqlalchemy.engine import Engine
 
 from collector import voiding
@@ -13,7 +13,7 @@ from collector.db import reading, writing
 from collector.records import utc_now
 from collector.tables import responses
 from kiosk.errors import UserError
-from kiosk.holds import HELD_FLAGS, RATE_ACCEPTED, SUSPECT_RATE, is_held
+from kiosk.holds import RATE_ACCEPTED, SUSPECT_RATE, is_held
 from kiosk.response import canonical_json
 
 log = logging.getLogger(__name__)
@@ -21,16 +21,12 @@ log = logging.getLogger(__name__)
 
 def _held_rows(conn, office_id: str) -> list[tuple[str, dict[str, Any], str]]:
     """(id, wire, received_at) of the office's held answers, oldest first."""
-    # The flag's text in the body narrows the scan; parsing the body decides (a comment may quote it).
-    mentions = or_(*(responses.c.body.like(f'%"{flag}"%') for flag in sorted(HELD_FLAGS)))
+    # `held` is kept from the body's flags at every write (collector/comments.py); the partial index
+    # responses_office_held holds only these rows, and its condition is written as the index's is.
     query = (select(responses.c.id, responses.c.body, responses.c.received_at)
-             .where(responses.c.office_id == office_id, mentions).order_by(responses.c.received_at))
-    rows = []
-    for rid, body, received in conn.execute(query):
-        wire = json.loads(body)
-        if is_held(wire.get("flags") or ()):
-            rows.append((rid, wire, received))
-    return rows
+             .where(responses.c.office_id == office_id, literal_column("responses.held"))
+             .order_by(responses.c.received_at))
+    return [(rid, json.loads(body), received) for rid, body, received in conn.execute(query)]
 
 
 def held_count(engine: Engine, office_id: str) -> int:

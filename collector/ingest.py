@@ -259,12 +259,14 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None
 
 def _count(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = None,
            parsed: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-    """The running totals take the new rows in the same transaction (collector/totals.py)."""
-    from collector import totals
+    """The running totals take the new rows in the same transaction (collector/totals.py), and so do the
+    comment rows and held flags the pages read instead of the bodies (collector/comments.py)."""
+    from collector import comments, totals
 
     parsed = parsed or {}
     totals.add_rows(conn, ((r[1], r[2], r[6], r[4], r[7], parsed.get(r[0], r[8]), r[10], False, r[5]) for r in rows),
                     tz)
+    comments.add_new(conn, rows, parsed)
 
 
 def _first(row: tuple[Any, ...]) -> Any:

@@ -357,6 +357,32 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
         # Filled from the daily totals (exact since migration 13): the same sums regrouped by month.
         lambda conn: _fill_months(conn),
     ]),
+    (20, "the respondents' comments and the held flag as columns, filled from the stored bodies (collector/comments.py)", [
+        # One row per response with a comment: what the kritik-dan-saran feed filters, counts and orders by,
+        # so no page parses bodies (collector/comments.py says what each column holds).
+        """CREATE TABLE comments (
+            response_id TEXT PRIMARY KEY REFERENCES responses (id),
+            office_id TEXT NOT NULL REFERENCES offices (id),
+            service_id TEXT,
+            local_date TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            complete BOOLEAN NOT NULL,
+            voided BOOLEAN NOT NULL,
+            flags TEXT NOT NULL,
+            state TEXT NOT NULL,
+            unsur TEXT NOT NULL,
+            comment TEXT NOT NULL,
+            comment_folded TEXT NOT NULL
+        )""",
+        # The office page's "N new suggestions" from this index alone; the feed's period and its order.
+        "CREATE INDEX comments_office_state_date ON comments (office_id, state, local_date, complete, voided, flags)",
+        "CREATE INDEX comments_office_date ON comments (office_id, local_date)",
+        "CREATE INDEX comments_office_submitted ON comments (office_id, submitted_at)",
+        "ALTER TABLE responses ADD COLUMN held BOOLEAN NOT NULL DEFAULT FALSE",
+        # Only the few held answers are in it: ingest pays nothing for the others.
+        "CREATE INDEX responses_office_held ON responses (office_id, received_at) WHERE held",
+        lambda conn: _fill_comments(conn),
+    ]),
 ]
 
 
@@ -390,6 +416,12 @@ def _fill_months(conn) -> None:
         conn.execute(text(
             f'INSERT INTO totals_month_{daily} SELECT office_id, service_id, {month}, channel, "class"{keys}, {sums} '
             f'FROM totals_{daily} GROUP BY office_id, service_id, {month}, channel, "class"{keys}'))
+
+
+def _fill_comments(conn) -> None:
+    from collector import comments
+
+    comments.backfill(conn)
 
 
 def _fill_totals(conn) -> None:

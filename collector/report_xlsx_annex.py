@@ -1,12 +1,12 @@
-"""The workbook's annex sheets of the Laporan SKM: the team and schedule, the questionnaire as asked and the
-trend over every earlier period, the same tables the PDF prints."""
+"""The workbook's annex sheets of the Laporan SKM: the team and schedule, the questionnaire as asked, the
+trend over every earlier period, the follow-up plan and the kritik dan saran, the same tables the PDF prints."""
 from __future__ import annotations
 
 from collector.report_questionnaire import LANGUAGES, languages, questions
 from collector.report_trend import trend_rows
 from collector.report_xlsx import CONVERTED, COUNT, INDEX, _cell, _header, _widths
 
-SHEETS = ("Tim & Jadwal", "Kuesioner", "Tren", "Rencana Tindak Lanjut")
+SHEETS = ("Tim & Jadwal", "Kuesioner", "Tren", "Rencana Tindak Lanjut", "Kritik dan Saran")
 
 
 def add_sheets(book, source) -> None:
@@ -14,6 +14,37 @@ def add_sheets(book, source) -> None:
     _questionnaire(book.create_sheet(SHEETS[1]), source)
     _trend(book.create_sheet(SHEETS[2]), source)
     _plans(book.create_sheet(SHEETS[3]), source)
+    _suggestions(book.create_sheet(SHEETS[4]), source)
+
+
+def _suggestions(sheet, source) -> None:
+    """BAB IV E: Tabel 4.5 (comments per unsur they talk about), their moderation and the approved examples,
+    the numbers the PDF and the dashboard show (collector/suggestions.Summary). Only approved comments are
+    quoted: the others may name people."""
+    from collector.suggestions import APPROVED, HIDDEN, NEW, summary_rows
+
+    _widths(sheet, (60, 14, 14))
+    found = source.suggestions
+    if found is None:
+        sheet.append([_cell(sheet, "-"), _cell(sheet, "kritik dan saran tidak dihitung untuk laporan ini")])
+        return
+    names = {u.code: u.name("id") for u in source.office.questionnaire().scored_items}
+    rows = summary_rows(found, names)
+    sheet.append(_header(sheet, rows[0]))
+    for label, count in rows[1:]:
+        sheet.append([_cell(sheet, label), _cell(sheet, count, COUNT)])
+    sheet.append([])
+    sheet.append(_header(sheet, ("Status moderasi", "Jumlah saran")))
+    for label, state in (("Disetujui untuk dipublikasikan", APPROVED), ("Disembunyikan (tetap disimpan)", HIDDEN),
+                         ("Belum ditinjau", NEW)):
+        sheet.append([_cell(sheet, label), _cell(sheet, found.states.get(state, 0), COUNT)])
+    sheet.append([])
+    sheet.append(_header(sheet, ("Contoh kritik dan saran yang disetujui untuk dipublikasikan", "Tanggal",
+                                 "Kode layanan")))
+    for s in found.examples:
+        sheet.append([_cell(sheet, s.text), _cell(sheet, s.local_date), _cell(sheet, s.service_id or "-")])
+    if not found.examples:
+        sheet.append([_cell(sheet, "belum ada kritik dan saran yang disetujui untuk dipublikasikan")])
 
 
 def _plans(sheet, source) -> None:

@@ -1,35 +1,38 @@
 """Kritik dan saran: the respondents' comments of an office as a moderated feed, never deleted.
 
-A comment stays in its response's body exactly as it arrived; moderation keeps one row per
-comment that an admin has acted on (`suggestion_states`, migration 11; no row means NEW). NEW
-comments are seen by admins only, HIDDEN ones are kept but set aside, and only APPROVED ones may
+A comment stays in its response's body exactly as it arrived (copied once into its collector/comments.py row
+for the queries); moderation keeps one row per comment that an admin has acted on (`suggestion_states`,
+migration 11; no row means NEW; the comment row holds a copy of the state). NEW comments are seen by admins only, HIDDEN ones are kept but set aside, and only APPROVED ones may
 appear on the public page and Mode TV. Every change of state is one line of the append-only
 audit log (collector/voiding.record: who, when, what, why).
 
 By default the feed holds the comments of responses the counting rule (kiosk/counting.py) counts,
 so simulated, voided and held answers do not speak for the public, and the Laporan's summary rests
 on the same respondents as its IKM; `include_uncounted` shows the others too, each marked with the
-reason it was left out. The search is a case-insensitive substring match done in Python on the
-comment itself, so SQLite (whose lower() and LIKE fold ASCII only) and PostgreSQL (whose LIKE is
-case sensitive) answer alike, and % or _ in the query mean themselves.
+reason it was left out. Nothing here parses a stored body: the feed, its counts and the Laporan's summary
+are queries on the `comments` rows kept at ingest (collector/comments.py), paged in the database. The search
+is a case-insensitive substring match of the casefolded comment, made at ingest, against the casefolded
+query (instr / strpos, not LIKE), so SQLite (whose lower() and LIKE fold ASCII only) and PostgreSQL (whose
+LIKE is case sensitive) answer alike, and % or _ in the query mean themselves.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import Column, Table, Text, insert, select, update
+from sqlalchemy import (Column, ColumnElement, Table, Text, and_, case, false, func, insert, not_, or_, select, true,
+                        update)
 from sqlalchemy.engine import Connection, Engine
 
 from collector import voiding
+from collector.comments import comments
 from collector.db import reading, writing
 from collector.ingest import read_stored_body
 from collector.records import OfficeRecord, get_office, stamp, utc_now
-from collector.suggestion_groups import OTHER, groups_of
+from collector.suggestion_groups import OTHER
 from collector.tables import metadata, responses
-from kiosk.counting import CountingRule
+from kiosk.counting import SIMULATED, VOIDED, CountingRule
 from kiosk.errors import UserError
 from kiosk.i18n import N_
 
@@ -108,35 +111,92 @@ def group_codes(office: OfficeRecord) -> list[str]:
     return [u.code for u in office.questionnaire().scored_items] + [OTHER]
 
 
-def _load(conn: Connection, office: OfficeRecord, date_from: dt.date | None, date_to: dt.date | None,
-          service: str | None) -> list[Suggestion]:
-    """Every comment of the office's responses in scope, newest first, with its state and groups."""
-    query = (select(responses.c.id, responses.c.service_id, responses.c.local_date, responses.c.submitted_at,
-                    responses.c.body, responses.c.collector_flags, responses.c.voided_at, suggestion_states.c.state,
-                    suggestion_states.c.changed_at, suggestion_states.c.changed_by)
-             .select_from(responses.outerjoin(suggestion_states, suggestion_states.c.response_id == responses.c.id))
-             # Narrows the scan to bodies with a comment string; parsing the body decides.
-             .where(responses.c.office_id == office.id, responses.c.body.like('%"comment":"%')))
+def _counted(rule: CountingRule) -> ColumnElement[bool]:
+    """The counting rule (kiosk/counting.py) as a condition on a comment row: complete, not voided, and none of
+    the flags that keep a response out (simulated, voided, the rule's suspect flags)."""
+    return and_(comments.c.complete == true(), comments.c.voided == false(),
+                *(comments.c.flags.notlike(f"%,{flag},%") for flag in sorted({VOIDED, SIMULATED} | rule.suspect)))
+
+
+def _in_group(code: str, codes: list[str]) -> ColumnElement[bool]:
+    """A comment talks about this unsur; OTHER: about none of the office's (codes: its scored unsur)."""
+    if code == OTHER:
+        return not_(or_(*(comments.c.unsur.like(f"%,{c},%") for c in codes)))
+    return comments.c.unsur.like(f"%,{code},%")
+
+
+def _contains(conn: Connection, needle: str) -> ColumnElement[bool]:
+    """The casefolded comment holds the casefolded search text, character for character (no LIKE: % and _
+    mean themselves, and SQLite's LIKE would fold ASCII only)."""
+    found = func.strpos if conn.dialect.name == "postgresql" else func.instr
+    return found(comments.c.comment_folded, needle) > 0
+
+
+def _base(conn: Connection, office: OfficeRecord, rule: CountingRule, *, date_from: dt.date | None,
+          date_to: dt.date | None, service: str | None, search: str | None,
+          include_uncounted: bool) -> list[ColumnElement[bool]]:
+    where = [comments.c.office_id == office.id]
     if date_from:
-        query = query.where(responses.c.local_date >= date_from.isoformat())
+        where.append(comments.c.local_date >= date_from.isoformat())
     if date_to:
-        query = query.where(responses.c.local_date <= date_to.isoformat())
+        where.append(comments.c.local_date <= date_to.isoformat())
     if service:
-        query = query.where(responses.c.service_id == service)
-    rule = CountingRule.for_office(office.settings)
+        where.append(comments.c.service_id == service)
+    if not include_uncounted:
+        where.append(_counted(rule))
+    needle = (search or "").strip().casefold()
+    if needle:
+        where.append(_contains(conn, needle))
+    return where
+
+
+def _suggestion(row: Any, office: OfficeRecord, rule: CountingRule, codes: list[str]) -> Suggestion:
+    flags = tuple(f for f in row.flags.split(",") if f) + (("voided",) if row.voided else ())
+    left_out = "abandoned" if not row.complete else rule.left_out_because(flags)
+    found = tuple(c for c in codes if f",{c}," in row.unsur) or (OTHER,)
+    return Suggestion(row.response_id, office.id, row.service_id, row.local_date, row.submitted_at, row.comment,
+                      row.state, found, left_out, row.changed_at, row.changed_by)
+
+
+def _page(conn: Connection, office: OfficeRecord, rule: CountingRule, where: list[ColumnElement[bool]],
+          limit: int, offset: int = 0) -> list[Suggestion]:
+    """The comments under these conditions, newest first, one page of them, with who moderated each."""
+    query = (select(comments.c.response_id, comments.c.service_id, comments.c.local_date, comments.c.submitted_at,
+                    comments.c.comment, comments.c.state, comments.c.unsur, comments.c.flags, comments.c.complete,
+                    comments.c.voided, suggestion_states.c.changed_at, suggestion_states.c.changed_by)
+             .select_from(comments.outerjoin(suggestion_states,
+                                             suggestion_states.c.response_id == comments.c.response_id))
+             .where(*where).order_by(comments.c.submitted_at.desc(), comments.c.response_id)
+             .limit(limit).offset(offset))
     codes = group_codes(office)[:-1]
-    found = []
-    for row in conn.execute(query.order_by(responses.c.submitted_at.desc(), responses.c.id)).all():
-        wire = read_stored_body(row.body)
-        if wire is None or not isinstance(wire.get("comment"), str) or not wire["comment"].strip():
-            continue
-        flags = tuple(wire.get("flags") or ()) + tuple(f for f in (row.collector_flags or "").split(",") if f) \
-            + (("voided",) if row.voided_at else ())
-        left_out = "abandoned" if wire.get("complete") is not True else rule.left_out_because(flags)
-        text = wire["comment"].strip()
-        found.append(Suggestion(row.id, office.id, row.service_id, row.local_date, row.submitted_at, text,
-                                row.state or NEW, groups_of(text, codes), left_out, row.changed_at, row.changed_by))
-    return found
+    return [_suggestion(row, office, rule, codes) for row in conn.execute(query).all()]
+
+
+def _counts(conn: Connection, office: OfficeRecord, where: list[ColumnElement[bool]], *, state: str | None,
+            group: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
+    """(comments under every filter, per group under every filter but the group's own, per state under every
+    filter but the state's own), in one pass of the database over the comments of the scope."""
+    codes = group_codes(office)
+    scored = codes[:-1]
+    sums = [func.sum(case((_in_group(code, scored), 1), else_=0)) for code in codes]
+    chosen = func.sum(case((_in_group(group, scored), 1), else_=0)) if group else func.count()
+    per_state = {row[0]: row for row in conn.execute(
+        select(comments.c.state, chosen, *sums).where(*where).group_by(comments.c.state)).all()}
+    in_state = [row for st, row in per_state.items() if state is None or st == state]
+    groups = {code: sum(int(row[2 + i] or 0) for row in in_state) for i, code in enumerate(codes)}
+    states = {st: int(per_state[st][1] or 0) if st in per_state else 0 for st in STATES}
+    return sum(int(row[1] or 0) for row in in_state), groups, states
+
+
+def new_count(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.date) -> int:
+    """The comments of counted responses in the period that nobody has moderated yet (the feed's total with
+    state new), as one count over an index (comments_office_state_date): the office page's link."""
+    with reading(engine) as conn:
+        office = _office(conn, office_id)
+        where = _base(conn, office, CountingRule.for_office(office.settings), date_from=date_from, date_to=date_to,
+                      service=None, search=None, include_uncounted=False)
+        return int(conn.execute(select(func.count()).select_from(comments)
+                                .where(*where, comments.c.state == NEW)).scalar_one())
 
 
 def _check_filters(office: OfficeRecord, *, service: str | None, search: str | None, state: str | None,
@@ -163,17 +223,14 @@ def feed(engine: Engine, office_id: str, *, date_from: dt.date | None = None, da
         office = _office(conn, office_id)
         _check_filters(office, service=service, search=search, state=state, group=group, date_from=date_from,
                        date_to=date_to)
-        found = _load(conn, office, date_from, date_to, service)
-    needle = (search or "").strip().casefold()
-    base = [s for s in found if (include_uncounted or s.counted) and needle in s.text.casefold()]
-    in_state = [s for s in base if state is None or s.state == state]
-    in_group = [s for s in base if group is None or group in s.groups]
-    chosen = [s for s in in_state if group is None or group in s.groups]
-    groups = Counter(g for s in in_state for g in s.groups)
-    start = (page - 1) * per_page
-    return Feed(tuple(chosen[start:start + per_page]), len(chosen), page, per_page,
-                {code: groups.get(code, 0) for code in group_codes(office)},
-                {st: sum(1 for s in in_group if s.state == st) for st in STATES})
+        rule = CountingRule.for_office(office.settings)
+        where = _base(conn, office, rule, date_from=date_from, date_to=date_to, service=service, search=search,
+                      include_uncounted=include_uncounted)
+        total, groups, states = _counts(conn, office, where, state=state, group=group)
+        chosen = where + ([comments.c.state == state] if state else []) \
+            + ([_in_group(group, group_codes(office)[:-1])] if group else [])
+        items = _page(conn, office, rule, chosen, per_page, (page - 1) * per_page) if total else []
+    return Feed(tuple(items), total, page, per_page, groups, states)
 
 
 def published(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.date, *,
@@ -181,8 +238,10 @@ def published(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.da
     """The latest approved comments of counted responses in the period: all the public pages may show."""
     with reading(engine) as conn:
         office = _office(conn, office_id)
-        found = _load(conn, office, date_from, date_to, None)
-    return [s for s in found if s.state == APPROVED and s.counted][:limit]
+        rule = CountingRule.for_office(office.settings)
+        where = _base(conn, office, rule, date_from=date_from, date_to=date_to, service=None, search=None,
+                      include_uncounted=False)
+        return _page(conn, office, rule, where + [comments.c.state == APPROVED], limit)
 
 
 def change_state(engine: Engine, response_ids: Iterable[str], verb: str, *, actor: str, reason: str = "",
@@ -222,6 +281,8 @@ def change_state(engine: Engine, response_ids: Iterable[str], verb: str, *, acto
                                                               **values))
             else:
                 conn.execute(update(suggestion_states).where(suggestion_states.c.response_id == rid).values(**values))
+            # The copy the feed filters and counts by (collector/comments.py); a blank comment has no row.
+            conn.execute(update(comments).where(comments.c.response_id == rid).values(state=target))
             # A microsecond apart: the log reads in the order the ids were given.
             voiding.record(conn, rows[rid].office_id, action=f"suggestion-{verb}", actor=actor, reason=reason,
                            now=now + dt.timedelta(microseconds=step), response_id=rid,
@@ -242,10 +303,17 @@ class Summary:
 
 def summary(engine: Engine, office_id: str, *, service: str | None = None, date_from: dt.date | None = None,
             date_to: dt.date | None = None, examples: int = 3) -> Summary:
-    shown = feed(engine, office_id, service=service, date_from=date_from, date_to=date_to, per_page=1)
-    approved = feed(engine, office_id, service=service, date_from=date_from, date_to=date_to, state=APPROVED,
-                    per_page=max(1, examples))
-    return Summary(shown.total, shown.groups, shown.states, approved.items[:examples])
+    """One count over the period's comments in the database and the few approved examples: constant memory."""
+    with reading(engine) as conn:
+        office = _office(conn, office_id)
+        _check_filters(office, service=service, search=None, state=None, group=None, date_from=date_from,
+                       date_to=date_to)
+        rule = CountingRule.for_office(office.settings)
+        where = _base(conn, office, rule, date_from=date_from, date_to=date_to, service=service, search=None,
+                      include_uncounted=False)
+        total, groups, states = _counts(conn, office, where, state=None, group=None)
+        shown = _page(conn, office, rule, where + [comments.c.state == APPROVED], examples) if examples > 0 else []
+    return Summary(total, groups, states, tuple(shown))
 
 
 def summary_rows(found: Summary, unsur_names: dict[str, str]) -> list[list[Any]]:
@@ -291,4 +359,4 @@ def audit_lines(engine: Engine, office_id: str) -> list[dict[str, Any]]:
 
 
 __all__ = ["NEW", "HIDDEN", "APPROVED", "STATES", "ACTIONS", "Suggestion", "Feed", "feed", "published",
-           "change_state", "summary", "summary_rows", "report_text", "audit_lines"]
+           "new_count", "change_state", "summary", "summary_rows", "report_text", "audit_lines"]

@@ -82,6 +82,8 @@ responses = Table(
     Column("received_at", Text, nullable=False),
     Column("collector_flags", Text, nullable=False, default=""),
     Column("voided_at", Text),
+    # The body's flags hold it as suspect (collector/comments.py); the database fills in FALSE (migration 20).
+    Column("held", Boolean, nullable=False),
 )
 
 audit_log = Table(

@@ -346,6 +346,9 @@ def track(conn: Connection, ids: Sequence[str], *, zone_before: tzinfo | None = 
     _sum(before, -1, deltas, (lambda _office: zone_before) if zone_before is not None else _zones(conn))
     _sum(_rows(conn, ids), 1, deltas, _zones(conn))
     _apply(conn, deltas)
+    from collector import comments
+
+    comments.follow(conn, ids)  # the comment rows and held flags the pages read follow the same change
 
 
 # --- reading: what reports add up -------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The queries behind the report, the downloads, the dashboard, the region page, the held list, the audit
-log and the fleet page use indexes, on SQLite and on PostgreSQL.
+log, the fleet page and the kritik-dan-saran feed use indexes, on SQLite and on PostgreSQL.
 
 The pages are opened for real (the collector in-process on the fixed data set of test_download_bytes.py)
 and every SELECT they send that reads the responses, the running totals or the audit log is captured and
@@ -24,11 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fixtures_collector import DEMO_OFFICE  # noqa: E402
 from test_download_bytes import GENERATED, build_office  # noqa: E402
 
-WATCHED = re.compile(r"\b(responses|totals_\w+|audit_log)\b")
+WATCHED = re.compile(r"\b(responses|totals_\w+|audit_log|comments)\b")
 PAGES = ("/admin", f"/admin/offices/{DEMO_OFFICE}", f"/admin/offices/{DEMO_OFFICE}/report.csv",
          f"/admin/offices/{DEMO_OFFICE}/report.xlsx", f"/api/v1/reports/ikm?office={DEMO_OFFICE}",
          "/admin/regions/butur", "/admin/regions/butur/report.csv", f"/admin/offices/{DEMO_OFFICE}/held",
-         f"/admin/offices/{DEMO_OFFICE}/responses", "/admin/fleet")
+         f"/admin/offices/{DEMO_OFFICE}/responses", "/admin/fleet", f"/admin/offices/{DEMO_OFFICE}/suggestions",
+         f"/admin/offices/{DEMO_OFFICE}/suggestions?q=antri&group=U3&state=new&page=2&all=1")
 PERIOD = "from=2026-07-01&to=2026-12-31"
 
 

@@ -339,6 +339,23 @@ def test_the_laporan_summarises_them_with_the_dashboard_numbers(site, tmp_path):
     assert "Terima kasih" not in bab4 and "Antrian terlalu lama" not in bab4
     lampiran = flat[flat.rindex("Lampiran 3"):]
     assert "saran disetujui untuk dipublikasikan" in lampiran and "saran disembunyikan" in lampiran
+    # The workbook's sheet holds the same Tabel 4.5, the moderation counts and the approved examples only.
+    import io
+
+    import openpyxl
+
+    from collector.report_xlsx import build_xlsx
+
+    sheet = openpyxl.load_workbook(io.BytesIO(build_xlsx(source, generated_at=NOW)))["Kritik dan Saran"]
+    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert rows[:7] == [["Kelompok (unsur yang dibicarakan)", "Jumlah saran"], ["U3 Waktu penyelesaian", 2],
+                        ["U4 Biaya/tarif", 1], ["U7 Perilaku pelaksana", 2], ["U9 Sarana dan prasarana", 1],
+                        ["Lainnya (tidak terkait unsur tertentu)", 1],
+                        ["Jumlah kritik dan saran (tiap saran dihitung sekali)", 6]]
+    assert rows[8:12] == [["Status moderasi", "Jumlah saran"], ["Disetujui untuk dipublikasikan", 2],
+                          ["Disembunyikan (tetap disimpan)", 1], ["Belum ditinjau", 3]]
+    assert rows[14:] == [["Ruang tunggu panas", "2026-04-01", "kk"], ["Ada pungli 100% di loket_2", "2026-03-22",
+                                                                       "ktp-el"]]
 
 
 def test_in_chromium_an_admin_approves_one_and_mode_tv_shows_it(collector_server, browser, tmp_path):
