@@ -151,10 +151,11 @@ totals_hourly = Table("totals_hourly", metadata, Column("office_id", Text, prima
                       Column("local_hour", Integer, primary_key=True), Column("class", Text, primary_key=True),
                       Column("unsur", Text, primary_key=True), Column("n", BigInteger, nullable=False),
                       Column("score_sum", BigInteger, nullable=False))
+# Key: office, weekday, hour, class, unsur, month (migration 21: a heat map's groups in key order).
 totals_weekhour = Table("totals_weekhour", metadata, Column("office_id", Text, primary_key=True),
-                        Column("month", Text, primary_key=True), Column("weekday", Integer, primary_key=True),
-                        Column("local_hour", Integer, primary_key=True), Column("class", Text, primary_key=True),
-                        Column("unsur", Text, primary_key=True), Column("n", BigInteger, nullable=False),
+                        Column("weekday", Integer, primary_key=True), Column("local_hour", Integer, primary_key=True),
+                        Column("class", Text, primary_key=True), Column("unsur", Text, primary_key=True),
+                        Column("month", Text, primary_key=True), Column("n", BigInteger, nullable=False),
                         Column("score_sum", BigInteger, nullable=False))
 
 

@@ -43,7 +43,8 @@ ANSWERED_ANY = "*"   # totals_unsur: respondents who answered at least one score
 RESPONDENTS = ""     # totals_hourly: the respondents of the hour
 _KEY = ("office_id", "service_id", "local_date", "channel", "class")
 _HOURLY_KEY = ("office_id", "service_id", "local_date", "local_hour", "class", "unsur")
-_WEEKHOUR_KEY = ("office_id", "month", "weekday", "local_hour", "class", "unsur")  # month: local YYYY-MM
+# month: local YYYY-MM, last: a heat map's groups (weekday, hour, class, unsur) come in key order (migration 21)
+_WEEKHOUR_KEY = ("office_id", "weekday", "local_hour", "class", "unsur", "month")
 _MONTH_KEY = ("office_id", "service_id", "month", "channel", "class")
 _PROFILE_KEYS = tuple(f.key for f in PROFILE_FIELDS)
 _NO_PROFILE = (None,) * len(_PROFILE_KEYS)
@@ -153,7 +154,7 @@ class Deltas:
                 if answered or total:
                     hourly.append(key + (code, answered, total))
         # The month and weekday-hour rollups from the rows just made: a few more rows, no second pass over the answers.
-        weekhour = _rolled(hourly, 2, lambda k: (k[0], k[2][:7], _weekday(k[2])) + k[3:])
+        weekhour = _rolled(hourly, 2, lambda k: (k[0], _weekday(k[2])) + k[3:] + (k[2][:7],))
         yield from (("totals_respondents", respondents), ("totals_unsur", unsur), ("totals_profile", profile),
                     ("totals_hourly", hourly), ("totals_weekhour", weekhour),
                     ("totals_month_respondents", _rolled(respondents, 1, _month_key)),
