@@ -33,6 +33,46 @@ def _engine(db_url: str):
     return engine
 
 
+def _demo_office(db_url: str):
+    """(url, engine) of a migrated collector database holding the demo office (four services)."""
+    from collector import records
+    from kiosk.config import DEMO_CONFIG
+
+    engine = _engine(db_url)
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    yield db_url, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def office_db(collector_db_url):
+    """The demo office in a fresh database of each backend: (url, engine), for the `kiosk admin` commands."""
+    yield from _demo_office(collector_db_url)
+
+
+@pytest.fixture
+def office_sqlite(tmp_path):
+    """The demo office in an SQLite file of the test's own: (url, engine)."""
+    yield from _demo_office(f"sqlite:///{tmp_path / 'collector.db'}")
+
+
+@pytest.fixture
+def web_survey(collector_db_url):
+    """The collector app with the demo office on each backend, started (lifespan and all): (client, engine)."""
+    from fastapi.testclient import TestClient
+
+    from collector import records
+    from collector.app import create_app
+    from kiosk.config import DEMO_CONFIG
+
+    app = create_app(collector_db_url)
+    engine = app.state.engine
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    with TestClient(app) as client:
+        yield client, engine
+    engine.dispose()
+
+
 class CollectorServer:
     """A `python -m kiosk serve` process with its database; the database outlives restarts."""
 

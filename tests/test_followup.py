@@ -10,9 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from collector import db, followup, migrations, records
+from collector import followup
 from collector.ingest import store_batch
-from kiosk.config import DEMO_CONFIG
 from fixtures_collector import DEMO_OFFICE, make_wire
 
 RECEIVED = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)
@@ -21,15 +20,6 @@ RECEIVED = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)
 def admin(db_url: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kiosk", "admin", "followup", *args, "--db", db_url],
                           capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture
-def office_db(collector_db_url):
-    engine = db.make_engine(collector_db_url)
-    migrations.migrate(engine)
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    yield collector_db_url, engine
-    engine.dispose()
 
 
 def test_periods_are_named_exactly():

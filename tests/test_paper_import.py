@@ -6,11 +6,7 @@ import json
 import subprocess
 import sys
 
-import pytest
-
-from collector import db, migrations, records
 from collector.reports import office_report
-from kiosk.config import DEMO_CONFIG
 from fixtures_collector import DEMO_OFFICE
 
 HEADER = "tanggal;U1;U2;U3;U4;U5;U6;U7;U8;U9;service;gender;age_group;education;occupation"
@@ -24,15 +20,6 @@ GOOD = [
 def admin(db_url: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kiosk", "admin", *args, "--db", db_url],
                           capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture
-def office_db(collector_db_url):
-    engine = db.make_engine(collector_db_url)
-    migrations.migrate(engine)
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    yield collector_db_url, engine
-    engine.dispose()
 
 
 def write(path, rows):

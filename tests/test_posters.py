@@ -20,20 +20,6 @@ def tool(*args) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
-@pytest.fixture
-def office(tmp_path):
-    """A migrated collector database holding the demo office (four services): (url, engine)."""
-    from collector import db, migrations, records
-    from kiosk.config import DEMO_CONFIG
-
-    url = f"sqlite:///{tmp_path / 'collector.db'}"
-    engine = db.make_engine(url)
-    migrations.migrate(engine)
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    yield url, engine
-    engine.dispose()
-
-
 def assert_vector_with_embedded_fonts(pdf) -> None:
     fonts = tool("pdffonts", str(pdf)).splitlines()[2:]
     assert fonts and all(row.split()[-5] == "yes" for row in fonts), fonts  # the "emb" column
@@ -52,8 +38,8 @@ def typed_codes(text: str) -> list[str]:
     return [word.rsplit("/", 1)[1] for word in text.split() if word.startswith("skm.example.go.id/s/")]
 
 
-def test_counter_poster_is_vector_text_in_both_languages_with_an_address_to_type(office, tmp_path):
-    url, engine = office
+def test_counter_poster_is_vector_text_in_both_languages_with_an_address_to_type(office_sqlite, tmp_path):
+    url, engine = office_sqlite
     pdf = tmp_path / "loket-3.pdf"
     out = kiosk("qr", "poster", "--db", url, "--office", OFFICE, "--service", "kk", "--counter", "Loket 3",
                 "--base-url", BASE, "--out", str(pdf))
@@ -72,8 +58,8 @@ def test_counter_poster_is_vector_text_in_both_languages_with_an_address_to_type
     assert short.stdout.strip() == f"skm.example.go.id/s/{code}"  # the same code every time it is printed
 
 
-def test_one_poster_per_service_and_a_sheet_of_table_tents(office, tmp_path):
-    url, engine = office
+def test_one_poster_per_service_and_a_sheet_of_table_tents(office_sqlite, tmp_path):
+    url, engine = office_sqlite
     services = ["ktp-el", "kk", "akta-lahir", "pindah-datang"]
     posters, tents = tmp_path / "loket.pdf", tmp_path / "tents.pdf"
     for action, out in (("poster", posters), ("tents", tents)):
@@ -94,8 +80,8 @@ def test_one_poster_per_service_and_a_sheet_of_table_tents(office, tmp_path):
     assert sorted(links.verify_token(engine, s.rsplit("/", 1)[1]).service_id for s in set(scanned)) == sorted(services)
 
 
-def test_counter_tents_print_the_counter_on_every_face(office, tmp_path):
-    url, engine = office
+def test_counter_tents_print_the_counter_on_every_face(office_sqlite, tmp_path):
+    url, engine = office_sqlite
     pdf = tmp_path / "tents-loket-3.pdf"
     out = kiosk("qr", "tents", "--db", url, "--office", OFFICE, "--service", "kk", "--counter", "Loket 3",
                 "--base-url", BASE, "--out", str(pdf))
@@ -115,9 +101,9 @@ def test_counter_tents_print_the_counter_on_every_face(office, tmp_path):
     (["tents", "--out", "x.png"], "--out must end in .pdf"),
     (["poster", "--out", "x.jpg"], "--out must end in .pdf or .png"),
 ])
-def test_sheet_mistakes_are_one_sentence(office, tmp_path, args, message):
+def test_sheet_mistakes_are_one_sentence(office_sqlite, tmp_path, args, message):
     args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
-    out = kiosk("qr", *args, "--db", office[0], "--office", OFFICE, "--base-url", BASE)
+    out = kiosk("qr", *args, "--db", office_sqlite[0], "--office", OFFICE, "--base-url", BASE)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
     assert not any(tmp_path.glob("x.*"))
 

@@ -63,24 +63,10 @@ def _kiosk(*args):
     return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True)
 
 
-@pytest.fixture
-def collector_with_demo_office(tmp_path):
-    """A migrated collector database holding the demo office: (url, engine)."""
-    from collector import db, migrations, records
-    from kiosk.config import DEMO_CONFIG
-
-    url = f"sqlite:///{tmp_path / 'collector.db'}"
-    engine = db.make_engine(url)
-    migrations.migrate(engine)
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    yield url, engine
-    engine.dispose()
-
-
-def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_path, collector_with_demo_office):
+def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_path, office_sqlite):
     from collector import links
 
-    url, engine = collector_with_demo_office
+    url, engine = office_sqlite
     out = _kiosk("qr", "link", "--db", url, "--office", "dukcapil-butur", "--service", "kk",
                  "--base-url", "https://skm.example.go.id")
     assert out.returncode == 0, out.stderr
@@ -99,7 +85,7 @@ def test_qr_commands_print_a_link_and_write_a_poster_the_collector_accepts(tmp_p
     (["--office", "dukcapil-butur", "--service", "paspor"], "has no service 'paspor'"),
     (["--office", "dukcapil-butur", "--base-url", "skm.example.go.id"], "--base-url must start with https://"),
 ])
-def test_qr_mistakes_are_one_sentence(collector_with_demo_office, args, message):
+def test_qr_mistakes_are_one_sentence(office_sqlite, args, message):
     base = ["--base-url", "https://skm.example.go.id"] if "--base-url" not in args else []
-    out = _kiosk("qr", "link", "--db", collector_with_demo_office[0], *args, *base)
+    out = _kiosk("qr", "link", "--db", office_sqlite[0], *args, *base)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr

@@ -3,26 +3,11 @@ forgotten with the link secret, and refused to a client that keeps guessing."""
 import re
 from collections import Counter
 
-import pytest
-from fastapi.testclient import TestClient
-
-from collector import links, records, shortlinks
-from collector.app import create_app
+from collector import links, shortlinks
 from collector.ingest import stored_responses
 from kiosk import qr
-from kiosk.config import DEMO_CONFIG
 
 OFFICE = "dukcapil-butur"
-
-
-@pytest.fixture
-def survey(collector_db_url):
-    app = create_app(collector_db_url)
-    engine = app.state.engine
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    with TestClient(app) as client:
-        yield client, engine
-    engine.dispose()
 
 
 def test_codes_use_only_symbols_that_cannot_be_misread():
@@ -36,8 +21,8 @@ def test_codes_use_only_symbols_that_cannot_be_misread():
     assert qr.printed_short_code("K7QM3XPA") == "K7QM-3XPA"
 
 
-def test_one_code_per_link_kept_until_the_secret_rotates(survey):
-    _, engine = survey
+def test_one_code_per_link_kept_until_the_secret_rotates(web_survey):
+    _, engine = web_survey
     office_wide, kk = shortlinks.code_for(engine, OFFICE), shortlinks.code_for(engine, OFFICE, "kk")
     assert office_wide != kk and shortlinks.code_for(engine, OFFICE, "kk") == kk
     assert shortlinks.resolve(engine, qr.printed_short_code(kk).lower()) == (OFFICE, "kk")
@@ -47,15 +32,15 @@ def test_one_code_per_link_kept_until_the_secret_rotates(survey):
     assert shortlinks.code_for(engine, OFFICE, "kk") not in (kk, office_wide)
 
 
-def test_a_colliding_new_code_is_drawn_again(survey):
-    _, engine = survey
+def test_a_colliding_new_code_is_drawn_again(web_survey):
+    _, engine = web_survey
     taken = shortlinks.code_for(engine, OFFICE, make=lambda: "AAAAAAAA")
     draws = iter(["AAAAAAAA", "BBBBBBBB"])
     assert shortlinks.code_for(engine, OFFICE, "kk", make=lambda: next(draws)) == "BBBBBBBB" != taken
 
 
-def test_typed_code_opens_the_survey_and_stores_the_answer(survey):
-    client, engine = survey
+def test_typed_code_opens_the_survey_and_stores_the_answer(web_survey):
+    client, engine = web_survey
     code = qr.printed_short_code(shortlinks.code_for(engine, OFFICE, "kk")).lower()  # as a hurried person types
     page = client.get(f"/s/{code}")
     assert page.status_code == 200 and 'name="service"' not in page.text  # the code names the service
@@ -67,8 +52,8 @@ def test_typed_code_opens_the_survey_and_stores_the_answer(survey):
     assert (stored.channel, stored.service_id) == ("web", "kk")
 
 
-def test_guessing_is_refused_after_ten_misses_a_minute(survey):
-    client, engine = survey
+def test_guessing_is_refused_after_ten_misses_a_minute(web_survey):
+    client, engine = web_survey
     real = shortlinks.code_for(engine, OFFICE)
     wrong = "23456789"
     assert wrong != real

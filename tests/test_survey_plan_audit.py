@@ -11,10 +11,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
-from collector import db, migrations, records, survey_plan
-from kiosk.config import DEMO_CONFIG
+from collector import survey_plan
 from fixtures_collector import DEMO_OFFICE
 
 ADDED = datetime(2026, 6, 20, 1, 30, tzinfo=timezone.utc)  # 09.30 in Makassar, the office's clock
@@ -25,15 +22,6 @@ def admin(db_url: str, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
     assert "Traceback" not in done.stderr, done.stderr
     return done
-
-
-@pytest.fixture
-def office_db(collector_db_url):
-    engine = db.make_engine(collector_db_url)
-    migrations.migrate(engine)
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    yield collector_db_url, engine
-    engine.dispose()
 
 
 def test_every_team_decree_and_schedule_edit_is_in_the_audit_log_and_the_report(office_db, tmp_path):

@@ -2,25 +2,13 @@
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from collector import links, records
+from collector import links
 from collector.app import create_app
 from collector.ingest import stored_responses
-from kiosk.config import DEMO_CONFIG
 
 OFFICE = "dukcapil-butur"
 ALL_FOUR = {f"U{i}": "4" for i in range(1, 10)}
-
-
-@pytest.fixture
-def survey(collector_db_url):
-    app = create_app(collector_db_url)
-    engine = app.state.engine
-    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-    with TestClient(app) as client:
-        yield client, engine
-    engine.dispose()
 
 
 def hidden(page: str) -> dict:
@@ -32,8 +20,8 @@ def stored(engine):
         return stored_responses(conn, OFFICE)
 
 
-def test_link_opens_all_nine_questions_in_both_languages(survey):
-    client, engine = survey
+def test_link_opens_all_nine_questions_in_both_languages(web_survey):
+    client, engine = web_survey
     token = links.make_link(engine, OFFICE).token
     page = client.get(f"/s/{token}")
     assert page.status_code == 200
@@ -44,8 +32,8 @@ def test_link_opens_all_nine_questions_in_both_languages(survey):
     assert "How well did the requirements fit" in english.text and 'lang="en"' in english.text
 
 
-def test_submit_stores_one_web_response(survey):
-    client, engine = survey
+def test_submit_stores_one_web_response(web_survey):
+    client, engine = web_survey
     token = links.make_link(engine, OFFICE, "kk").token
     page = client.get(f"/s/{token}").text
     assert 'name="service"' not in page  # the link names the service
@@ -60,8 +48,8 @@ def test_submit_stores_one_web_response(survey):
     assert response.submitted_at.endswith("+08:00")  # the office's zone, Asia/Makassar
 
 
-def test_missing_answers_are_marked_and_nothing_is_stored(survey):
-    client, engine = survey
+def test_missing_answers_are_marked_and_nothing_is_stored(web_survey):
+    client, engine = web_survey
     token = links.make_link(engine, OFFICE).token
     form = hidden(client.get(f"/s/{token}").text) | {"U1": "4", "U2": "9"}
     answer = client.post(f"/s/{token}", data=form)
@@ -73,8 +61,8 @@ def test_missing_answers_are_marked_and_nothing_is_stored(survey):
     assert stored(engine) == []
 
 
-def test_unknown_service_is_refused(survey):
-    client, engine = survey
+def test_unknown_service_is_refused(web_survey):
+    client, engine = web_survey
     token = links.make_link(engine, OFFICE).token
     form = hidden(client.get(f"/s/{token}").text) | ALL_FOUR | {"service": "paspor"}
     assert client.post(f"/s/{token}", data=form).status_code == 422
@@ -82,21 +70,21 @@ def test_unknown_service_is_refused(survey):
 
 
 @pytest.mark.parametrize("token", ["dukcapil-butur.-.AAAAAAAAAAAAAAAAAAAAAA", "nope", "a.b.c.d"])
-def test_forged_links_are_not_found(survey, token):
-    client, engine = survey
+def test_forged_links_are_not_found(web_survey, token):
+    client, engine = web_survey
     assert client.get(f"/s/{token}").status_code == 404
     assert client.post(f"/s/{token}", data=ALL_FOUR).status_code == 404
     assert stored(engine) == []
 
 
-def test_link_to_a_service_the_office_lacks_is_not_found(survey):
-    client, engine = survey
+def test_link_to_a_service_the_office_lacks_is_not_found(web_survey):
+    client, engine = web_survey
     token = links.make_link(engine, OFFICE, "paspor").token
     assert client.get(f"/s/{token}").status_code == 404
 
 
-def test_the_secret_is_shared_by_every_process(survey, collector_db_url):
-    client, engine = survey
+def test_the_secret_is_shared_by_every_process(web_survey, collector_db_url):
+    client, engine = web_survey
     other = create_app(collector_db_url).state.engine
     assert links.link_secret(engine) == links.link_secret(other)
     other.dispose()
