@@ -68,8 +68,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         locale, period = context(request)
         if period is None:
             return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
-        if not admin.may_read(office_id):
-            return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
+        if refused := pages.refusal(admin, office_id):
+            return refused
         office = records.get_office(engine, office_id)
         if office is None:
             return PlainTextResponse(f"there is no office {office_id!r}", status_code=404)
@@ -103,8 +103,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
         _, period = context(request)
         if period is None:
             return PlainTextResponse("from and to must be dates YYYY-MM-DD", status_code=400)
-        if not admin.may_read(office_id):
-            return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
+        if refused := pages.refusal(admin, office_id):
+            return refused
         population = request.query_params.get("population") or None
         if population is not None:
             # ASCII digits only ("²".isdigit() is true, int() refuses it), and no number no office could have.

@@ -57,8 +57,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
     @routes.get("/admin/fleet", response_class=HTMLResponse)
     def fleet_page(request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
         office_id = request.query_params.get("office") or None
-        if office_id is not None and not admin.may_read(office_id):
-            return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
+        if refused := pages.refusal(admin, office_id):
+            return refused
         kiosks = [k for k in fleet.fleet(engine, now=clock(), office_id=office_id, rules=rules)
                   if admin.may_read(k.office_id)]
         return render("admin_fleet.html", request, admin, clock, kiosks=[k for k in kiosks if k.active],
@@ -80,8 +80,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
     @routes.get("/admin/alerts", response_class=HTMLResponse)
     def alerts_page(request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
         office_id = request.query_params.get("office") or None
-        if office_id is not None and not admin.may_read(office_id):
-            return PlainTextResponse(f"admin {admin.name!r} may not read office {office_id!r}", status_code=403)
+        if refused := pages.refusal(admin, office_id):
+            return refused
         shown = [a for a in alerts.list_alerts(engine, office_id=office_id, limit=100) if admin.may_read(a.office_id)]
         rules_ = [r for r in alerts.list_rules(engine, office_id) if admin.may_read(r.office_id)]
         kinds = {r.id: r.kind for r in rules_}
@@ -111,8 +111,8 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth,
             return posted
         form = {k: v for k, v in posted.items() if v and k != "csrf"}
         office_id = form.get("office", "")
-        if not admin.may_read(office_id):
-            return PlainTextResponse(f"admin {admin.name!r} may not change office {office_id!r}", status_code=403)
+        if refused := pages.refusal(admin, office_id, "change"):
+            return refused
         try:
             numbers = {name: kind(form[name]) for name, kind in (("share", float), ("window_min", int),
                                                                ("min_count", int), ("threshold", float))

@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi import HTTPException
+from fastapi.responses import PlainTextResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from collector import records
@@ -75,10 +76,22 @@ def page_locale(request) -> str:
     return lang if lang in LOCALES else "id"
 
 
+def _not_allowed(admin, office_id: str, verb: str) -> str:
+    return f"admin {admin.name!r} may not {verb} office {office_id!r}"
+
+
+def refusal(admin, office_id: str | None, verb: str = "read") -> PlainTextResponse | None:
+    """The plain-text 403 of a page about `office_id` that this admin may not read (None when it may, or when
+    the page is about no one office); the caller returns it as the page."""
+    if office_id is None or admin.may_read(office_id):
+        return None
+    return PlainTextResponse(_not_allowed(admin, office_id, verb), status_code=403)
+
+
 def readable_office(engine, office_id: str, admin):
     """The office an admin page is about: 403 when this admin may not read it, 404 when there is none."""
     if not admin.may_read(office_id):
-        raise HTTPException(403, f"admin {admin.name!r} may not read office {office_id!r}")
+        raise HTTPException(403, _not_allowed(admin, office_id, "read"))
     office = records.get_office(engine, office_id)
     if office is None:
         raise HTTPException(404, f"there is no office {office_id!r}")

@@ -30,12 +30,16 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
     def back(request: Request, office_id: str, period: str, problem: str | None = None) -> RedirectResponse:
         return pages.back_to(request, f"/admin/offices/{office_id}/survey-plan", period, problem)
 
-    async def form_of(request: Request, **limits) -> tuple[dict[str, str], Any]:
+    async def posted(office_id: str, request: Request, admin: records.Admin, **limits):
+        """(office, period, form fields, raw form) of a posted form: 403 for an office this admin may not read,
+        or for a form without the session's CSRF token."""
+        office = pages.readable_office(engine, office_id, admin)
+        period = period_of(request, office)
         data = await request.form(**limits)
         form = {k: v.strip() for k, v in data.items() if isinstance(v, str)}
         if not form_csrf_ok(request, form):
             raise HTTPException(403, "the form has expired; open the page again")
-        return form, data
+        return office, period, form, data
 
     @routes.get(base, response_class=HTMLResponse)
     def plan_page(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
@@ -50,77 +54,57 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
             csrf=getattr(request.state, "csrf", ""), problem=request.query_params.get("problem"))
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
+    async def then_back(request: Request, office_id: str, period: str, work: Callable[[], Any]) -> RedirectResponse:
+        """Run the edit off the event loop, then back to the page: with its one-sentence problem if it refused."""
+        try:
+            await run_in_threadpool(work)
+        except UserError as exc:
+            return back(request, office_id, period, str(exc))
+        return back(request, office_id, period)
+
     @routes.post(base)
     async def save_plan(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        office = pages.readable_office(engine, office_id, admin)
-        period = period_of(request, office)
-        form, _ = await form_of(request)
-        try:
+        office, period, form, _ = await posted(office_id, request, admin)
+
+        def record() -> None:
             stages = {}
             for stage in survey_plan.STAGES:
                 start, end = form.get(f"{stage}_from", ""), form.get(f"{stage}_to", "")
                 stages[stage] = survey_plan.stage_dates(stage, f"{start}:{end or start}" if start else "")
-            await run_in_threadpool(lambda: survey_plan.set_plan(
-                engine, office.id, period, decree_number=form.get("decree_number", ""),
-                decree_date=form.get("decree_date", ""), stages=stages, by=admin.name, now=clock()))
-        except UserError as exc:
-            return back(request, office.id, period, str(exc))
-        return back(request, office.id, period)
+            survey_plan.set_plan(engine, office.id, period, decree_number=form.get("decree_number", ""),
+                                 decree_date=form.get("decree_date", ""), stages=stages, by=admin.name, now=clock())
+
+        return await then_back(request, office.id, period, record)
 
     @routes.post(base + "/team")
     async def add_member(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        office = pages.readable_office(engine, office_id, admin)
-        period = period_of(request, office)
-        form, _ = await form_of(request)
-        try:
-            await run_in_threadpool(lambda: survey_plan.add_member(
-                engine, office.id, period, name=form.get("name", ""), role=form.get("role", ""),
-                position=form.get("position", ""), by=admin.name, now=clock()))
-        except UserError as exc:
-            return back(request, office.id, period, str(exc))
-        return back(request, office.id, period)
+        office, period, form, _ = await posted(office_id, request, admin)
+        return await then_back(request, office.id, period, lambda: survey_plan.add_member(
+            engine, office.id, period, name=form.get("name", ""), role=form.get("role", ""),
+            position=form.get("position", ""), by=admin.name, now=clock()))
 
     @routes.post(base + "/team/{member_id}/remove")
     async def remove_member(office_id: str, member_id: str, request: Request,
                             admin: records.Admin = Depends(admin_auth)) -> Any:
-        office = pages.readable_office(engine, office_id, admin)
-        period = period_of(request, office)
-        await form_of(request)
-        try:
-            await run_in_threadpool(lambda: survey_plan.remove_member(engine, member_id, office_id=office.id,
-                                                                      by=admin.name, now=clock()))
-        except UserError as exc:
-            return back(request, office.id, period, str(exc))
-        return back(request, office.id, period)
+        office, period, _, _ = await posted(office_id, request, admin)
+        return await then_back(request, office.id, period, lambda: survey_plan.remove_member(
+            engine, member_id, office_id=office.id, by=admin.name, now=clock()))
 
     @routes.post(base + "/photos")
     async def upload_photo(office_id: str, request: Request, admin: records.Admin = Depends(admin_auth)) -> Any:
-        office = pages.readable_office(engine, office_id, admin)
-        period = period_of(request, office)
-        form, data = await form_of(request, max_files=1)
+        office, period, form, data = await posted(office_id, request, admin, max_files=1)
         upload = data.get("photo")
         if upload is None or isinstance(upload, str):
             return back(request, office.id, period, "choose a photo to upload.")
         raw = await upload.read(report_photos.UPLOAD_MAX + 1)
-        try:
-            await run_in_threadpool(lambda: report_photos.add(engine, office.id, period, raw,
-                                                              caption=form.get("caption", ""), by=admin.name,
-                                                              now=clock()))
-        except UserError as exc:
-            return back(request, office.id, period, str(exc))
-        return back(request, office.id, period)
+        return await then_back(request, office.id, period, lambda: report_photos.add(
+            engine, office.id, period, raw, caption=form.get("caption", ""), by=admin.name, now=clock()))
 
     @routes.post(base + "/photos/{photo_id}/remove")
     async def remove_photo(office_id: str, photo_id: str, request: Request,
                            admin: records.Admin = Depends(admin_auth)) -> Any:
-        office = pages.readable_office(engine, office_id, admin)
-        period = period_of(request, office)
-        await form_of(request)
-        try:
-            await run_in_threadpool(report_photos.remove, engine, office.id, photo_id)
-        except UserError as exc:
-            return back(request, office.id, period, str(exc))
-        return back(request, office.id, period)
+        office, period, _, _ = await posted(office_id, request, admin)
+        return await then_back(request, office.id, period, lambda: report_photos.remove(engine, office.id, photo_id))
 
     @routes.get(base + "/photos/{photo_id}")
     def photo(office_id: str, photo_id: str, admin: records.Admin = Depends(admin_auth)) -> Response:
