@@ -120,6 +120,9 @@ def test_the_dashboard_hands_out_the_same_posters_and_tents(tmp_path, monkeypatc
         login = {"Authorization": "Basic " + base64.b64encode(b"pengelola:kata-sandi-rahasia").decode()}
         office_page = app.client.get(f"/admin/offices/{OFFICE}", headers=login).text
         assert f'href="/admin/offices/{OFFICE}/posters.pdf"' in office_page and 'id="tents-link"' in office_page
+        # The counter's form sends ?counter= to either sheet, as `kiosk qr poster|tents --counter` takes it.
+        assert f'action="/admin/offices/{OFFICE}/posters.pdf" id="counter-form"' in office_page
+        assert f'formaction="/admin/offices/{OFFICE}/tents.pdf"' in office_page and 'name="counter"' in office_page
         assert app.client.get(f"/admin/offices/{OFFICE}/posters.pdf").status_code == 401
         assert app.client.get(f"/admin/offices/{OFFICE}/posters.pdf?service=paspor", headers=login).status_code == 404
         monkeypatch.setenv("KIOSK_PUBLIC_URL", BASE)
