@@ -1,21 +1,16 @@
-"""The four answer faces, drawn once per size into a texture and shown as one textured rectangle.
+"""The four answer faces, drawn once per size into a texture (screens/drawn.py) and shown as one textured rectangle.
 
 Drawn as shapes in the window, a face is two discs and two eyes of 180-triangle fans and a
-wide line for the mouth, redrawn in every frame of the question screen; with the window's
-anti-aliasing a software renderer spent about 20 ms of each 1280x800 frame on the four
-faces. Drawn once into a texture at twice the size and shown with linear filtering (each
-screen pixel the average of four drawn ones), a face costs one rectangle per frame and its
-edges stay smooth, without the window's multisampling.
+wide line for the mouth, redrawn in every frame of the question screen: about 20 ms of each
+1280x800 frame for the four faces on a software renderer with anti-aliasing.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
-
-from kivy.graphics import ClearBuffers, ClearColor, Color, Ellipse, Fbo, Line
+from kivy.graphics import Color, Ellipse, Line
 
 from screens import theme
+from screens.drawn import Drawn
 
-SUPERSAMPLE = 2
 # Four faces at a few sizes (a one- or two-line label under them, large text on or off); a 200 px
 # face at twice the size is 640 KB of texture.
 KEPT = 24
@@ -51,44 +46,6 @@ def draw_face(value: int, x0: float, y0: float, d: float, unit: float = 1.0) -> 
                  width=max(1.2 * unit, d * 0.022), cap="round")
 
 
-class FaceTextures:
-    """Drawn faces by (value, size in pixels), the least recently shown dropped first.
-
-    Each keeps its Fbo: Kivy redraws an Fbo's instructions when the GL context is lost (Android)."""
-
-    def __init__(self, kept: int = KEPT):
-        self.kept = kept
-        self._fbos: OrderedDict[tuple[int, int], Fbo] = OrderedDict()
-        self.drawn = 0
-
-    def __len__(self) -> int:
-        return len(self._fbos)
-
-    def texture(self, value: int, size: int):
-        key = (int(value), int(size))
-        fbo = self._fbos.get(key)
-        if fbo is None:
-            fbo = self._fbos[key] = self._draw(*key)
-            while len(self._fbos) > self.kept:
-                self._fbos.popitem(last=False)
-        self._fbos.move_to_end(key)
-        return fbo.texture
-
-    def _draw(self, value: int, size: int) -> Fbo:
-        big = size * SUPERSAMPLE
-        fbo = Fbo(size=(big, big), with_stencilbuffer=False)
-        with fbo:
-            # Transparent ink around the face: filtering blends its rim with ink, never with black.
-            ClearColor(*theme.rgba(theme.FACE_INK, 0))
-            ClearBuffers()
-            draw_face(value, 0, 0, big, unit=SUPERSAMPLE)
-        fbo.draw()
-        fbo.texture.mag_filter = fbo.texture.min_filter = "linear"
-        self.drawn += 1
-        return fbo
-
-    def clear(self) -> None:
-        self._fbos.clear()
-
-
-FACES = FaceTextures()
+# Faces by (value, diameter in pixels).
+FACES = Drawn(draw=lambda key, unit: draw_face(key[0], 0, 0, key[1] * unit, unit),
+              size=lambda key: (key[1], key[1]), edge=lambda _key: theme.rgba(theme.FACE_INK, 0), kept=KEPT)

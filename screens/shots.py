@@ -63,6 +63,10 @@ def walk(app, held: HeldQueue, finger, locale: str, visit: Callable[[str], None]
 
     def shot(name: str) -> None:
         finger.pump(3)
+        # A tapped button stays pressed for Kivy's min_state_time in real time, which a few fast frames
+        # can undercut: the picture waits until every button on screen is released.
+        finger.wait_for(lambda: not any(getattr(w, "state", "normal") == "down" for w in app.root.walk()),
+                        what="every button released")
         visit(name)
 
     def on(screen: str) -> Any:

@@ -12,6 +12,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from screens import speaker, theme  # noqa: F401  (speaker: the OfficeBar's SpeakerButton rule)
+from screens.boxes import RoundedBox
 from screens.faces import FACES
 from screens.textures import KeptLabel
 
@@ -34,7 +35,7 @@ class Face(Widget):
             self._picture.size = (0, 0)
             return
         # Whole pixels: the texture, drawn at twice the size, then averages exactly four of its pixels into one.
-        self._picture.texture = FACES.texture(int(min(4, max(1, self.value))), d)
+        self._picture.texture = FACES.texture((int(min(4, max(1, self.value))), d))
         self._picture.pos = (round(self.center_x - d / 2), round(self.center_y - d / 2))
         self._picture.size = (d, d)
 
@@ -45,7 +46,7 @@ class Emblem(Widget):
     initials = StringProperty("")
 
 
-class KioskButton(ButtonBehavior, KeptLabel):
+class KioskButton(ButtonBehavior, RoundedBox, KeptLabel):
     """A large rounded button; `kind` picks its colours from the theme.
 
     Its few texts are kept rendered (screens/textures.py): back and skip on the question screen
@@ -64,7 +65,7 @@ class Chip(ButtonBehavior, Label):
     max_growth = NumericProperty(theme.LARGE_TEXT)  # how far large text may grow it (less where chips sit tight)
 
 
-class FaceButton(ButtonBehavior, BoxLayout):
+class FaceButton(ButtonBehavior, RoundedBox, BoxLayout):
     """One answer: a drawn face over the unsur's own label for that answer."""
 
     value = NumericProperty(1)

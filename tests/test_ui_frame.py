@@ -37,16 +37,17 @@ def close(a, b, within: int = 3) -> bool:
     return all(abs(x - y) <= within for x, y in zip(a, b))
 
 
-def test_faces_are_drawn_once_per_size_and_shown_from_their_textures(launch_kiosk, demo_config):
+def test_faces_and_boxes_are_drawn_once_and_shown_from_their_textures(launch_kiosk, demo_config):
+    from screens.boxes import BOXES
     from screens.faces import FACES
 
-    FACES.clear()
+    FACES.clear(), BOXES.clear()
     kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", ask_profile=False, ask_comment=False))
     for survey in range(2):
         kiosk.tap("welcome", "start")
         kiosk.expect("question")
         if survey == 1:
-            drawn = FACES.drawn
+            drawn, boxes = FACES.drawn, BOXES.drawn
             assert drawn >= 4, "the four faces were drawn into textures"
         for value in (4, 3, 2, 1, 4, 3, 2, 1, 4):
             kiosk.finger.tap(face(kiosk, value))
@@ -54,15 +55,20 @@ def test_faces_are_drawn_once_per_size_and_shown_from_their_textures(launch_kios
         kiosk.clock.advance(kiosk.app.office_config.kiosk.thank_you_s)
         kiosk.expect("welcome")
     assert FACES.drawn == drawn, "a face was drawn again in the second survey"
+    assert BOXES.drawn == boxes, "a card or button was drawn again in the second survey (pressed looks included)"
     kiosk.tap("welcome", "start")
     kiosk.expect("question")
-    from kivy.graphics import Ellipse, Line, Rectangle
+    from kivy.graphics import BorderImage, Ellipse, Line, Rectangle, RoundedRectangle
 
+    for button in (face(kiosk, 1), kiosk.widget("question", "back")):
+        drawn = button.canvas.before.children[0].children + button.canvas.children + button.canvas.after.children
+        assert not [i for i in drawn if isinstance(i, (RoundedRectangle, Line))], "shapes drawn in every frame"
+        assert [i for i in drawn if isinstance(i, BorderImage)] == [button._box], "the box, one BorderImage"
     for value in (1, 2, 3, 4):
         shown = face(kiosk, value).children[-1]  # the FaceButton's Face, above its label
         drawn = shown.canvas.children
         assert not [i for i in drawn if isinstance(i, (Ellipse, Line))], "shapes drawn in every frame"
-        assert [i.texture for i in drawn if isinstance(i, Rectangle)] == [FACES.texture(value, int(min(shown.size)))]
+        assert [i.texture for i in drawn if isinstance(i, Rectangle)] == [FACES.texture((value, int(min(shown.size))))]
         # Left of the eyes, above the mouth: the face's own colour, and its dark rim at the edge.
         x, y = shown.to_window(shown.center_x - min(shown.size) * 0.3, shown.center_y)
         assert close(pixel(kiosk, x, y), rgb(theme.FACE_COLOURS[value - 1])), f"face {value}'s colour"

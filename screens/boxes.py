@@ -1,0 +1,100 @@
+"""Rounded boxes (a fill and an outline) drawn once per look into a texture and stretched as a BorderImage.
+
+A RoundedRectangle is a fan of long triangles from its centre and a rounded outline is a strip
+of many more; on a software renderer with anti-aliasing the question screen's cards and buttons
+cost more than their pixels. Drawn once (screens/drawn.py), a box is a BorderImage, nine textured
+quads: the corners at their size, the edges and middle stretched from a strip of plain fill.
+"""
+from __future__ import annotations
+
+import math
+
+from kivy.clock import Clock
+from kivy.graphics import BorderImage, Color, InstructionGroup, Line, RoundedRectangle
+from kivy.properties import ColorProperty, NumericProperty
+
+from screens.drawn import Drawn
+
+# A box's texture depends on its colours, outline and radius, not on its size: a few dozen looks in all.
+KEPT = 48
+
+
+def _visible(rgba) -> bool:
+    return rgba[3] > 0
+
+
+def _geometry(key) -> tuple[int, int]:
+    """(pad, corner) in screen pixels: the outline's overhang outside the box, and the corner patch's side."""
+    _fill, line, width, radius = key
+    pad = (math.ceil(width) if _visible(line) else 0) + 1
+    inner = max(math.ceil(radius), math.ceil(width) if _visible(line) else 0)
+    return pad, pad + inner + 1
+
+
+def _size(key) -> tuple[int, int]:
+    _pad, corner = _geometry(key)
+    side = 2 * corner + 2
+    return side, side
+
+
+def _draw(key, unit: float) -> None:
+    fill, line, width, radius = key
+    pad, _corner = _geometry(key)
+    side = _size(key)[0]
+    x = y = pad * unit
+    w = h = (side - 2 * pad) * unit
+    Color(*fill)
+    RoundedRectangle(pos=(x, y), size=(w, h), radius=[radius * unit])
+    if _visible(line):
+        Color(*line)
+        # Kivy draws a line wider than 1 as twice its width, centred on the path.
+        Line(rounded_rectangle=(x, y, w, h, radius * unit), width=max(1.001, width * unit) if width > 1 else 1.001)
+
+
+def _edge(key) -> tuple:
+    fill, line, _width, _radius = key
+    return (*(line if _visible(line) else fill)[:3], 0)
+
+
+BOXES = Drawn(draw=_draw, size=_size, edge=_edge, kept=KEPT)
+
+
+class RoundedBox:
+    """A widget mixin that draws its box (box_fill, box_line of box_line_width, box_radius) under its content.
+
+    The box follows its properties before the next frame (a touch-down's pressed look included), once
+    however many of them changed."""
+
+    box_fill = ColorProperty([1, 1, 1, 1])
+    box_line = ColorProperty([0, 0, 0, 0])
+    box_line_width = NumericProperty(1.0)
+    box_radius = NumericProperty(0.0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._box_colour = Color(1, 1, 1, 1)
+        self._box = BorderImage(size=(0, 0))
+        box = InstructionGroup()  # added whole: inserting a textured shape alone puts its texture after it
+        box.add(self._box_colour)
+        box.add(self._box)
+        self.canvas.before.insert(0, box)
+        self._box_later = Clock.create_trigger(self._box_update, -1)  # -1: before the next frame
+        for name in ("pos", "size", "box_fill", "box_line", "box_line_width", "box_radius"):
+            self.fbind(name, self._box_later)
+        self._box_later()
+
+    def _box_update(self, *_) -> None:
+        key = (tuple(round(c, 4) for c in self.box_fill), tuple(round(c, 4) for c in self.box_line),
+               round(self.box_line_width, 2), round(self.box_radius, 2))
+        if not _visible(key[0]) and not _visible(key[1]):
+            self._box.size = (0, 0)
+            return
+        # The radius never more than half the box, as RoundedRectangle limits it.
+        radius = min(key[3], self.width / 2, self.height / 2)
+        key = (*key[:3], round(radius, 2))
+        pad, corner = _geometry(key)
+        self._box.texture = BOXES.texture(key)
+        self._box.border = (corner * 2,) * 4  # in the texture's pixels: drawn at twice the size
+        self._box.display_border = (corner,) * 4  # on screen: corners at their size
+        self._box.pos = (self.x - pad, self.y - pad)
+        self._box.size = (self.width + 2 * pad, self.height + 2 * pad)
