@@ -386,6 +386,13 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
     (21, "totals_weekhour keyed by weekday and hour first: a heat map adds each cell's months in key order", [
         lambda conn: _weekhour_cell_first(conn),
     ]),
+    (22, "the kritik-dan-saran feed's counts and page order from one index of the comment rows", [
+        # Every column the feed filters, groups, counts and orders by, so its pass over the period's comments
+        # reads this index only; the comment text is read for the page's rows alone (collector/suggestions.py).
+        "DROP INDEX comments_office_date",
+        "CREATE INDEX comments_office_period ON comments (office_id, local_date, complete, voided, flags, state, unsur, "
+        "service_id, submitted_at, response_id)",
+    ]),
 ]
 
 

@@ -21,8 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import (Column, ColumnElement, Table, Text, and_, case, false, func, insert, not_, or_, select, true,
-                        update)
+from sqlalchemy import Column, ColumnElement, Table, Text, and_, false, func, insert, not_, or_, select, true, update
 from sqlalchemy.engine import Connection, Engine
 
 from collector import voiding
@@ -160,32 +159,48 @@ def _suggestion(row: Any, office: OfficeRecord, rule: CountingRule, codes: list[
 
 def _page(conn: Connection, office: OfficeRecord, rule: CountingRule, where: list[ColumnElement[bool]],
           limit: int, offset: int = 0) -> list[Suggestion]:
-    """The comments under these conditions, newest first, one page of them, with who moderated each."""
+    """The comments under these conditions, newest first, one page of them, with who moderated each.
+
+    The page's ids are chosen first, from the index comments_office_period alone (no search: every condition
+    and the order are in it), and only then are those few rows read with their text."""
+    ids = list(conn.execute(select(comments.c.response_id).where(*where)
+                            .order_by(comments.c.submitted_at.desc(), comments.c.response_id)
+                            .limit(limit).offset(offset)).scalars())
+    if not ids:
+        return []
     query = (select(comments.c.response_id, comments.c.service_id, comments.c.local_date, comments.c.submitted_at,
                     comments.c.comment, comments.c.state, comments.c.unsur, comments.c.flags, comments.c.complete,
                     comments.c.voided, suggestion_states.c.changed_at, suggestion_states.c.changed_by)
              .select_from(comments.outerjoin(suggestion_states,
                                              suggestion_states.c.response_id == comments.c.response_id))
-             .where(*where).order_by(comments.c.submitted_at.desc(), comments.c.response_id)
-             .limit(limit).offset(offset))
+             .where(comments.c.response_id.in_(ids)))
     codes = group_codes(office)[:-1]
-    return [_suggestion(row, office, rule, codes) for row in conn.execute(query).all()]
+    rows = {row.response_id: row for row in conn.execute(query).all()}
+    return [_suggestion(rows[rid], office, rule, codes) for rid in ids]
 
 
 def _counts(conn: Connection, office: OfficeRecord, where: list[ColumnElement[bool]], *, state: str | None,
             group: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
     """(comments under every filter, per group under every filter but the group's own, per state under every
-    filter but the state's own), in one pass of the database over the comments of the scope."""
+    filter but the state's own), from one pass of the database over the comments of the scope: counted per
+    state and set of unsur (a few hundred at most), the groups are then told from the sets here."""
     codes = group_codes(office)
     scored = codes[:-1]
-    sums = [func.sum(case((_in_group(code, scored), 1), else_=0)) for code in codes]
-    chosen = func.sum(case((_in_group(group, scored), 1), else_=0)) if group else func.count()
-    per_state = {row[0]: row for row in conn.execute(
-        select(comments.c.state, chosen, *sums).where(*where).group_by(comments.c.state)).all()}
-    in_state = [row for st, row in per_state.items() if state is None or st == state]
-    groups = {code: sum(int(row[2 + i] or 0) for row in in_state) for i, code in enumerate(codes)}
-    states = {st: int(per_state[st][1] or 0) if st in per_state else 0 for st in STATES}
-    return sum(int(row[1] or 0) for row in in_state), groups, states
+    groups = dict.fromkeys(codes, 0)
+    states = dict.fromkeys(STATES, 0)
+    total = 0
+    for st, unsur, n in conn.execute(select(comments.c.state, comments.c.unsur, func.count()).where(*where)
+                                     .group_by(comments.c.state, comments.c.unsur)).all():
+        n = int(n)
+        spoken = [code for code in scored if f",{code}," in unsur] or [OTHER]
+        if group is None or group in spoken:
+            states[st] = states.get(st, 0) + n
+        if state is None or st == state:
+            for code in spoken:
+                groups[code] += n
+            if group is None or group in spoken:
+                total += n
+    return total, groups, {st: states[st] for st in STATES}
 
 
 def new_count(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.date) -> int:
