@@ -38,14 +38,18 @@ def typed_codes(text: str) -> list[str]:
     return [word.rsplit("/", 1)[1] for word in text.split() if word.startswith("skm.example.go.id/s/")]
 
 
+def sheet_text(url: str, action: str, pdf, *args: str) -> str:
+    """`kiosk qr ACTION ... --out pdf` for the demo office, checked to be vector with embedded fonts; its text."""
+    out = kiosk("qr", action, "--db", url, "--office", OFFICE, *args, "--base-url", BASE, "--out", str(pdf))
+    assert out.returncode == 0, out.stderr
+    assert_vector_with_embedded_fonts(pdf)
+    return tool("pdftotext", str(pdf), "-")
+
+
 def test_counter_poster_is_vector_text_in_both_languages_with_an_address_to_type(office_sqlite, tmp_path):
     url, engine = office_sqlite
     pdf = tmp_path / "loket-3.pdf"
-    out = kiosk("qr", "poster", "--db", url, "--office", OFFICE, "--service", "kk", "--counter", "Loket 3",
-                "--base-url", BASE, "--out", str(pdf))
-    assert out.returncode == 0, out.stderr
-    assert_vector_with_embedded_fonts(pdf)
-    text = tool("pdftotext", str(pdf), "-")
+    text = sheet_text(url, "poster", pdf, "--service", "kk", "--counter", "Loket 3")
     for words in ("Survei Kepuasan Masyarakat", "Pindai kode ini dengan ponsel Anda", "How was our service today?",
                   "Loket 3", "Kartu Keluarga", "Ketik alamat ini"):
         assert words in text
@@ -63,10 +67,7 @@ def test_one_poster_per_service_and_a_sheet_of_table_tents(office_sqlite, tmp_pa
     services = ["ktp-el", "kk", "akta-lahir", "pindah-datang"]
     posters, tents = tmp_path / "loket.pdf", tmp_path / "tents.pdf"
     for action, out in (("poster", posters), ("tents", tents)):
-        made = kiosk("qr", action, "--each-service", "--db", url, "--office", OFFICE, "--base-url", BASE,
-                     "--out", str(out))
-        assert made.returncode == 0, made.stderr
-        assert_vector_with_embedded_fonts(out)
+        sheet_text(url, action, out, "--each-service")
     assert "Pages:           4" in tool("pdfinfo", str(posters))
     per_page = [typed_codes(tool("pdftotext", "-f", str(n), "-l", str(n), str(posters), "-")) for n in range(1, 5)]
     assert [shortlinks.resolve(engine, code)[1] for (code,) in per_page] == services
@@ -82,18 +83,10 @@ def test_one_poster_per_service_and_a_sheet_of_table_tents(office_sqlite, tmp_pa
 
 def test_counter_tents_print_the_counter_on_every_face(office_sqlite, tmp_path):
     url, engine = office_sqlite
-    pdf = tmp_path / "tents-loket-3.pdf"
-    out = kiosk("qr", "tents", "--db", url, "--office", OFFICE, "--service", "kk", "--counter", "Loket 3",
-                "--base-url", BASE, "--out", str(pdf))
-    assert out.returncode == 0, out.stderr
-    assert_vector_with_embedded_fonts(pdf)
-    text = tool("pdftotext", str(pdf), "-")
+    text = sheet_text(url, "tents", tmp_path / "tents-loket-3.pdf", "--service", "kk", "--counter", "Loket 3")
     assert text.count("Loket 3") == 8  # one link fills the sheet: four tents, two faces each
     assert {shortlinks.resolve(engine, code) for code in typed_codes(text)} == {(OFFICE, "kk")}
-    plain = tmp_path / "tents.pdf"
-    assert kiosk("qr", "tents", "--db", url, "--office", OFFICE, "--service", "kk", "--base-url", BASE,
-                 "--out", str(plain)).returncode == 0
-    assert "Loket" not in tool("pdftotext", str(plain), "-")
+    assert "Loket" not in sheet_text(url, "tents", tmp_path / "tents.pdf", "--service", "kk")
 
 
 @pytest.mark.parametrize("args, message", [
