@@ -39,7 +39,8 @@ def merge(received: dict[str, Any], url: str, local: dict[str, Any], *, pin_hash
     `local` is the kiosk's config.toml as parsed TOML ({} when it has none), `pin_hash` the PIN hash
     of the config the kiosk runs with now (on a fresh kiosk, that is the shipped demo office's).
     With keep_binding, the counter and service staff bound this kiosk to stay as they are
-    (the service only while the office still offers it).
+    (the service only while the office still offers it), and so does the read-aloud mode staff
+    chose, unless the office config sets one.
     """
     data, dropped = office_config.without_unknown_settings(received)
     if dropped:
@@ -51,6 +52,10 @@ def merge(received: dict[str, Any], url: str, local: dict[str, Any], *, pin_hash
             kiosk["counter"] = local["kiosk"]["counter"]
         if local["kiosk"].get("service") in offered:
             kiosk["service"] = local["kiosk"]["service"]
+        # Read-aloud is set on the staff screen for this counter (a quiet room, a deaf-friendly desk);
+        # the collector only sends it when the office admin chose one for every kiosk, and then it wins.
+        if "read_aloud" in local["kiosk"] and "read_aloud" not in kiosk:
+            kiosk["read_aloud"] = local["kiosk"]["read_aloud"]
         data["kiosk"] = kiosk
     sync = {**(data.get("sync") or {}), **(local.get("sync") or {})}
     sync["url"] = url

@@ -39,6 +39,18 @@ def test_merge_keeps_sync_pin_and_binding():
                             )["kiosk"]["service"] == ""
 
 
+def test_read_aloud_chosen_by_staff_stays_unless_the_office_sets_one():
+    received = demo_data()
+    local = demo_data()
+    local["kiosk"]["read_aloud"] = "auto"
+    received["kiosk"].pop("read_aloud", None)
+    merged = configsync.merge(received, "https://n.id", local, pin_hash=None, keep_binding=True)
+    assert merged["kiosk"]["read_aloud"] == "auto"
+    received["kiosk"]["read_aloud"] = "off"
+    assert configsync.merge(received, "https://n.id", local, pin_hash=None, keep_binding=True
+                            )["kiosk"]["read_aloud"] == "off"
+
+
 def test_a_fresh_kiosk_keeps_the_pin_of_the_config_it_runs_with():
     received = demo_data()
     del received["staff"]
