@@ -111,25 +111,46 @@ Row = Sequence[Any]
 class Deltas:
     """What some rows add to (or take from) the totals, gathered in Python before anything is written.
 
-    Per day key (office, service, local date, channel, class): [respondents, answered any, {unsur: [answered,
-    sum]}, {profile values in _PROFILE_KEYS order: respondents}]; per hour key (office, service, local date, local hour, class):
-    [respondents, {unsur: [answered, sum]}]. A batch of a kiosk's answers from one morning fills a few
-    buckets, however many answers it holds; each total's row is made once, when the buckets are written
-    (`rows`: the one place that turns buckets into the rows of every totals table)."""
+    One bucket per (office, service, local date, channel, class, local hour; None for an unreadable row):
+    [respondents, answered any, {unsur: [answered, sum]}, {profile values in _PROFILE_KEYS order:
+    respondents}]. A batch of a kiosk's answers from one morning fills a few buckets, however many answers
+    it holds, and each answer is added once; the day's and the hour's totals are made from the buckets
+    when they are written (`rows`: the one place that turns buckets into the rows of every totals table)."""
 
-    __slots__ = ("days", "hours")
+    __slots__ = ("buckets",)
 
     def __init__(self) -> None:
-        self.days: dict[tuple, list[Any]] = {}
-        self.hours: dict[tuple, list[Any]] = {}
+        self.buckets: dict[tuple, list[Any]] = {}
 
     def rows(self) -> Iterator[tuple[str, list[tuple]]]:
         """(table, rows: key columns then value columns), in _KINDS order; rows in key order, so every
         writer takes its row locks in the same order (no deadlocks on PostgreSQL), and totals that add
         up to nothing left out."""
+        days: dict[tuple, list[Any]] = {}   # (office, service, date, channel, class) -> as a bucket
+        hours: dict[tuple, list[Any]] = {}  # (office, service, date, hour, class) -> [respondents, sums]
+        for (office_id, service_id, local_date, channel, cls, hour), (n, answered_any, sums, counts) in \
+                self.buckets.items():
+            key = (office_id, service_id, local_date, channel, cls)
+            day = days.get(key)
+            if day is None:
+                day = days[key] = [0, 0, {}, {}]
+            day[0] += n
+            day[1] += answered_any
+            _merge(day[2], sums)
+            day_counts = day[3]
+            for values, count in counts.items():
+                day_counts[values] = day_counts.get(values, 0) + count
+            if hour is None:  # an unreadable row: respondents of the day only
+                continue
+            key = (office_id, service_id, local_date, hour, cls)
+            at_hour = hours.get(key)
+            if at_hour is None:
+                at_hour = hours[key] = [0, {}]
+            at_hour[0] += n
+            _merge(at_hour[1], sums)
         respondents, unsur, profile = [], [], []
-        for key in sorted(self.days):
-            n, answered_any, sums, counts = self.days[key]
+        for key in sorted(days):
+            n, answered_any, sums, counts = days[key]
             if n:
                 respondents.append(key + (n,))
             for code, answered, total in sorted([(ANSWERED_ANY, answered_any, 0)]
@@ -145,8 +166,8 @@ class Deltas:
                 if options[option]:
                     profile.append(key + option + (options[option],))
         hourly = []
-        for key in sorted(self.hours):
-            n, sums = self.hours[key]
+        for key in sorted(hours):
+            n, sums = hours[key]
             if n:
                 hourly.append(key + (RESPONDENTS, n, 0))
             for code in sorted(sums):
@@ -190,18 +211,28 @@ def _rolled(rows: list[tuple], width: int, rekey: Callable[[tuple], tuple]) -> l
     return [key + tuple(vals) for key, vals in sorted(out.items()) if any(vals)]
 
 
+def _merge(into: dict[str, list[int]], sums: dict[str, list[int]]) -> None:
+    for code, (answered, total) in sums.items():
+        have = into.get(code)
+        if have is None:
+            into[code] = [answered, total]
+        else:
+            have[0] += answered
+            have[1] += total
+
+
 def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzinfo]) -> None:
     """Add the rows' contributions (times sign) into the buckets of `into`."""
-    days, hours = into.days, into.hours
+    buckets = into.buckets
     for office_id, service_id, local_date, channel, complete, body, collector_flags, voided, submitted_at in rows:
         wire = readable(body) if isinstance(body, str) else body
         service_id = service_id or ""
         if wire is None:  # counts nowhere, but the report says how many it left out
-            key = (office_id, service_id, local_date, channel, UNREADABLE)
-            day = days.get(key)
-            if day is None:
-                day = days[key] = [0, 0, {}, {}]
-            day[0] += sign
+            key = (office_id, service_id, local_date, channel, UNREADABLE, None)
+            bucket = buckets.get(key)
+            if bucket is None:
+                bucket = buckets[key] = [0, 0, {}, {}]
+            bucket[0] += sign
             continue
         flags = wire.get("flags")
         if complete and not voided and not flags and not collector_flags:
@@ -209,41 +240,30 @@ def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzi
         else:
             flags = [f for f in flags if isinstance(f, str)] if isinstance(flags, list) else ()
             cls = counting_class(bool(complete), flags, collector_flags, bool(voided))
-        key = (office_id, service_id, local_date, channel, cls)
-        day = days.get(key)
-        if day is None:
-            day = days[key] = [0, 0, {}, {}]
-        hour_key = (office_id, service_id, local_date, _hour(submitted_at, zone(office_id)), cls)
-        hour = hours.get(hour_key)
-        if hour is None:
-            hour = hours[hour_key] = [0, {}]
-        day[0] += sign
-        hour[0] += sign
+        key = (office_id, service_id, local_date, channel, cls, _hour(submitted_at, zone(office_id)))
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = [0, 0, {}, {}]
+        bucket[0] += sign
         answers = wire.get("answers")
         if isinstance(answers, dict):
-            day_sums, hour_sums, answered_any = day[2], hour[1], False
+            sums, answered_any = bucket[2], False
             for code, value in answers.items():
                 if type(value) is int:
                     answered_any = True
-                    have = day_sums.get(code)
+                    have = sums.get(code)
                     if have is None:
-                        day_sums[code] = [sign, sign * value]
-                    else:
-                        have[0] += sign
-                        have[1] += sign * value
-                    have = hour_sums.get(code)
-                    if have is None:
-                        hour_sums[code] = [sign, sign * value]
+                        sums[code] = [sign, sign * value]
                     else:
                         have[0] += sign
                         have[1] += sign * value
             if answered_any:
-                day[1] += sign
+                bucket[1] += sign
         profile = wire.get("profile")
         # Respondents counted by their whole profile (one dict update, not one per field); the fields are
         # split out when the rows are made.
         values = tuple(map(profile.get, _PROFILE_KEYS)) if isinstance(profile, dict) else _NO_PROFILE
-        counts = day[3]
+        counts = bucket[3]
         try:
             counts[values] = counts.get(values, 0) + sign
         except TypeError:  # a list or dict where a stored body had a profile value: counted as its text
