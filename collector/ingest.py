@@ -260,13 +260,20 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None
 def _count(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = None,
            parsed: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     """The running totals take the new rows in the same transaction (collector/totals.py), and so do the
-    comment rows and held flags the pages read instead of the bodies (collector/comments.py)."""
+    comment rows and held flags the pages read instead of the bodies (collector/comments.py) and each
+    kiosk's count of stored responses (kiosks.responses)."""
     from collector import comments, totals
 
     parsed = parsed or {}
     totals.add_rows(conn, ((r[1], r[2], r[6], r[4], r[7], parsed.get(r[0], r[8]), r[10], False, r[5]) for r in rows),
                     tz)
     comments.add_new(conn, rows, parsed)
+    per_kiosk: dict[str, int] = {}
+    for r in rows:
+        if r[3] is not None:
+            per_kiosk[r[3]] = per_kiosk.get(r[3], 0) + 1
+    for kiosk_id in sorted(per_kiosk):  # one order for every writer
+        conn.execute(update(kiosks).where(kiosks.c.id == kiosk_id).values(responses=kiosks.c.responses + per_kiosk[kiosk_id]))
 
 
 def _first(row: tuple[Any, ...]) -> Any:

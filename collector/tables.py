@@ -1,7 +1,7 @@
 """SQLAlchemy Core descriptions of the tables that collector/migrations.py creates."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, Table, Text, text
 
 metadata = MetaData()
 
@@ -43,6 +43,9 @@ kiosks = Table(
     Column("created_at", Text, nullable=False),
     Column("revoked_at", Text),
     Column("last_seen_at", Text),
+    # Responses this kiosk has stored, kept by ingest in the same transaction (migration 23): the kiosk
+    # list and the fleet read it instead of counting an office's responses.
+    Column("responses", BigInteger, nullable=False, server_default=text("0")),
 )
 
 enroll_codes = Table(

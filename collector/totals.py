@@ -581,8 +581,21 @@ def rebuild_in(conn: Connection, office_ids: Sequence[str], tables: Sequence[str
             if tables is None or table.name in tables:
                 conn.execute(delete(table).where(table.c.office_id == office_id))
         _apply(conn, deltas, tables)
+        if tables is None:
+            differing += _recount_kiosks(conn, office_id)
         out[office_id] = {"differed": differing > 0, "totals_differing": differing, "totals": len(want)}
     return out
+
+
+def _recount_kiosks(conn: Connection, office_id: str) -> int:
+    """Each kiosk's counter of stored responses (kiosks.responses, kept by ingest) from the rows; how many differed."""
+    from collector.tables import kiosks
+
+    have = dict(conn.execute(select(kiosks.c.id, kiosks.c.responses).where(kiosks.c.office_id == office_id)).all())
+    conn.execute(text("UPDATE kiosks SET responses = (SELECT COUNT(*) FROM responses WHERE responses.kiosk_id = kiosks.id) "
+                      "WHERE office_id = :office"), {"office": office_id})
+    now = dict(conn.execute(select(kiosks.c.id, kiosks.c.responses).where(kiosks.c.office_id == office_id)).all())
+    return sum(1 for k in now if int(now[k]) != int(have.get(k, 0)))
 
 
 def rebuild(engine: Engine, office_ids: Sequence[str]) -> dict[str, Any]:

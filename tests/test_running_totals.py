@@ -46,9 +46,14 @@ steps = st.lists(st.one_of(
 
 
 def same_totals(engine, office_id: str = DEMO_OFFICE) -> None:
+    """The totals kept equal the recomputation, and so does each kiosk's counter of stored responses."""
     with reading(engine) as conn:
         kept, derived = totals.stored(conn, office_id), totals.recompute(conn, office_id)
+        counters = dict(conn.execute(text("SELECT id, responses FROM kiosks WHERE office_id = :o"), {"o": office_id}).all())
+        counted = dict(conn.execute(text("SELECT kiosk_id, COUNT(*) FROM responses WHERE office_id = :o "
+                                         "AND kiosk_id IS NOT NULL GROUP BY kiosk_id"), {"o": office_id}).all())
     assert kept == derived
+    assert {k: int(n) for k, n in counters.items()} == {k: int(counted.get(k, 0)) for k in counters}
     return kept
 
 
@@ -218,6 +223,10 @@ def test_rebuild_totals_says_whether_they_differed(collector_app):
         conn.execute(text("UPDATE totals_respondents SET n = n + 5 WHERE office_id = :o"), {"o": DEMO_OFFICE})
     said = rebuild()
     assert f"office {DEMO_OFFICE}: 1 of the running totals differed" in said and "rebuilt" in said
+    with writing(collector_app.engine) as conn:  # the kiosk list's counter is rebuilt too
+        conn.execute(text("UPDATE kiosks SET responses = 0 WHERE office_id = :o"), {"o": DEMO_OFFICE})
+    assert f"office {DEMO_OFFICE}: 1 of the running totals differed" in rebuild()
+    assert records.list_kiosks(collector_app.engine, DEMO_OFFICE)[0]["responses"] == 3
     assert json.loads(rebuild("--json"))[DEMO_OFFICE]["differed"] is False
     same_totals(collector_app.engine)
     missing = subprocess.run([sys.executable, "-m", "kiosk", "admin", "rebuild-totals", "--db", db, "--office", "x"],
