@@ -23,23 +23,20 @@ def _visible(rgba) -> bool:
     return rgba[3] > 0
 
 
-def _geometry(key) -> tuple[int, int]:
-    """(pad, corner) in screen pixels: the outline's overhang outside the box, and the corner patch's side."""
-    _fill, line, width, radius = key
-    pad = (math.ceil(width) if _visible(line) else 0) + 1
-    inner = max(math.ceil(radius), math.ceil(width) if _visible(line) else 0)
-    return pad, pad + inner + 1
+def _pad(line, width) -> int:
+    """The outline's overhang outside the box, in screen pixels, and one more."""
+    return (math.ceil(width) if _visible(line) else 0) + 1
 
 
 def _size(key) -> tuple[int, int]:
-    _pad, corner = _geometry(key)
+    corner = key[4]
     side = 2 * corner + 2
     return side, side
 
 
 def _draw(key, unit: float) -> None:
-    fill, line, width, radius = key
-    pad, _corner = _geometry(key)
+    fill, line, width, radius, _corner = key
+    pad = _pad(line, width)
     side = _size(key)[0]
     x = y = pad * unit
     w = h = (side - 2 * pad) * unit
@@ -52,7 +49,7 @@ def _draw(key, unit: float) -> None:
 
 
 def _edge(key) -> tuple:
-    fill, line, _width, _radius = key
+    fill, line = key[:2]
     return (*(line if _visible(line) else fill)[:3], 0)
 
 
@@ -84,16 +81,19 @@ class RoundedBox:
         self._box_later()
 
     def _box_update(self, *_) -> None:
-        key = (tuple(round(c, 4) for c in self.box_fill), tuple(round(c, 4) for c in self.box_line),
-               round(self.box_line_width, 2), round(self.box_radius, 2))
-        if not _visible(key[0]) and not _visible(key[1]):
+        fill, line = tuple(round(c, 4) for c in self.box_fill), tuple(round(c, 4) for c in self.box_line)
+        if not _visible(fill) and not _visible(line):
             self._box.size = (0, 0)
             return
+        width = round(self.box_line_width, 2)
         # The radius never more than half the box, as RoundedRectangle limits it.
-        radius = min(key[3], self.width / 2, self.height / 2)
-        key = (*key[:3], round(radius, 2))
-        pad, corner = _geometry(key)
-        self._box.texture = BOXES.texture(key)
+        radius = round(min(self.box_radius, self.width / 2, self.height / 2), 2)
+        pad = _pad(line, width)
+        # A corner patch holds the curve, the outline's inside and a pixel of plain fill; a pill's two
+        # patches meet in the middle (then that pixel is left out).
+        corner = min(pad + max(math.ceil(radius), math.ceil(width) if _visible(line) else 0) + 1,
+                     pad + int(min(self.width, self.height) // 2))
+        self._box.texture = BOXES.texture((fill, line, width, radius, corner))
         self._box.border = (corner * 2,) * 4  # in the texture's pixels: drawn at twice the size
         self._box.display_border = (corner,) * 4  # on screen: corners at their size
         self._box.pos = (self.x - pad, self.y - pad)

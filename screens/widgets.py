@@ -56,7 +56,7 @@ class KioskButton(ButtonBehavior, RoundedBox, KeptLabel):
     kind = OptionProperty("action", options=["action", "quiet", "brand", "alert", "card"])
 
 
-class Chip(ButtonBehavior, Label):
+class Chip(ButtonBehavior, RoundedBox, Label):
     """A tappable choice; chosen shows as a filled dark chip with bold text (not by hue alone)."""
 
     selected = BooleanProperty(False)
@@ -73,7 +73,7 @@ class FaceButton(ButtonBehavior, RoundedBox, BoxLayout):
     selected = BooleanProperty(False)
 
 
-class Tile(ButtonBehavior, Label):
+class Tile(ButtonBehavior, RoundedBox, Label):
     """A big card to pick one item from a list (services, office choices)."""
 
     selected = BooleanProperty(False)
