@@ -6,11 +6,11 @@ on fresh databases, on SQLite and on PostgreSQL (a throwaway cluster of tests/pg
 The ratio follows the rows of totals each batch writes beside its responses (printed under each ratio):
 every row is an index look-up and an insert or an in-place update, and on PostgreSQL ON CONFLICT DO UPDATE
 locks the row before updating it (two WAL records a row). A kiosk's batch holds neighbouring answers, so
-its 250 responses fold into about 240 rows (a few days x hours x services): within 1.3x. A batch scattered
-over a month puts nearly every response in an hour of its own: 9 unsur and the respondent make 10 rows of
-totals_hourly each, about 2,900 rows for 250 responses, and no folding in Python can merge rows with
-different keys; only fewer rows per answer (each unsur's answered and sum as columns of one row per key
-and hour) would bring it near."""
+its 250 responses fold into about 360 rows (a day's hours x services, each again per weekday-hour and
+month): near 1.3x. A batch scattered over a month puts nearly every response in an hour of its own: 9 unsur
+and the respondent make 10 rows of totals_hourly each, about 3,500 rows in all for 250 responses, and no
+folding in Python can merge rows with different keys; only fewer rows per answer (each unsur's answered
+and sum as columns of one row per key and hour) would bring it near."""
 from __future__ import annotations
 
 import argparse
