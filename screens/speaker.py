@@ -10,6 +10,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from screens.boxes import RoundedBox
+
 
 class SpeakerIcon(Widget):
     """A loudspeaker drawn with canvas shapes (no icon font): body, cone and, unless `playing`, two sound waves."""
@@ -41,7 +43,7 @@ class SpeakerIcon(Widget):
                 Line(circle=(x0 + d * 0.52, cy, d * radius, 55, 125), width=max(1.5, d * 0.05), cap="round")
 
 
-class SpeakerButton(ButtonBehavior, BoxLayout):
+class SpeakerButton(ButtonBehavior, RoundedBox, BoxLayout):
     """Reads the current screen aloud (app.voice); its own word says listen, stop, or that there is no sound."""
 
 
