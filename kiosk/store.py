@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Protocol
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from kiosk.response import Response
 from kiosk.storage import (CannotWriteNow, Problem, QueueDamaged, StorageError, cannot_write, filesystem_problem,
@@ -48,7 +49,13 @@ class SyncState:
     last_error_at: float | None = None
 
 
-def _m001_responses(db: sqlite_utils.Database) -> None:
+class Executes(Protocol):
+    """What a migration is given: a sqlite3 connection or a sqlite_utils Database (both execute)."""
+
+    def execute(self, sql: str, parameters=...) -> object: ...
+
+
+def _m001_responses(db: Executes) -> None:
     db.execute(
         """CREATE TABLE responses (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -63,15 +70,15 @@ def _m001_responses(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX responses_status_seq ON responses (status, seq)")
 
 
-def _m002_sync_state(db: sqlite_utils.Database) -> None:
+def _m002_sync_state(db: Executes) -> None:
     db.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT)")
 
 
 # Numbered migrations, applied in order at open, each in one transaction with its record.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m001_responses, _m002_sync_state)
+MIGRATIONS: tuple[Callable[[Executes], None], ...] = (_m001_responses, _m002_sync_state)
 
 
-def _m003_repairs(db: sqlite_utils.Database) -> None:
+def _m003_repairs(db: Executes) -> None:
     # What a repair of a damaged queue file did, kept in the queue it produced (see kiosk/repair.py).
     db.execute(
         """CREATE TABLE repairs (
@@ -86,8 +93,8 @@ def _m003_repairs(db: sqlite_utils.Database) -> None:
 
 
 # Numbered migrations, applied in order at open, each in one transaction with its record.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m001_responses, _m002_sync_state,
-                                                                   _m003_repairs)
+MIGRATIONS: tuple[Callable[[Executes], None], ...] = (_m001_responses, _m002_sync_state,
+                                                      _m003_repairs)
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,8 @@ class Queue:
         When it cannot be opened for writing now (a full disk cannot take the WAL index SQLite
         needs), reads still get the file as last written, through a read-only connection.
         """
+        import sqlite_utils  # here, not at the top: opening the queue (the kiosk's start) does without it
+
         if not self._ready:
             with self._lock:
                 if not self._ready:
@@ -239,25 +248,25 @@ class Queue:
                 check = conn.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
                     raise QueueDamaged(self.path, f"quick_check says {check}")
-                self._migrate(sqlite_utils.Database(conn))
+                self._migrate(conn)
         except QueueDamaged as exc:
             log.error("the queue file %s is damaged (%s): repairing it", self.path, exc.detail)
             self._retire_connections()
             self.repaired = repair.repair(self.path, exc.detail, clock=self.clock)
             with _storage(self.path):
-                self._migrate(sqlite_utils.Database(self._connect()))
+                self._migrate(self._connect())
                 self._record_repair(self.repaired)
         self._ready, self.problem = True, None
 
-    def _migrate(self, db: sqlite_utils.Database) -> None:
-        db.execute("CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, name TEXT, applied_at REAL)")
-        done = {row[0] for row in db.execute("SELECT number FROM migrations")}
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, name TEXT, applied_at REAL)")
+        done = {row[0] for row in conn.execute("SELECT number FROM migrations")}
         for number, migration in enumerate(MIGRATIONS, start=1):
             if number in done:
                 continue
-            with _transaction(db.conn):
-                migration(db)
-                db.execute("INSERT INTO migrations VALUES (?, ?, ?)", [number, migration.__name__, self.clock()])
+            with _transaction(conn):
+                migration(conn)
+                conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", [number, migration.__name__, self.clock()])
 
     def _record_repair(self, record: RepairRecord) -> None:
         conn = self._connect()
