@@ -25,7 +25,7 @@ from kiosk.flow import Step, SurveyFlow
 from kiosk.flow_staff import export_queue_now
 from kiosk.sync_status import SyncStatus
 from screens import theme
-from screens.cut import Screens
+from screens.lazy import LazyScreens
 from screens.mainthread import Background, on_main_thread
 from screens.session import Session
 from screens.staffmode import StaffMode, StaffPort, corner_open
@@ -34,6 +34,12 @@ from screens.voice import ReadAloud
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25
+# The screens by name, in the order they are built after the first frame (the citizen's next ones first).
+SCREENS = (("welcome", "screens.welcome:WelcomeScreen"), ("service", "screens.service:ServiceScreen"),
+           ("question", "screens.question:QuestionScreen"), ("profile", "screens.profile:ProfileScreen"),
+           ("comment", "screens.comment:CommentScreen"), ("saving", "screens.saving:SavingScreen"),
+           ("thanks", "screens.thanks:ThanksScreen"), ("pin", "screens.pin:PinScreen"),
+           ("staff", "screens.staff:StaffScreen"))
 CLOCK_READ_EVERY_S = 60.0
 KEY_ESCAPE, KEY_BACK = 27, 1001  # Escape; Android's back key
 
@@ -106,6 +112,7 @@ class KioskApp(App):
         self.background = Background("kiosk-disk")
         self._clock_measured: tuple[float | None, float | None] = (None, None)  # collector offset, when
         self._clock_read_at = float("-inf")
+        self._after_first_frame: Any = False  # the start's deferred work: False before the first frame, None once done
         self.flow = SurveyFlow(office_config, clock=clock, wall=wall, flags=flags, extra=self._response_extra)
         self.session = Session(self.flow, queue, background=self.background, wake_sync=self._wake_sync)
         self.staff = StaffMode(StaffPort(
@@ -123,18 +130,12 @@ class KioskApp(App):
     # -- building --------------------------------------------------------------------------
 
     def build(self):
-        from screens import comment, pin, profile, question, saving, service, staff, thanks, welcome
-
         Window.clearcolor = theme.rgba(theme.PAGE)
         Window.bind(size=self._rescale)
         self._rescale(Window, Window.size)
         root = KioskRoot()
-        manager = Screens()
-        for name, cls in (("welcome", welcome.WelcomeScreen), ("service", service.ServiceScreen),
-                          ("question", question.QuestionScreen), ("profile", profile.ProfileScreen),
-                          ("comment", comment.CommentScreen), ("saving", saving.SavingScreen),
-                          ("thanks", thanks.ThanksScreen), ("pin", pin.PinScreen), ("staff", staff.StaffScreen)):
-            manager.add_widget(cls(name=name))
+        # Each screen (its module and .kv) is built when first shown; the rest one per frame after the first.
+        manager = LazyScreens(SCREENS)
         self.manager = manager
         root.add_widget(manager)
         root.add_widget(StaffCorner(size_hint=(None, None), size=(self.touch * 1.3, self.touch * 1.3),
@@ -149,20 +150,37 @@ class KioskApp(App):
             Window.bind(on_flip=_finish_frame)
         self._ticker = Clock.schedule_interval(self._tick, TICK_S)
         self._start_sync()
+        Window.bind(on_flip=self._first_frame_drawn)
+
+    def _first_frame_drawn(self, *_args) -> None:
+        # What the welcome screen does not need waits until it is on screen: the other screens, then
+        # the read-aloud clips (a thread, but one that would compete for the CPU during the start).
+        Window.unbind(on_flip=self._first_frame_drawn)
+        self._after_first_frame = Clock.schedule_once(self._build_next_screen, 0)
+
+    def _build_next_screen(self, _dt) -> None:
+        if self.manager.build_next():
+            self._after_first_frame = Clock.schedule_once(self._build_next_screen, 0)
+            return
+        self._after_first_frame = None
+        self._read_clock_offset()
         if self.make_audio:
             self.voice.build()
 
     def on_stop(self) -> None:
         Window.unbind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close, on_flip=_finish_frame)
-        if getattr(self, "_ticker", None) is not None:
-            self._ticker.cancel()
+        Window.unbind(on_flip=self._first_frame_drawn)
+        for event in (getattr(self, "_ticker", None), self._after_first_frame):
+            if event:
+                event.cancel()
         self._stop_sync()
         self.voice.shutdown()
         self.background.shutdown()  # a response being written is finished, never cut off
         self.staff.shutdown()
 
     def _tick(self, _dt) -> None:
-        self._read_clock_offset()
+        if self._after_first_frame is None:  # the first read (and the queue's SQL library) waits for the start
+            self._read_clock_offset()
         self.session.tick()
         self.staff.tick()
         self._apply_collector_config()

@@ -63,6 +63,9 @@ def prepare(*, fullscreen: bool = False, size: tuple[int, int] = (1280, 800), of
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("SDL_VIDEO_ALLOW_SCREENSAVER", "0")  # a kiosk never blanks
+    # Images through SDL2_image only: Kivy's default list also loads Pillow (and imageio) at start,
+    # about 50 ms of the cold start, for formats the kiosk does not show.
+    os.environ.setdefault("KIVY_IMAGE", "tex,dds,sdl2")
     # SDL would turn SIGTERM and SIGINT into a window-close request, which the kiosk refuses;
     # `kiosk run` handles them itself (a clean stop that finishes any write in progress).
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
