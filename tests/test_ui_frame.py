@@ -98,6 +98,9 @@ def test_no_screen_paints_a_page_of_its_own(launch_kiosk, demo_config):
     from kivy.graphics import Rectangle, RoundedRectangle
 
     kiosk = launch_kiosk(demo_config)
+    # Screens are built one per frame after the first (screens/lazy.py): check every one of them.
+    kiosk.finger.wait_for(lambda: not kiosk.app.manager.pending, what="every screen built")
+    assert len(kiosk.app.manager.screens) == 9
     for screen in kiosk.app.manager.screens:
         # A screen's own canvas draws nothing; its widgets draw what is on the page.
         own = screen.canvas.before.children + screen.canvas.children + screen.canvas.after.children

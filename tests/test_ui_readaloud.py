@@ -119,7 +119,9 @@ def test_a_clip_that_cannot_play_says_so(launch_kiosk, clips):
 def test_the_kiosk_makes_its_own_clips_when_it_starts(launch_kiosk, tmp_path):
     folder = tmp_path / "audio"
     kiosk = launch_kiosk(audio_dir=folder, make_audio=True)
-    kiosk.finger.wait_for(lambda: kiosk.app.voice.shown, timeout_s=60, what="the speaker button after the build")
+    # Until the build ends the speaker may already show for a screen whose clip is made first: wait for the end.
+    kiosk.finger.wait_for(lambda: kiosk.app.voice.shown and kiosk.app.voice._builder.busy == 0, timeout_s=60,
+                          what="the speaker button after the build")
     assert len(list(folder.glob("*.wav"))) == 28
 
 
@@ -169,7 +171,9 @@ def test_staff_turn_read_aloud_on_and_the_clips_are_made(launch_kiosk, demo_conf
     kiosk.tap("staff", "close")
     kiosk.expect("welcome")
     # Saving is a config change: the clips are made off the UI thread and the speaker appears.
-    kiosk.finger.wait_for(lambda: kiosk.app.voice.shown, timeout_s=60, what="the speaker button after the build")
+    # Until the build ends the speaker may already show for a screen whose clip is made first: wait for the end.
+    kiosk.finger.wait_for(lambda: kiosk.app.voice.shown and kiosk.app.voice._builder.busy == 0, timeout_s=60,
+                          what="the speaker button after the build")
     assert len(list(folder.glob("*.wav"))) == 28 and speaker(kiosk, "welcome").opacity == 1
     open_staff(kiosk)
     staff.ids.scroll.scroll_to(staff.ids.read_aloud_auto, animate=False)
