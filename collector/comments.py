@@ -50,7 +50,12 @@ NEW = "new"
 def comment_of(wire: Mapping[str, Any]) -> str | None:
     """The comment as the feed shows it (trimmed), None when there is none worth showing."""
     text = wire.get("comment")
-    return text.strip() if isinstance(text, str) and text.strip() else None
+    if not isinstance(text, str):
+        return None
+    # The body keeps a NUL exactly as sent (JSON escapes it), but PostgreSQL's text refuses one: the
+    # comment row shows it as the replacement character instead of failing the whole batch.
+    text = text.replace("\x00", "\ufffd").strip()
+    return text or None
 
 
 def delimited(values: Iterable[str]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import gzip
 import json
 
-from fixtures_collector import make_wire
+from collector import suggestions
+from fixtures_collector import DEMO_OFFICE, make_wire
 
 
 def test_new_response_is_accepted_and_stored_once(collector_app):
@@ -201,3 +202,5 @@ def test_control_characters_in_a_comment_are_stored_as_sent(collector_app):
     wire = make_wire(comment="baris satu\nbaris dua\u0000")
     assert collector_app.statuses([wire]) == ["accepted"]
     assert json.loads(collector_app.stored()[wire["id"]])["comment"] == wire["comment"]
+    feed = suggestions.feed(collector_app.engine, DEMO_OFFICE, include_uncounted=True).items
+    assert [s.text for s in feed if s.response_id == wire["id"]] == ["baris satu\nbaris dua\ufffd"]
