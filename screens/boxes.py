@@ -81,20 +81,27 @@ class RoundedBox:
         self._box_later()
 
     def _box_update(self, *_) -> None:
-        fill, line = tuple(round(c, 4) for c in self.box_fill), tuple(round(c, 4) for c in self.box_line)
-        if not _visible(fill) and not _visible(line):
-            self._box.size = (0, 0)
-            return
-        width = round(self.box_line_width, 2)
-        # The radius never more than half the box, as RoundedRectangle limits it.
-        radius = round(min(self.box_radius, self.width / 2, self.height / 2), 2)
-        pad = _pad(line, width)
-        # A corner patch holds the curve, the outline's inside and a pixel of plain fill; a pill's two
-        # patches meet in the middle (then that pixel is left out).
-        corner = min(pad + max(math.ceil(radius), math.ceil(width) if _visible(line) else 0) + 1,
-                     pad + int(min(self.width, self.height) // 2))
-        self._box.texture = BOXES.texture((fill, line, width, radius, corner))
-        self._box.border = (corner * 2,) * 4  # in the texture's pixels: drawn at twice the size
-        self._box.display_border = (corner,) * 4  # on screen: corners at their size
-        self._box.pos = (self.x - pad, self.y - pad)
-        self._box.size = (self.width + 2 * pad, self.height + 2 * pad)
+        place(self._box, self.pos, self.size, self.box_fill, self.box_line, self.box_line_width, self.box_radius)
+
+
+def place(image: BorderImage, pos, size, fill, line=(0, 0, 0, 0), line_width: float = 1.0, radius: float = 0.0) -> None:
+    """Show on `image` (a BorderImage) the box of `fill`, `line` of `line_width` and `radius` at pos, size."""
+    fill, line = tuple(round(c, 4) for c in fill), tuple(round(c, 4) for c in line)
+    x, y = pos
+    width, height = size
+    if (not _visible(fill) and not _visible(line)) or width <= 0 or height <= 0:
+        image.size = (0, 0)
+        return
+    line_width = round(line_width, 2)
+    # The radius never more than half the box, as RoundedRectangle limits it.
+    radius = round(min(radius, width / 2, height / 2), 2)
+    pad = _pad(line, line_width)
+    # A corner patch holds the curve, the outline's inside and a pixel of plain fill; a pill's two
+    # patches meet in the middle (then that pixel is left out).
+    corner = min(pad + max(math.ceil(radius), math.ceil(line_width) if _visible(line) else 0) + 1,
+                 pad + int(min(width, height) // 2))
+    image.texture = BOXES.texture((fill, line, line_width, radius, corner))
+    image.border = (corner * 2,) * 4  # in the texture's pixels: drawn at twice the size
+    image.display_border = (corner,) * 4  # on screen: corners at their size
+    image.pos = (x - pad, y - pad)
+    image.size = (width + 2 * pad, height + 2 * pad)

@@ -5,13 +5,13 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.graphics import Color, RoundedRectangle
+from kivy.graphics import BorderImage, Color
 from kivy.lang import Builder
 from kivy.properties import NumericProperty
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
-from screens import theme
+from screens import boxes, theme
 from screens.widgets import FaceButton, Tile
 
 
@@ -23,20 +23,25 @@ class StepDots(Widget):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._segments: list[BorderImage] = []
         self.bind(pos=self._draw, size=self._draw, index=self._draw, total=self._draw)
 
     def _draw(self, *_):
-        self.canvas.clear()
-        if self.total <= 0:
+        total = max(0, int(self.total))
+        if len(self._segments) != total:  # made once per survey length; each question only recolours them
+            self.canvas.clear()
+            with self.canvas:
+                Color(1, 1, 1, 1)
+                self._segments = [BorderImage(size=(0, 0)) for _ in range(total)]
+        if not total:
             return
         gap = self.height * 0.6
-        width = (self.width - gap * (self.total - 1)) / self.total
-        with self.canvas:
-            for i in range(int(self.total)):
-                done = i <= self.index
-                Color(*theme.rgba(theme.BRAND if done else theme.DISABLED))
-                RoundedRectangle(pos=(self.x + i * (width + gap), self.y), size=(width, self.height),
-                                 radius=[self.height / 2])
+        width = (self.width - gap * (total - 1)) / total
+        for i, segment in enumerate(self._segments):
+            done = i <= self.index
+            # Kept pills (screens/boxes.py): a RoundedRectangle is a fan of long triangles, costly per frame.
+            boxes.place(segment, (self.x + i * (width + gap), self.y), (width, self.height),
+                        theme.rgba(theme.BRAND if done else theme.DISABLED), radius=self.height / 2)
 
 
 class QuestionScreen(Screen):

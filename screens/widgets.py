@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.graphics import Color, Rectangle
+from kivy.graphics import Color, Ellipse, Rectangle
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -13,6 +13,7 @@ from kivy.uix.widget import Widget
 
 from screens import speaker, theme  # noqa: F401  (speaker: the OfficeBar's SpeakerButton rule)
 from screens.boxes import RoundedBox
+from screens.drawn import Drawn
 from screens.faces import FACES
 from screens.textures import KeptLabel
 
@@ -41,9 +42,41 @@ class Face(Widget):
 
 
 class Emblem(Widget):
-    """The office's mark when its config has no logo file: a ringed disc with the office initials."""
+    """The office's mark when its config has no logo file: a ringed disc (a kept drawing) with the office initials."""
 
     initials = StringProperty("")
+    ring = ColorProperty([1, 1, 1, 1])
+    disc = ColorProperty([0, 0, 0, 1])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.canvas.before:
+            Color(1, 1, 1, 1)
+            self._picture = Rectangle(size=(0, 0))
+        self.bind(pos=self._draw, size=self._draw, ring=self._draw, disc=self._draw)
+        self._draw()
+
+    def _draw(self, *_):
+        d = int(min(self.width, self.height))
+        if d <= 0:
+            self._picture.size = (0, 0)
+            return
+        self._picture.texture = EMBLEMS.texture((d, tuple(self.ring), tuple(self.disc)))
+        self._picture.pos = (round(self.center_x - d / 2), round(self.center_y - d / 2))
+        self._picture.size = (d, d)
+
+
+def _draw_emblem(key, unit: float) -> None:
+    d, ring, disc = key
+    d *= unit
+    Color(*ring)
+    Ellipse(pos=(0, 0), size=(d, d))
+    Color(*disc)
+    Ellipse(pos=(d * 0.08, d * 0.08), size=(d * 0.84, d * 0.84))
+
+
+# The emblem by (diameter, ring colour, disc colour): two palettes, a size or two.
+EMBLEMS = Drawn(draw=_draw_emblem, size=lambda key: (key[0], key[0]), edge=lambda key: (*key[1][:3], 0), kept=4)
 
 
 class KioskButton(ButtonBehavior, RoundedBox, KeptLabel):
