@@ -149,13 +149,14 @@ class KioskApp(App):
         if os.environ.get("SDL_VIDEODRIVER") == "offscreen":
             Window.bind(on_flip=_finish_frame)
         self._ticker = Clock.schedule_interval(self._tick, TICK_S)
-        self._start_sync()
         Window.bind(on_flip=self._first_frame_drawn)
 
     def _first_frame_drawn(self, *_args) -> None:
-        # What the welcome screen does not need waits until it is on screen: the other screens, then
-        # the read-aloud clips (a thread, but one that would compete for the CPU during the start).
+        # What the welcome screen does not need waits until it is on screen: the sync worker (its HTTP
+        # client is a third of a second of imports), the other screens, then the read-aloud clips (a
+        # thread, but one that would compete for the CPU during the start).
         Window.unbind(on_flip=self._first_frame_drawn)
+        self._start_sync()
         self._after_first_frame = Clock.schedule_once(self._build_next_screen, 0)
 
     def _build_next_screen(self, _dt) -> None:
