@@ -210,9 +210,7 @@ def new_count(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.da
     """The comments of counted responses in the period that nobody has moderated yet (the feed's total with
     state new), as one count over an index (comments_office_state_date): the office page's link."""
     with reading(engine) as conn:
-        office = _office(conn, office_id)
-        where = _base(conn, office, CountingRule.for_office(office.settings), date_from=date_from, date_to=date_to,
-                      service=None, search=None, include_uncounted=False)
+        _, _, where = _scoped(conn, office_id, date_from=date_from, date_to=date_to)
         return int(conn.execute(select(func.count()).select_from(comments)
                                 .where(*where, comments.c.state == NEW)).scalar_one())
 
@@ -231,6 +229,19 @@ def _check_filters(office: OfficeRecord, *, service: str | None, search: str | N
         raise UserError(f"the search text is longer than {SEARCH_MAX} characters.")
 
 
+def _scoped(conn: Connection, office_id: str, *, date_from: dt.date | None, date_to: dt.date | None,
+            service: str | None = None, search: str | None = None, state: str | None = None,
+            group: str | None = None, include_uncounted: bool = False
+            ) -> tuple[OfficeRecord, CountingRule, list[ColumnElement[bool]]]:
+    """The office, its counting rule and the conditions on `comments` of a checked scope: every reader's start."""
+    office = _office(conn, office_id)
+    _check_filters(office, service=service, search=search, state=state, group=group, date_from=date_from,
+                   date_to=date_to)
+    rule = CountingRule.for_office(office.settings)
+    return office, rule, _base(conn, office, rule, date_from=date_from, date_to=date_to, service=service,
+                               search=search, include_uncounted=include_uncounted)
+
+
 def feed(engine: Engine, office_id: str, *, date_from: dt.date | None = None, date_to: dt.date | None = None,
          service: str | None = None, search: str | None = None, state: str | None = None, group: str | None = None,
          include_uncounted: bool = False, page: int = 1, per_page: int = 20) -> Feed:
@@ -238,12 +249,9 @@ def feed(engine: Engine, office_id: str, *, date_from: dt.date | None = None, da
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
         raise UserError(f"the page must be 1 or more and a page hold 1 to {PER_PAGE_MAX} suggestions.")
     with reading(engine) as conn:
-        office = _office(conn, office_id)
-        _check_filters(office, service=service, search=search, state=state, group=group, date_from=date_from,
-                       date_to=date_to)
-        rule = CountingRule.for_office(office.settings)
-        where = _base(conn, office, rule, date_from=date_from, date_to=date_to, service=service, search=search,
-                      include_uncounted=include_uncounted)
+        office, rule, where = _scoped(conn, office_id, date_from=date_from, date_to=date_to, service=service,
+                                      search=search, state=state, group=group,
+                                      include_uncounted=include_uncounted)
         total, groups, states = _counts(conn, office, where, state=state, group=group)
         chosen = where + ([comments.c.state == state] if state else []) \
             + ([_in_group(group, group_codes(office)[:-1])] if group else [])
@@ -255,10 +263,7 @@ def published(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.da
               limit: int = 5) -> list[Suggestion]:
     """The latest approved comments of counted responses in the period: all the public pages may show."""
     with reading(engine) as conn:
-        office = _office(conn, office_id)
-        rule = CountingRule.for_office(office.settings)
-        where = _base(conn, office, rule, date_from=date_from, date_to=date_to, service=None, search=None,
-                      include_uncounted=False)
+        office, rule, where = _scoped(conn, office_id, date_from=date_from, date_to=date_to)
         return _page(conn, office, rule, where + [comments.c.state == APPROVED], limit)
 
 
@@ -323,12 +328,7 @@ def summary(engine: Engine, office_id: str, *, service: str | None = None, date_
             date_to: dt.date | None = None, examples: int = 3) -> Summary:
     """One count over the period's comments in the database and the few approved examples: constant memory."""
     with reading(engine) as conn:
-        office = _office(conn, office_id)
-        _check_filters(office, service=service, search=None, state=None, group=None, date_from=date_from,
-                       date_to=date_to)
-        rule = CountingRule.for_office(office.settings)
-        where = _base(conn, office, rule, date_from=date_from, date_to=date_to, service=service, search=None,
-                      include_uncounted=False)
+        office, rule, where = _scoped(conn, office_id, date_from=date_from, date_to=date_to, service=service)
         total, groups, states = _counts(conn, office, where, state=None, group=None)
         shown = _page(conn, office, rule, where + [comments.c.state == APPROVED], examples) if examples > 0 else []
     return Summary(total, groups, states, tuple(shown))
