@@ -161,8 +161,9 @@ def period_figures(engine: Engine, office_id: str, service: str | None,
         if office is None:
             raise ReportError(404, f"there is no office {office_id!r}")
         found = conn.execute(text(
-            f'SELECT CASE {" ".join(cases)} END AS period, "class", unsur, SUM(answered), SUM(score_sum) '
+            f'SELECT CASE {" ".join(cases)} END AS period, "class", unsur, {totals.UNSUR_SUMS} '
             f'FROM totals_unsur WHERE {where} GROUP BY period, "class", unsur'), params).all()
+        found = list(totals.unsur_rows(found))  # U1..U9 are columns of the "*" row (migration 24)
     rule, questionnaire = CountingRule.for_office(office.settings), office.questionnaire()
     verdicts: dict[str, bool] = {}
     sums: list[dict[str, list[int]]] = [{} for _ in spans]

@@ -398,6 +398,16 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
         # From the responses_kiosk index, once; ingest adds to it from now on (collector/ingest.py _count).
         "UPDATE kiosks SET responses = (SELECT COUNT(*) FROM responses WHERE responses.kiosk_id = kiosks.id)",
     ]),
+    (24, "the nine unsur as columns of one row per key of the totals per unsur (a row per hour or day, not ten)", [
+        lambda conn: _wide_unsur(conn, "totals_unsur", ("office_id", "service_id", "local_date", "channel", '"class"'),
+                                 "*", "answered"),
+        lambda conn: _wide_unsur(conn, "totals_month_unsur", ("office_id", "service_id", "month", "channel", '"class"'),
+                                 "*", "answered"),
+        lambda conn: _wide_unsur(conn, "totals_hourly", ("office_id", "service_id", "local_date", "local_hour", '"class"'),
+                                 "", "n"),
+        lambda conn: _wide_unsur(conn, "totals_weekhour", ("office_id", "weekday", "local_hour", '"class"', "month"),
+                                 "", "n"),
+    ]),
 ]
 
 
@@ -449,6 +459,31 @@ def _fill_months(conn) -> None:
         conn.execute(text(
             f'INSERT INTO totals_month_{daily} SELECT office_id, service_id, {month}, channel, "class"{keys}, {sums} '
             f'FROM totals_{daily} GROUP BY office_id, service_id, {month}, channel, "class"{keys}'))
+
+
+_WIDE_CODES = tuple(f"U{i}" for i in range(1, 10))  # as collector/totals.py WIDE_UNSUR
+
+
+def _wide_unsur(conn, table: str, key: tuple[str, ...], marker: str, first: str) -> None:
+    """Ingest pays per row of totals it writes: an hour or a day of answers wrote ten rows to each of these
+    tables (unsur "" the respondents or "*" those who answered any, and U1..U9), 86 % of a batch's rows
+    (bench/bench_totals.py). U1..U9 become columns of the marker's row, their sums moved there exactly (a
+    marker row of zeros made where a key had answers only); the codes of an office's own questionnaire keep
+    their rows. first: the table's first value column (n or answered)."""
+    for code in _WIDE_CODES:
+        for part in ("answered", "sum"):
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {code.lower()}_{part} BIGINT NOT NULL DEFAULT 0"))
+    codes = ", ".join(f"'{code}'" for code in _WIDE_CODES)
+    same = " AND ".join(f"o.{c} = {table}.{c}" for c in key)
+    columns = ", ".join(key)
+    conn.execute(text(
+        f"INSERT INTO {table} ({columns}, unsur, {first}, score_sum) SELECT DISTINCT {columns}, '{marker}', 0, 0 "
+        f"FROM {table} WHERE unsur IN ({codes}) AND NOT EXISTS (SELECT 1 FROM {table} o WHERE {same} AND o.unsur = '{marker}')"))
+    moved = ", ".join(f"{code.lower()}_answered = COALESCE((SELECT o.{first} FROM {table} o WHERE {same} AND o.unsur = '{code}'), 0), "
+                      f"{code.lower()}_sum = COALESCE((SELECT o.score_sum FROM {table} o WHERE {same} AND o.unsur = '{code}'), 0)"
+                      for code in _WIDE_CODES)
+    conn.execute(text(f"UPDATE {table} SET {moved} WHERE unsur = '{marker}'"))
+    conn.execute(text(f"DELETE FROM {table} WHERE unsur IN ({codes})"))
 
 
 def _fill_comments(conn) -> None:

@@ -66,9 +66,9 @@ def by_channel(engine: Engine, office: OfficeRecord, date_from: dt.date | None, 
             respondent_rows = conn.execute(text(
                 f'SELECT channel, "class", SUM(n) FROM totals_respondents WHERE {clause} GROUP BY channel, "class"'),
                 params).all()
-            unsur_rows = conn.execute(text(
-                f'SELECT channel, "class", unsur, SUM(answered), SUM(score_sum) FROM totals_unsur WHERE {clause} '
-                'GROUP BY channel, "class", unsur'), params).all()
+            unsur_rows = list(totals.unsur_rows(conn.execute(text(
+                f'SELECT channel, "class", unsur, {totals.UNSUR_SUMS} FROM totals_unsur WHERE {clause} '
+                'GROUP BY channel, "class", unsur'), params)))  # U1..U9: columns of the "*" row (migration 24)
     rule = CountingRule.for_office(office.settings)
     verdicts: dict[str, bool] = {}
 

@@ -139,6 +139,13 @@ admin_sessions = Table(
 )
 
 
+def _wide_unsur() -> list[Column]:
+    """U1..U9's answered and sum as columns of the row of unsur "" (hourly: the respondents) or "*" (the
+    respondents who answered any): migration 24."""
+    return [Column(f"u{i}_{part}", BigInteger, nullable=False, server_default="0")
+            for i in range(1, 10) for part in ("answered", "sum")]
+
+
 def _totals(name: str, *columns: Column) -> Table:
     """A running-totals table (collector/totals.py): its key, then what it adds up."""
     return Table(name, metadata, Column("office_id", Text, primary_key=True), Column("service_id", Text, primary_key=True),
@@ -148,18 +155,18 @@ def _totals(name: str, *columns: Column) -> Table:
 
 totals_respondents = _totals("totals_respondents", Column("n", BigInteger, nullable=False))
 totals_unsur = _totals("totals_unsur", Column("unsur", Text, primary_key=True),
-                       Column("answered", BigInteger, nullable=False), Column("score_sum", BigInteger, nullable=False))
+                       Column("answered", BigInteger, nullable=False), Column("score_sum", BigInteger, nullable=False), *_wide_unsur())
 totals_hourly = Table("totals_hourly", metadata, Column("office_id", Text, primary_key=True),
                       Column("service_id", Text, primary_key=True), Column("local_date", Text, primary_key=True),
                       Column("local_hour", Integer, primary_key=True), Column("class", Text, primary_key=True),
                       Column("unsur", Text, primary_key=True), Column("n", BigInteger, nullable=False),
-                      Column("score_sum", BigInteger, nullable=False))
+                      Column("score_sum", BigInteger, nullable=False), *_wide_unsur())
 # Key: office, weekday, hour, class, unsur, month (migration 21: a heat map's groups in key order).
 totals_weekhour = Table("totals_weekhour", metadata, Column("office_id", Text, primary_key=True),
                         Column("weekday", Integer, primary_key=True), Column("local_hour", Integer, primary_key=True),
                         Column("class", Text, primary_key=True), Column("unsur", Text, primary_key=True),
                         Column("month", Text, primary_key=True), Column("n", BigInteger, nullable=False),
-                        Column("score_sum", BigInteger, nullable=False))
+                        Column("score_sum", BigInteger, nullable=False), *_wide_unsur())
 
 
 def _month_totals(name: str, *columns: Column) -> Table:
@@ -172,7 +179,7 @@ def _month_totals(name: str, *columns: Column) -> Table:
 totals_month_respondents = _month_totals("totals_month_respondents", Column("n", BigInteger, nullable=False))
 totals_month_unsur = _month_totals("totals_month_unsur", Column("unsur", Text, primary_key=True),
                                    Column("answered", BigInteger, nullable=False),
-                                   Column("score_sum", BigInteger, nullable=False))
+                                   Column("score_sum", BigInteger, nullable=False), *_wide_unsur())
 totals_month_profile = _month_totals("totals_month_profile", Column("field", Text, primary_key=True),
                                      Column("value", Text, primary_key=True), Column("n", BigInteger, nullable=False))
 totals_profile = _totals("totals_profile", Column("field", Text, primary_key=True), Column("value", Text, primary_key=True),

@@ -7,6 +7,10 @@ dashboard's day-of-week x hour map): respondents (unsur "") and per unsur the an
 The first three again per office-local month (totals_month_*), and the hourly ones per office, month,
 weekday, hour and class (totals_weekhour): a report or heat map of whole months adds up a row per month
 instead of one per day. All integers, so a report adds them up and keeps the IKM exact (Fractions, half-up once: kiosk/ikm.py).
+Since migration 24 the nine unsur U1..U9 are columns (answered, sum each) of one row per key of the tables
+per unsur, the row of unsur "*" (totals_unsur, totals_month_unsur) or "" (totals_hourly, totals_weekhour):
+ingest pays per row written, and this made 360 rows of a kiosk's batch of 250 answers 83. Readers get them
+back as a row per unsur (`unsur_rows`, `_unpivoted`); a code of an office's own questionnaire keeps its own row.
 
 The counting class is what kiosk/counting.py needs to decide, at report time and under the office's
 own rule, whether a response counts: `abandoned` (incomplete), `voided`, `unreadable` (a stored body
@@ -36,7 +40,7 @@ from sqlalchemy.engine import Connection, Engine
 from collector.db import writing
 from collector.tables import (offices, responses, totals_hourly, totals_month_profile, totals_month_respondents,
                               totals_month_unsur, totals_profile, totals_respondents, totals_unsur, totals_weekhour)
-from kiosk.questionnaire import PROFILE_FIELDS
+from kiosk.questionnaire import PROFILE_FIELDS, SKM_CODES
 
 ABANDONED, VOIDED, UNREADABLE = "abandoned", "voided", "unreadable"
 ANSWERED_ANY = "*"   # totals_unsur: respondents who answered at least one scored unsur
@@ -49,14 +53,26 @@ _MONTH_KEY = ("office_id", "service_id", "month", "channel", "class")
 _PROFILE_KEYS = tuple(f.key for f in PROFILE_FIELDS)
 _NO_PROFILE = (None,) * len(_PROFILE_KEYS)
 
+# The tables per unsur (migration 24): the nine unsur of PermenPAN-RB 14/2017 as columns, answered and sum each,
+# of the row of unsur "" (totals_hourly, totals_weekhour: the respondents) or "*" (totals_unsur,
+# totals_month_unsur: the respondents who answered any), so an hour or a day of answers is one row, not ten:
+# the rows are what ingest pays for (bench/bench_totals.py). A code of an office's own questionnaire keeps a
+# row of its own (unsur = code, its answered and sum in the first two values, its wide columns 0).
+WIDE_UNSUR = SKM_CODES
+_WIDE_COLUMNS = tuple(f"{code.lower()}_{part}" for code in WIDE_UNSUR for part in ("answered", "sum"))
+_WIDE_AT = {code: 2 + 2 * i for i, code in enumerate(WIDE_UNSUR)}  # where a code's answered is in a row's values
+_HOURLY_VALUES = ("n", "score_sum") + _WIDE_COLUMNS
+_UNSUR_VALUES = ("answered", "score_sum") + _WIDE_COLUMNS
+_ZEROS = (0,) * len(_WIDE_COLUMNS)
+
 # (table, key columns, value columns) of the kinds of total
 _KINDS = (("totals_respondents", _KEY, ("n",)),
-          ("totals_unsur", _KEY + ("unsur",), ("answered", "score_sum")),
+          ("totals_unsur", _KEY + ("unsur",), _UNSUR_VALUES),
           ("totals_profile", _KEY + ("field", "value"), ("n",)),
-          ("totals_hourly", _HOURLY_KEY, ("n", "score_sum")),
-          ("totals_weekhour", _WEEKHOUR_KEY, ("n", "score_sum")),
+          ("totals_hourly", _HOURLY_KEY, _HOURLY_VALUES),
+          ("totals_weekhour", _WEEKHOUR_KEY, _HOURLY_VALUES),
           ("totals_month_respondents", _MONTH_KEY, ("n",)),
-          ("totals_month_unsur", _MONTH_KEY + ("unsur",), ("answered", "score_sum")),
+          ("totals_month_unsur", _MONTH_KEY + ("unsur",), _UNSUR_VALUES),
           ("totals_month_profile", _MONTH_KEY + ("field", "value"), ("n",)))
 _TABLES = (totals_respondents, totals_unsur, totals_profile, totals_hourly, totals_weekhour, totals_month_respondents,
            totals_month_unsur, totals_month_profile)
@@ -65,6 +81,10 @@ _MONTHLY = {"totals_respondents": "totals_month_respondents", "totals_unsur": "t
             "totals_profile": "totals_month_profile"}
 _INTEGER_KEYS = ("local_hour", "weekday")
 _WIDTH = {table: len(values) for table, _, values in _KINDS}
+# table -> (where unsur is in its key, the unsur of the row holding the wide columns)
+_WIDE_TABLES = {"totals_unsur": (len(_KEY), ANSWERED_ANY), "totals_month_unsur": (len(_MONTH_KEY), ANSWERED_ANY),
+                "totals_hourly": (_HOURLY_KEY.index("unsur"), RESPONDENTS),
+                "totals_weekhour": (_WEEKHOUR_KEY.index("unsur"), RESPONDENTS)}
 
 
 def counting_class(complete: bool, body_flags: Iterable[str], collector_flags: str | None, voided: bool) -> str:
@@ -153,10 +173,7 @@ class Deltas:
             n, answered_any, sums, counts = days[key]
             if n:
                 respondents.append(key + (n,))
-            for code, answered, total in sorted([(ANSWERED_ANY, answered_any, 0)]
-                                                + [(code, a, t) for code, (a, t) in sums.items()]):
-                if answered or total:
-                    unsur.append(key + (code, answered, total))
+            unsur.extend(_widened(key, ANSWERED_ANY, answered_any, sums))
             options: dict[tuple[str, str], int] = {}
             for values, n in counts.items():
                 for field, value in zip(_PROFILE_KEYS, values):
@@ -168,28 +185,61 @@ class Deltas:
         hourly = []
         for key in sorted(hours):
             n, sums = hours[key]
-            if n:
-                hourly.append(key + (RESPONDENTS, n, 0))
-            for code in sorted(sums):
-                answered, total = sums[code]
-                if answered or total:
-                    hourly.append(key + (code, answered, total))
+            hourly.extend(_widened(key, RESPONDENTS, n, sums))
         # The month and weekday-hour rollups from the rows just made: a few more rows, no second pass over the answers.
-        weekhour = _rolled(hourly, 2, lambda k: (k[0], _weekday(k[2])) + k[3:] + (k[2][:7],))
+        weekhour = _rolled(hourly, len(_HOURLY_VALUES), lambda k: (k[0], _weekday(k[2])) + k[3:] + (k[2][:7],))
         yield from (("totals_respondents", respondents), ("totals_unsur", unsur), ("totals_profile", profile),
                     ("totals_hourly", hourly), ("totals_weekhour", weekhour),
                     ("totals_month_respondents", _rolled(respondents, 1, _month_key)),
-                    ("totals_month_unsur", _rolled(unsur, 2, _month_key)),
+                    ("totals_month_unsur", _rolled(unsur, len(_UNSUR_VALUES), _month_key)),
                     ("totals_month_profile", _rolled(profile, 1, _month_key)))
 
     def flat(self) -> dict[tuple, list[int]]:
-        """{(table, key): values} of every total that is not zero (recompute, rebuild)."""
+        """{(table, key): values} of every total that is not zero (recompute, rebuild); the wide rows of
+        totals_hourly and totals_weekhour as a row per unsur (`narrow`), as they were before migration 24."""
         out: dict[tuple, list[int]] = {}
         for table, rows in self.rows():
-            width = _WIDTH[table]
-            for row in rows:
-                out[(table, row[:-width])] = list(row[-width:])
+            for key, values in _narrow(table, rows):
+                out[(table, key)] = values
         return out
+
+
+def _widened(key: tuple, marker: str, first: int, sums: dict[str, list[int]]) -> list[tuple]:
+    """The rows of a key of a table per unsur: (key, marker, first, 0, U1..U9's answered and sum) and a row
+    per other code (key, code, answered, sum, zeros), in key order, totals that are zero left out."""
+    wide, others = [first, 0] + [0] * len(_WIDE_COLUMNS), []
+    for code, (answered, total) in sums.items():
+        at = _WIDE_AT.get(code)
+        if at is not None:
+            wide[at], wide[at + 1] = answered, total
+        elif answered or total:
+            others.append(key + (code, answered, total) + _ZEROS)
+    if any(wide):
+        others.append(key + (marker,) + tuple(wide))
+    return sorted(others) if len(others) > 1 else others
+
+
+def _narrow(table: str, rows: Iterable[Sequence]) -> Iterator[tuple[tuple, list[int]]]:
+    """(key, values) of rows of a table (key columns then value columns), the wide rows of totals_hourly and
+    totals_weekhour split into (key with unsur "", [respondents, 0]) and (key with the unsur, [answered, sum]);
+    totals that are zero left out."""
+    width = _WIDTH[table]
+    for row in rows:
+        key, values = tuple(row[:-width]), [int(v) for v in row[-width:]]
+        if table not in _WIDE_TABLES:
+            if any(values):
+                yield key, values
+            continue
+        at_unsur, marker = _WIDE_TABLES[table]
+        if key[at_unsur] != marker:  # a code of an office's own questionnaire: its own row
+            if values[0] or values[1]:
+                yield key, values[:2]
+            continue
+        if values[0] or values[1]:
+            yield key, values[:2]
+        for code, at in _WIDE_AT.items():
+            if values[at] or values[at + 1]:
+                yield key[:at_unsur] + (code,) + key[at_unsur + 1:], values[at:at + 2]
 
 
 def _month_key(key: tuple) -> tuple:
@@ -327,16 +377,20 @@ _EMPTY = {table: tuple([] for _ in keys + values) for table, keys, values in _KI
 def _apply(conn: Connection, deltas: Deltas, tables: Sequence[str] | None = None) -> None:
     """Add the deltas with UPSERT increments (never reading a total first): PostgreSQL, one statement
     of arrays for every table; SQLite (in-process, no round trips), an executemany of a cached statement
-    per table. tables: only these (a migration from before the others existed), a statement each."""
+    per table. tables: only these (a migration from before the others existed), a statement each, with
+    the tables per unsur as they were before migration 24 (a row per unsur)."""
     if tables is not None:
         for table, items in deltas.rows():
             if table in tables and items:
+                keys, values = next((k, v) for t, k, v in _KINDS if t == table)
+                if table in _WIDE_TABLES:
+                    values = values[:2]
+                    items = [key + tuple(vals) for key, vals in _narrow(table, items)]
                 if conn.dialect.name == "postgresql":
-                    keys, values = next((k, v) for t, k, v in _KINDS if t == table)
                     conn.exec_driver_sql(_unnest_upsert(table, keys, values),
                                          tuple(list(column) for column in zip(*items)))
                 else:
-                    conn.exec_driver_sql(_SQLITE_UPSERT[table], items)
+                    conn.exec_driver_sql(_sqlite_upsert(table, keys, values), items)
         return
     if conn.dialect.name == "postgresql":
         arrays: list[list] = []
@@ -417,7 +471,7 @@ def _scope_rows(conn: Connection, found: dict[str, list[tuple]], where: str, par
     queries = {
         "respondents": f"SELECT service_id, channel, \"class\", SUM(n) FROM {table('totals_respondents')} "
                        f"WHERE {where} GROUP BY service_id, channel, \"class\"",
-        "unsur": f"SELECT service_id, channel, \"class\", unsur, SUM(answered), SUM(score_sum) "
+        "unsur": f"SELECT service_id, channel, \"class\", unsur, {UNSUR_SUMS} "
                  f"FROM {table('totals_unsur')} WHERE {where} GROUP BY service_id, channel, \"class\", unsur",
         "profile": f"SELECT \"class\", field, value, SUM(n) FROM {table('totals_profile')} WHERE {where} "
                    "GROUP BY \"class\", field, value",
@@ -425,8 +479,10 @@ def _scope_rows(conn: Connection, found: dict[str, list[tuple]], where: str, par
     counts = {"respondents": 3, "unsur": 4, "profile": 3}  # columns before the sums
     for name, sql in queries.items():
         # int(): PostgreSQL's SUM of a BIGINT is a numeric
-        found[name].extend(tuple(r[:counts[name]]) + tuple(int(v) for v in r[counts[name]:])
-                           for r in conn.execute(text(sql), params))
+        rows = (tuple(r[:counts[name]]) + tuple(int(v) for v in r[counts[name]:]) for r in conn.execute(text(sql), params))
+        if name == "unsur":  # the nine unsur out of the columns of the "*" row, a row each
+            rows = (out for r in rows for out in _unpivoted(r[:4], r[4:], ANSWERED_ANY))
+        found[name].extend(rows)
 
 
 def heatmap(source: Connection | Engine, office_id: str, service: str | None, date_from: Any, date_to: Any,
@@ -510,19 +566,44 @@ def _heat_rows(conn: Connection, office_id: str, service: str | None, date_from:
             clause, params["first"] = clause + " AND month >= :first", months[0]
         if months[1] is not None:
             clause, params["last"] = clause + " AND month <= :last", months[1]
-        yield from conn.execute(text(
-            f'SELECT weekday, local_hour, "class", unsur, SUM(n), SUM(score_sum) FROM totals_weekhour '
-            f'WHERE {clause} GROUP BY weekday, local_hour, "class", unsur'), params)
+        for row in conn.execute(text(
+                f'SELECT weekday, local_hour, "class", unsur, {_WIDE_SUMS} FROM totals_weekhour '
+                f'WHERE {clause} GROUP BY weekday, local_hour, "class", unsur'), params):
+            yield from _unpivoted(row[:4], row[4:], RESPONDENTS)
     # The weekday (0 = Sunday in both) is worked out by the database, so the days come back as at most
     # 7 x 24 x classes x unsur rows instead of one per day.
     dow = ("CAST(strftime('%w', local_date) AS INTEGER)" if conn.dialect.name == "sqlite"
            else "CAST(EXTRACT(DOW FROM CAST(local_date AS date)) AS INTEGER)")
     for start, end in days:
         where, params = _where(office_id, service, _iso(start), _iso(end))
-        for sunday_first, hour, cls, unsur, n, score in conn.execute(text(
-                f"SELECT {dow} AS dow, local_hour, \"class\", unsur, SUM(n), SUM(score_sum) FROM totals_hourly "
+        for row in conn.execute(text(
+                f"SELECT {dow} AS dow, local_hour, \"class\", unsur, {_WIDE_SUMS} FROM totals_hourly "
                 f"WHERE {where} GROUP BY dow, local_hour, \"class\", unsur"), params):
-            yield (int(sunday_first) + 6) % 7, hour, cls, unsur, n, score
+            yield from _unpivoted(((int(row[0]) + 6) % 7,) + tuple(row[1:4]), row[4:], RESPONDENTS)
+
+
+_WIDE_SUMS = ", ".join(f"SUM({c})" for c in _HOURLY_VALUES)
+# What a query grouping totals_unsur (or totals_month_unsur) by unsur selects after its groups: the sums of
+# every value column, which `unsur_rows` turns back into (answered, sum) per unsur.
+UNSUR_SUMS = ", ".join(f"SUM({c})" for c in _UNSUR_VALUES)
+
+
+def unsur_rows(rows: Iterable[Sequence]) -> Iterator[tuple]:
+    """Rows of (group..., unsur, UNSUR_SUMS...) as rows of (group..., unsur, answered, sum), as they were when
+    totals_unsur held a row per unsur (before migration 24): U1..U9 out of the "*" row's columns."""
+    width = len(_UNSUR_VALUES)
+    for row in rows:
+        yield from _unpivoted(tuple(row[:-width]), row[-width:], ANSWERED_ANY)
+
+
+def _unpivoted(group: tuple, sums: Sequence, marker: str) -> Iterator[tuple]:
+    """A group (..., unsur) and the sums of its value columns as rows of (..., unsur, first, second sum): the
+    marker's row with its nine unsur as rows of their own (those with no answers left out)."""
+    yield group + (sums[0], sums[1])
+    if group[-1] == marker:
+        for code, at in _WIDE_AT.items():
+            if sums[at] or sums[at + 1]:
+                yield group[:-1] + (code, sums[at], sums[at + 1])
 
 
 def _day(day: Any) -> date | None:
@@ -556,15 +637,20 @@ def _recomputed(conn: Connection, office_id: str) -> Deltas:
 
 
 def stored(conn: Connection, office_id: str, tables: Iterable[str] | None = None) -> dict[tuple, list[int]]:
+    """The office's totals as `Deltas.flat` gives them. tables: only these kinds, as they were before migration 24
+    (a row per unsur: the migration that fills them from an older database's raw rows)."""
     found: dict[tuple, list[int]] = {}
     for table, keys, values in _KINDS:
         if tables is not None and table not in tables:
             continue
+        if tables is not None and table in _WIDE_TABLES:
+            values = values[:2]
         quoted = ", ".join('"class"' if c == "class" else c for c in keys + values)
-        for row in conn.execute(text(f"SELECT {quoted} FROM {table} WHERE office_id = :o"), {"o": office_id}):
-            key, vals = tuple(row[:len(keys)]), [int(v) for v in row[len(keys):]]
-            if any(vals):
-                found[(table, key)] = vals
+        rows = conn.execute(text(f"SELECT {quoted} FROM {table} WHERE office_id = :o"), {"o": office_id})
+        if table in _WIDE_TABLES and tables is not None:
+            rows = (tuple(row) + (0,) * len(_WIDE_COLUMNS) for row in rows)
+        for key, vals in _narrow(table, rows):
+            found[(table, key)] = vals
     return found
 
 

@@ -299,3 +299,66 @@ def test_an_upgraded_database_gets_its_totals_from_the_stored_rows(collector_db_
         assert kept[("totals_hourly", (DEMO_OFFICE, "ktp-el", "2026-11-10", 12, "", ""))] == [1, 0]
     finally:
         engine.dispose()
+
+
+def test_the_hourly_totals_keep_their_sums_when_the_nine_unsur_become_columns(collector_db_url, monkeypatch):
+    """A collector filled before migration 24 (a row per key and unsur in totals_unsur, totals_month_unsur,
+    totals_hourly and totals_weekhour): after it every sum is where it was, read back as a row per unsur, an
+    hour whose respondents' row was gone gets one, and a code of an office's own questionnaire (K1) keeps a
+    row of its own, then and for new rows."""
+    from sqlalchemy import insert
+
+    from collector import db, migrations
+    from collector.tables import responses
+    from kiosk.config import DEMO_CONFIG
+
+    engine = db.make_engine(collector_db_url)
+    wide = ("totals_unsur", "totals_month_unsur", "totals_hourly", "totals_weekhour")
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 9])
+            migrations.migrate(engine)
+        records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+        office = records.get_office(engine, DEMO_OFFICE)
+        day = datetime(2026, 11, 9, 8, tzinfo=MAKASSAR)
+        wires_ = [make_wire(service_id=("ktp-el", "kk")[i % 2], submitted_at=day + timedelta(days=i % 9, hours=i % 7),
+                            answers={f"U{1 + (i + j) % 9}": 1 + (i * j) % 4 for j in range(i % 9 + 1)}
+                            | ({"K1": 1 + i % 4} if i % 4 == 0 else {}),
+                            flags=["simulated"] if i % 5 == 0 else []) for i in range(40)]
+        now = records.stamp(records.utc_now())
+        with writing(engine) as conn:
+            for wire in wires_:
+                conn.execute(insert(responses).values(ingest._row(wire, ingest.canonical_wire(wire), office, None, now)))
+        with monkeypatch.context() as patch:
+            patch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 23])
+            migrations.migrate(engine)
+        with writing(engine) as conn:  # an hour with answers but no respondents' row left (n 0 and deleted)
+            gone = conn.execute(text("SELECT office_id, service_id, local_date, local_hour, \"class\" FROM totals_hourly "
+                                     "WHERE unsur = '' AND n = 1 ORDER BY local_date, local_hour LIMIT 1")).one()
+            conn.execute(text("DELETE FROM totals_hourly WHERE office_id = :o AND service_id = :s AND local_date = :d "
+                              "AND local_hour = :h AND \"class\" = :c AND unsur = ''"),
+                         dict(zip("osdhc", gone)))
+            before = {(table, tuple(row[:-2])): [int(v) for v in row[-2:]] for table, keys, values in totals._KINDS
+                      if table in wide for row in conn.execute(text(
+                          "SELECT " + ", ".join(f'"{c}"' for c in keys) + f", {values[0]}, score_sum FROM {table}"))
+                      if any(row[-2:])}
+        assert any(key[-1] == "K1" or key[-2] == "K1" for _, key in before)
+        assert migrations.migrate(engine) == [24]
+        with reading(engine) as conn:
+            after = totals.stored(conn, DEMO_OFFICE, None)
+            got_row = conn.execute(text("SELECT n, u1_answered + u2_answered + u3_answered FROM totals_hourly WHERE "
+                                        "office_id = :o AND service_id = :s AND local_date = :d AND local_hour = :h AND "
+                                        "\"class\" = :c AND unsur = ''"), dict(zip("osdhc", gone))).one()
+            customs = conn.execute(text("SELECT COUNT(*) FROM totals_hourly WHERE unsur = 'K1'")).scalar_one()
+        assert {k: v for k, v in after.items() if k[0] in wide} == before
+        assert got_row[0] == 0 and got_row[1] > 0 and customs > 0
+        assert totals.rebuild(engine, [DEMO_OFFICE])[DEMO_OFFICE]["totals_differing"] == 1  # the deleted respondents
+        same_totals(engine)
+        extra = make_wire(answers={"U2": 3, "K1": 4}, submitted_at=day)
+        with writing(engine) as conn:  # a new row of the office's own code, counted by the wide totals
+            conn.execute(insert(responses).values(ingest._row(extra, ingest.canonical_wire(extra), office, None, now)))
+            totals.add_rows(conn, [(DEMO_OFFICE, "ktp-el", "2026-11-09", "kiosk", True, extra, None, False,
+                                    extra["submitted_at"])])
+        same_totals(engine)
+    finally:
+        engine.dispose()
