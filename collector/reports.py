@@ -50,15 +50,21 @@ def office_report(engine: Engine, office_id: str, *, service: str | None = None,
     Computed from the running totals (collector/totals.py) under the office's counting rule of now, so its
     cost grows with the days and services in scope, not with the responses; raw_office_report computes
     the very same JSON from the stored responses (the reference the tests hold it to)."""
+    office, found = _read_totals(engine, office_id, service, date_from, date_to)
+    return _report_of_totals(office, found, _scope(office_id, service, date_from, date_to), population)
+
+
+def _read_totals(engine: Engine, office_id: str, service: str | None, date_from: dt.date | None,
+                 date_to: dt.date | None) -> tuple[OfficeRecord, dict[str, list[tuple]]]:
+    """The office (or 404) and its running totals over local dates [date_from, date_to] (400 when reversed)."""
     if date_from and date_to and date_from > date_to:
         raise ReportError(400, f"from ({date_from}) is after to ({date_to})")
     from collector import totals
 
     with reading(engine) as conn:
         office = _office_in_scope(conn, office_id, service)
-        found = totals.scope_totals(conn, office_id, service, date_from.isoformat() if date_from else None,
-                                    date_to.isoformat() if date_to else None)
-    return _report_of_totals(office, found, _scope(office_id, service, date_from, date_to), population)
+        return office, totals.scope_totals(conn, office_id, service, date_from.isoformat() if date_from else None,
+                                           date_to.isoformat() if date_to else None)
 
 
 @dataclass(frozen=True)
@@ -77,14 +83,7 @@ def office_figures(engine: Engine, office_id: str, *, date_from: dt.date | None 
     service x unsur chart instead of one report per service."""
     from kiosk import ikm
 
-    if date_from and date_to and date_from > date_to:
-        raise ReportError(400, f"from ({date_from}) is after to ({date_to})")
-    from collector import totals
-
-    with reading(engine) as conn:
-        office = _office_in_scope(conn, office_id, None)
-        found = totals.scope_totals(conn, office_id, None, date_from.isoformat() if date_from else None,
-                                    date_to.isoformat() if date_to else None)
+    office, found = _read_totals(engine, office_id, None, date_from, date_to)
     grouped: dict[str | None, Any] = {}
     report = _report_of_totals(office, found, _scope(office_id, None, date_from, date_to), None, grouped)
     questionnaire = office.questionnaire()
