@@ -12,7 +12,6 @@ import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -265,6 +264,32 @@ def test_the_heatmap_counts_by_weekday_and_local_hour_under_the_rule(collector_a
     same_totals(engine)
 
 
+def _migrate_up_to(engine, monkeypatch, last: int) -> None:
+    from collector import migrations
+
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= last])
+        migrations.migrate(engine)
+
+
+def _old_collector_with_rows(engine, monkeypatch, wires_: list[dict]):
+    """The demo office in a collector of migration 9 (before any totals), these answers stored as it stored
+    them (no totals beside them); returns the office and the stamp used."""
+    from sqlalchemy import insert
+
+    from collector.tables import responses
+    from kiosk.config import DEMO_CONFIG
+
+    _migrate_up_to(engine, monkeypatch, 9)
+    records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
+    office = records.get_office(engine, DEMO_OFFICE)
+    now = records.stamp(records.utc_now())
+    with writing(engine) as conn:
+        for wire in wires_:
+            conn.execute(insert(responses).values(ingest._row(wire, ingest.canonical_wire(wire), office, None, now)))
+    return office, now
+
+
 def test_an_upgraded_database_gets_its_totals_from_the_stored_rows(collector_db_url, monkeypatch):
     """A collector from before the totals (schema 9) with responses in it: the next start fills them, no
     rebuild by hand; one unreadable body (an older collector's) is counted as such."""
@@ -272,22 +297,14 @@ def test_an_upgraded_database_gets_its_totals_from_the_stored_rows(collector_db_
 
     from collector import db, migrations
     from collector.tables import responses
-    from kiosk.config import DEMO_CONFIG
 
     engine = db.make_engine(collector_db_url)
     try:
-        with monkeypatch.context() as patch:
-            patch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 9])
-            migrations.migrate(engine)
-        records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-        office = records.get_office(engine, DEMO_OFFICE)
         day = datetime(2026, 11, 10, 10, tzinfo=MAKASSAR)
         wires_ = [make_wire(answers={"U1": 1 + i % 4}, submitted_at=day + timedelta(hours=i),
                             flags=["simulated"] if i == 3 else []) for i in range(6)]
-        now = records.stamp(records.utc_now())
-        with writing(engine) as conn:  # rows as the old collector stored them: no totals beside them
-            for wire in wires_:
-                conn.execute(insert(responses).values(ingest._row(wire, ingest.canonical_wire(wire), office, None, now)))
+        office, now = _old_collector_with_rows(engine, monkeypatch, wires_)
+        with writing(engine) as conn:  # and one body an older collector could not read
             bad = ingest._row(make_wire(submitted_at=day), "[1, 2", office, None, now)
             conn.execute(insert(responses).values(bad))
         assert {10, 13} <= set(migrations.migrate(engine))
@@ -310,28 +327,17 @@ def test_the_hourly_totals_keep_their_sums_when_the_nine_unsur_become_columns(co
 
     from collector import db, migrations
     from collector.tables import responses
-    from kiosk.config import DEMO_CONFIG
 
     engine = db.make_engine(collector_db_url)
     wide = ("totals_unsur", "totals_month_unsur", "totals_hourly", "totals_weekhour")
     try:
-        with monkeypatch.context() as patch:
-            patch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 9])
-            migrations.migrate(engine)
-        records.add_office(engine, **records.office_from_config(DEMO_CONFIG))
-        office = records.get_office(engine, DEMO_OFFICE)
         day = datetime(2026, 11, 9, 8, tzinfo=MAKASSAR)
         wires_ = [make_wire(service_id=("ktp-el", "kk")[i % 2], submitted_at=day + timedelta(days=i % 9, hours=i % 7),
                             answers={f"U{1 + (i + j) % 9}": 1 + (i * j) % 4 for j in range(i % 9 + 1)}
                             | ({"K1": 1 + i % 4} if i % 4 == 0 else {}),
                             flags=["simulated"] if i % 5 == 0 else []) for i in range(40)]
-        now = records.stamp(records.utc_now())
-        with writing(engine) as conn:
-            for wire in wires_:
-                conn.execute(insert(responses).values(ingest._row(wire, ingest.canonical_wire(wire), office, None, now)))
-        with monkeypatch.context() as patch:
-            patch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 23])
-            migrations.migrate(engine)
+        office, now = _old_collector_with_rows(engine, monkeypatch, wires_)
+        _migrate_up_to(engine, monkeypatch, 23)
         with writing(engine) as conn:  # an hour with answers but no respondents' row left (n 0 and deleted)
             gone = conn.execute(text("SELECT office_id, service_id, local_date, local_hour, \"class\" FROM totals_hourly "
                                      "WHERE unsur = '' AND n = 1 ORDER BY local_date, local_hour LIMIT 1")).one()
