@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.salvage import Salvage, salvage
-from kiosk.storage import CannotWriteNow, Problem, QueueDamaged, cannot_write, is_damage
+from kiosk.storage import CannotWriteNow, QueueDamaged, cannot_write, is_damage
 
 log = logging.getLogger(__name__)
 

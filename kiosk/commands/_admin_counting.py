@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import sys
 
 from kiosk.commands._collector_db import open_database
 from kiosk.errors import UserError
