@@ -442,6 +442,18 @@ def _where(office_id: str, service: str | None, date_from: str | None, date_to: 
     return clause, params
 
 
+def _month_where(office_id: str, service: str | None, months: tuple[str | None, str | None]) -> tuple[str, dict]:
+    """As _where, over local months "YYYY-MM" (None: open) of the monthly totals."""
+    clause, params = "office_id = :office", {"office": office_id}
+    if service is not None:
+        clause, params["service"] = clause + " AND service_id = :service", service
+    if months[0] is not None:
+        clause, params["first"] = clause + " AND month >= :first", months[0]
+    if months[1] is not None:
+        clause, params["last"] = clause + " AND month <= :last", months[1]
+    return clause, params
+
+
 def scope_totals(conn: Connection, office_id: str, service: str | None, date_from: str | None,
                  date_to: str | None) -> dict[str, list[tuple]]:
     """The totals in scope, added up over the dates: respondents per (service, channel, class), unsur per
@@ -451,14 +463,7 @@ def scope_totals(conn: Connection, office_id: str, service: str | None, date_fro
     months, days = whole_months(_day(date_from), _day(date_to))
     found: dict[str, list[tuple]] = {"respondents": [], "unsur": [], "profile": []}
     if months is not None:
-        clause, params = "office_id = :office", {"office": office_id}
-        if service is not None:
-            clause, params["service"] = clause + " AND service_id = :service", service
-        if months[0] is not None:
-            clause, params["first"] = clause + " AND month >= :first", months[0]
-        if months[1] is not None:
-            clause, params["last"] = clause + " AND month <= :last", months[1]
-        _scope_rows(conn, found, clause, params, monthly=True)
+        _scope_rows(conn, found, *_month_where(office_id, service, months), monthly=True)
     for start, end in days:
         _scope_rows(conn, found, *_where(office_id, service, _iso(start), _iso(end)), monthly=False)
     return found
@@ -481,7 +486,7 @@ def _scope_rows(conn: Connection, found: dict[str, list[tuple]], where: str, par
         # int(): PostgreSQL's SUM of a BIGINT is a numeric
         rows = (tuple(r[:counts[name]]) + tuple(int(v) for v in r[counts[name]:]) for r in conn.execute(text(sql), params))
         if name == "unsur":  # the nine unsur out of the columns of the "*" row, a row each
-            rows = (out for r in rows for out in _unpivoted(r[:4], r[4:], ANSWERED_ANY))
+            rows = unsur_rows(rows)
         found[name].extend(rows)
 
 
@@ -561,11 +566,7 @@ def _heat_rows(conn: Connection, office_id: str, service: str | None, date_from:
     """(weekday 0=Monday, hour, class, unsur, n, score_sum) sums over the period, several rows per cell."""
     months, days = whole_months(date_from, date_to) if service is None else (None, [(date_from, date_to)])
     if months is not None:
-        clause, params = "office_id = :office", {"office": office_id}
-        if months[0] is not None:
-            clause, params["first"] = clause + " AND month >= :first", months[0]
-        if months[1] is not None:
-            clause, params["last"] = clause + " AND month <= :last", months[1]
+        clause, params = _month_where(office_id, None, months)
         for row in conn.execute(text(
                 f'SELECT weekday, local_hour, "class", unsur, {_WIDE_SUMS} FROM totals_weekhour '
                 f'WHERE {clause} GROUP BY weekday, local_hour, "class", unsur'), params):
