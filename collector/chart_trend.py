@@ -165,16 +165,13 @@ def period_figures(engine: Engine, office_id: str, service: str | None,
             f'FROM totals_unsur WHERE {where} GROUP BY period, "class", unsur'), params).all()
         found = list(totals.unsur_rows(found))  # U1..U9 are columns of the "*" row (migration 24)
     rule, questionnaire = CountingRule.for_office(office.settings), office.questionnaire()
-    verdicts: dict[str, bool] = {}
+    counted = totals.counted_by(rule)
     sums: list[dict[str, list[int]]] = [{} for _ in spans]
     respondents = [0] * len(spans)
     for period, cls, unsur, answered, total in found:
         if period is None or not answered:
             continue
-        if cls not in verdicts:
-            verdicts[cls] = (cls not in (totals.ABANDONED, totals.UNREADABLE)
-                             and rule.left_out_because(totals.class_flags(cls)) is None)
-        if not verdicts[cls]:
+        if not counted(cls):
             continue
         if unsur == totals.ANSWERED_ANY:
             respondents[int(period)] += int(answered)

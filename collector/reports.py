@@ -115,13 +115,7 @@ def _report_of_totals(office: OfficeRecord, found: dict[str, list[tuple]], scope
     from collector.ingest import warn_unreadable
 
     rule = CountingRule.for_office(office.settings)
-    verdicts: dict[str, bool] = {}
-
-    def counted(cls: str) -> bool:
-        if cls not in verdicts:
-            verdicts[cls] = (cls not in (totals.ABANDONED, totals.UNREADABLE)
-                             and rule.left_out_because(totals.class_flags(cls)) is None)
-        return verdicts[cls]
+    counted = totals.counted_by(rule)
 
     grouped = {} if grouped is None else grouped
     unreadable = 0

@@ -69,14 +69,7 @@ def by_channel(engine: Engine, office: OfficeRecord, date_from: dt.date | None, 
             unsur_rows = list(totals.unsur_rows(conn.execute(text(
                 f'SELECT channel, "class", unsur, {totals.UNSUR_SUMS} FROM totals_unsur WHERE {clause} '
                 'GROUP BY channel, "class", unsur'), params)))  # U1..U9: columns of the "*" row (migration 24)
-    rule = CountingRule.for_office(office.settings)
-    verdicts: dict[str, bool] = {}
-
-    def counts(cls: str) -> bool:
-        if cls not in verdicts:
-            verdicts[cls] = (cls not in (totals.ABANDONED, totals.UNREADABLE)
-                             and rule.left_out_because(totals.class_flags(cls)) is None)
-        return verdicts[cls]
+    counts = totals.counted_by(CountingRule.for_office(office.settings))
 
     respondents = {channel: 0 for channel in CHANNELS}
     sums: dict[str, dict[str, list[int]]] = {channel: {} for channel in CHANNELS}

@@ -101,6 +101,20 @@ def class_flags(cls: str) -> tuple[str, ...]:
     return tuple(f for f in cls.split(",") if f) if cls != ABANDONED else ()
 
 
+def counted_by(rule: Any) -> Callable[[str], bool]:
+    """Whether `rule` (kiosk.counting.CountingRule) counts the responses of a class: never abandoned or
+    unreadable ones, else as the rule reads the class's flags; each class decided once."""
+    verdicts: dict[str, bool] = {}
+
+    def counted(cls: str) -> bool:
+        verdict = verdicts.get(cls)
+        if verdict is None:
+            verdict = verdicts[cls] = (cls not in (ABANDONED, UNREADABLE)
+                                       and rule.left_out_because(class_flags(cls)) is None)
+        return verdict
+    return counted
+
+
 def readable(body: str) -> dict[str, Any] | None:
     """The stored body as the reports read it (collector/ingest.py read_stored_body), without its warning."""
     from collector.envelope import loads
@@ -512,11 +526,9 @@ def heatmap(source: Connection | Engine, office_id: str, service: str | None, da
         office = get_office(source, office_id)
         questionnaire = office.questionnaire() if office is not None else SKM_2017
     cells: dict[tuple[int, int], tuple[list[int], dict[str, list[int]]]] = {}
-    counts: dict[str, bool] = {}
+    counted = counted_by(rule)
     for weekday, hour, cls, unsur, n, score in _heat_rows(source, office_id, service, _day(date_from), _day(date_to)):
-        if cls not in counts:
-            counts[cls] = cls not in (ABANDONED, UNREADABLE) and rule.left_out_because(class_flags(cls)) is None
-        if not counts[cls]:
+        if not counted(cls):
             continue
         respondents, sums = cells.setdefault((int(weekday), int(hour)), ([0], {}))
         if unsur == RESPONDENTS:
