@@ -55,13 +55,8 @@ def by_channel(engine: Engine, office: OfficeRecord, date_from: dt.date | None, 
         respondent_rows = [(channel, cls, n) for _service, channel, cls, n in found["respondents"]]
         unsur_rows = [row[1:] for row in found["unsur"]]
     else:
-        clause, params = "office_id = :office", {"office": office.id}
-        if service is not None:
-            clause, params["service"] = clause + " AND service_id = :service", service
-        if date_from is not None:
-            clause, params["date_from"] = clause + " AND local_date >= :date_from", date_from.isoformat()
-        if date_to is not None:
-            clause, params["date_to"] = clause + " AND local_date <= :date_to", date_to.isoformat()
+        clause, params = totals.dates_where(office.id, service, date_from and date_from.isoformat(),
+                                            date_to and date_to.isoformat())
         with reading(engine) as conn:
             respondent_rows = conn.execute(text(
                 f'SELECT channel, "class", SUM(n) FROM totals_respondents WHERE {clause} GROUP BY channel, "class"'),

@@ -442,7 +442,8 @@ def track(conn: Connection, ids: Sequence[str], *, zone_before: tzinfo | None = 
 
 # --- reading: what reports add up -------------------------------------------------------------------
 
-def _where(office_id: str, service: str | None, date_from: str | None, date_to: str | None) -> tuple[str, dict]:
+def dates_where(office_id: str, service: str | None, date_from: str | None, date_to: str | None) -> tuple[str, dict]:
+    """The condition and parameters of an office's (or a service's) daily totals over local ISO dates (None: open)."""
     clause, params = "office_id = :office", {"office": office_id}
     if service is not None:
         clause += " AND service_id = :service"
@@ -457,7 +458,7 @@ def _where(office_id: str, service: str | None, date_from: str | None, date_to: 
 
 
 def _month_where(office_id: str, service: str | None, months: tuple[str | None, str | None]) -> tuple[str, dict]:
-    """As _where, over local months "YYYY-MM" (None: open) of the monthly totals."""
+    """As dates_where, over local months "YYYY-MM" (None: open) of the monthly totals."""
     clause, params = "office_id = :office", {"office": office_id}
     if service is not None:
         clause, params["service"] = clause + " AND service_id = :service", service
@@ -479,7 +480,7 @@ def scope_totals(conn: Connection, office_id: str, service: str | None, date_fro
     if months is not None:
         _scope_rows(conn, found, *_month_where(office_id, service, months), monthly=True)
     for start, end in days:
-        _scope_rows(conn, found, *_where(office_id, service, _iso(start), _iso(end)), monthly=False)
+        _scope_rows(conn, found, *dates_where(office_id, service, _iso(start), _iso(end)), monthly=False)
     return found
 
 
@@ -588,7 +589,7 @@ def _heat_rows(conn: Connection, office_id: str, service: str | None, date_from:
     dow = ("CAST(strftime('%w', local_date) AS INTEGER)" if conn.dialect.name == "sqlite"
            else "CAST(EXTRACT(DOW FROM CAST(local_date AS date)) AS INTEGER)")
     for start, end in days:
-        where, params = _where(office_id, service, _iso(start), _iso(end))
+        where, params = dates_where(office_id, service, _iso(start), _iso(end))
         for row in conn.execute(text(
                 f"SELECT {dow} AS dow, local_hour, \"class\", unsur, {_WIDE_SUMS} FROM totals_hourly "
                 f"WHERE {where} GROUP BY dow, local_hour, \"class\", unsur"), params):
