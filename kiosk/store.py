@@ -74,10 +74,6 @@ def _m002_sync_state(db: Executes) -> None:
     db.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT)")
 
 
-# Numbered migrations, applied in order at open, each in one transaction with its record.
-MIGRATIONS: tuple[Callable[[Executes], None], ...] = (_m001_responses, _m002_sync_state)
-
-
 def _m003_repairs(db: Executes) -> None:
     # What a repair of a damaged queue file did, kept in the queue it produced (see kiosk/repair.py).
     db.execute(
