@@ -13,12 +13,15 @@ office changing what it counts needs no rewrite: the feed turns the rule into a 
 Rows are written where responses are: `add_new` beside the insert (collector/ingest.py, so kiosk uploads,
 paper imports and the web survey alike), `follow` after every change that totals.track wraps (void, restore,
 accepting a held answer, re-dating), and `backfill` once in the migration for the responses stored before it.
+`rebuild` (from `kiosk admin rebuild-totals`, beside the running totals) tells them again from an office's stored
+bodies, repairs the ones that differ and says how many did: the unsur groups of a comment are otherwise fixed at ingest.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import Boolean, Column, Table, Text, bindparam, insert, literal_column, select, update
+from sqlalchemy import (Boolean, Column, Table, Text, bindparam, delete, insert, literal_column, or_, select, text,
+                        update)
 from sqlalchemy.engine import Connection
 
 from collector.suggestion_groups import KEYWORDS, groups_of
@@ -153,8 +156,6 @@ def follow(conn: Connection, ids: Sequence[str]) -> None:
 def backfill(conn: Connection) -> None:
     """The comment rows, their moderation states and the held flags of every response stored before the
     migration that brought them (a database upgraded in place needs no step by hand). Read in batches."""
-    from sqlalchemy import or_
-
     query = select(*_ROW[:-1]).where(responses.c.body.like(_HAS_COMMENT)).order_by(responses.c.id)
     _in_batches(conn, query, _comment_batch)
     mentions = or_(*(responses.c.body.like(f'%"{flag}"%') for flag in sorted(HELD_FLAGS)))
@@ -180,6 +181,61 @@ def _comment_batch(conn: Connection, batch: Sequence[Sequence[Any]]) -> None:
         conn.execute(insert(comments), found)
 
 
+def rebuild(conn: Connection, office_id: str) -> dict[str, int]:
+    """The office's comment rows and held flags told again from its stored bodies (and the moderation states)
+    inside this transaction; the rows and flags that differed are replaced. {"comments_differing": rows added,
+    changed or removed, "held_differing": held flags set or cleared, "comments": rows now, "held": held answers
+    now}. The responses are streamed and compared a batch at a time: memory does not grow with the office."""
+    if conn.dialect.name == "postgresql":  # a moderation meanwhile would change a state this has just read
+        conn.execute(text("LOCK TABLE suggestion_states IN SHARE MODE"))
+    from collector.suggestions import suggestion_states  # it imports this module
+
+    query = (select(*_ROW, suggestion_states.c.state)
+             .select_from(responses.outerjoin(suggestion_states, suggestion_states.c.response_id == responses.c.id))
+             .where(responses.c.office_id == office_id).execution_options(stream_results=True))
+    found = {"comments_differing": 0, "held_differing": 0, "comments": 0, "held": 0}
+    held, cleared = [], []
+    result = conn.execute(query)
+    while batch := result.fetchmany(_CHUNK):
+        want: dict[str, dict[str, Any] | None] = {}
+        for rid, office, service_id, local_date, submitted_at, complete, body, collector_flags, voided_at, \
+                was_held, moderated in batch:
+            wire = _readable(body)
+            row = None if wire is None else _row(rid, office, service_id, local_date, submitted_at, complete,
+                                                   wire, collector_flags, voided_at is not None)
+            if row is not None:
+                row["state"] = moderated or NEW
+                found["comments"] += 1
+            want[rid] = row
+            now_held = wire is not None and _held_body(wire)
+            found["held"] += now_held
+            if now_held != bool(was_held):
+                (held if now_held else cleared).append(rid)
+        have = {row["response_id"]: row for row in conn.execute(
+            select(comments).where(comments.c.response_id.in_(list(want)))).mappings()}
+        wrong = [rid for rid, row in want.items() if (dict(have[rid]) if rid in have else None) != row]
+        if wrong:
+            found["comments_differing"] += len(wrong)
+            conn.execute(delete(comments).where(comments.c.response_id.in_(wrong)))
+            fresh = [want[rid] for rid in wrong if want[rid] is not None]
+            if fresh:
+                conn.execute(insert(comments), fresh)
+    # Rows of this office's comments whose response is not the office's (or no longer there).
+    strays = list(conn.execute(
+        select(comments.c.response_id)
+        .select_from(comments.outerjoin(responses, responses.c.id == comments.c.response_id))
+        .where(comments.c.office_id == office_id,
+               or_(responses.c.id.is_(None), responses.c.office_id != office_id))).scalars())
+    for start in range(0, len(strays), _CHUNK):
+        conn.execute(delete(comments).where(comments.c.response_id.in_(strays[start:start + _CHUNK])))
+    found["comments_differing"] += len(strays)
+    found["held_differing"] = len(held) + len(cleared)
+    for start in range(0, max(len(held), len(cleared)), _CHUNK):
+        _mark_held(conn, held[start:start + _CHUNK], True)
+        _mark_held(conn, cleared[start:start + _CHUNK], False)
+    return found
+
+
 def _in_batches(conn: Connection, query, each) -> None:
     """Keyset pages by id, so neither the rows nor an open cursor are held while the batch is written."""
     last = None
@@ -192,4 +248,4 @@ def _in_batches(conn: Connection, query, each) -> None:
         last = batch[-1][0]
 
 
-__all__ = ["comments", "comment_of", "delimited", "add_new", "follow", "backfill"]
+__all__ = ["comments", "comment_of", "delimited", "add_new", "follow", "backfill", "rebuild"]

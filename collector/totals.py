@@ -699,12 +699,19 @@ def _recount_kiosks(conn: Connection, office_id: str) -> int:
 
 
 def rebuild(engine: Engine, office_ids: Sequence[str]) -> dict[str, Any]:
-    """Replace the offices' totals by a recomputation; per office whether they differed and how many
-    totals did. Writers wait meanwhile (SQLite's write lock; a SHARE lock on PostgreSQL's responses)."""
+    """Replace the offices' totals, and their comment rows and held flags (collector/comments.py), by a
+    recomputation; per office whether they differed and how many did. Writers wait meanwhile (SQLite's write
+    lock; a SHARE lock on PostgreSQL's responses)."""
+    from collector import comments
+
     with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("LOCK TABLE responses IN SHARE MODE"))
-        return rebuild_in(conn, office_ids)
+        out = rebuild_in(conn, office_ids)
+        for office_id, found in out.items():
+            found.update(comments.rebuild(conn, office_id))
+            found["differed"] = found["differed"] or found["comments_differing"] + found["held_differing"] > 0
+        return out
 
 
 def rebuild_all(conn: Connection, tables: Sequence[str] | None = None) -> None:

@@ -64,6 +64,7 @@ def test_the_collector_readme_moves_a_sqlite_collector_to_postgresql(tmp_path, p
         assert done.returncode == 0, f"{line}\n{done.stderr}"
         if "rebuild-totals" in line:
             assert done.stdout.startswith("office kantor-a: the running totals matched the stored responses")
+            assert "office kantor-a: the comment rows and held flags matched the stored responses" in done.stdout
         if "copy-db" in line:
             assert '"responses": 31' in done.stdout
     before, after = (tmp_path / "before.json").read_bytes(), (tmp_path / "after.json").read_bytes()

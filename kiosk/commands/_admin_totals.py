@@ -1,4 +1,5 @@
-"""`kiosk admin rebuild-totals [--office ID] [--json]`: recompute the running totals from the stored responses."""
+"""`kiosk admin rebuild-totals [--office ID] [--json]`: recompute the running totals, the comment rows and the held
+flags from the stored responses."""
 from __future__ import annotations
 
 import json
@@ -9,10 +10,11 @@ from kiosk.errors import UserError
 
 def register(action) -> None:
     """Add the action to `kiosk admin` (action is its helper that makes one sub-command)."""
-    p = action("rebuild-totals", "recompute the running totals from the stored responses and say whether they "
-               "differed (exit 0 either way)", run_rebuild_totals)
+    p = action("rebuild-totals", "recompute the running totals, the comment rows and the held flags from the stored "
+               "responses and say whether they differed (exit 0 either way)", run_rebuild_totals)
     p.add_argument("--office", help="only this office (default: every office)")
-    p.add_argument("--json", action="store_true", help="JSON per office: differed, totals_differing, totals")
+    p.add_argument("--json", action="store_true", help="JSON per office: differed, totals_differing, totals, "
+                   "comments_differing, comments, held_differing, held")
 
 
 def run_rebuild_totals(args) -> int:
@@ -33,9 +35,16 @@ def run_rebuild_totals(args) -> int:
         print(json.dumps(result, indent=2))
         return 0
     for office_id, found in result.items():
-        if found["differed"]:
+        if found["totals_differing"]:
             print(f"office {office_id}: {found['totals_differing']} of the running totals differed from the stored "
                   f"responses; rebuilt ({found['totals']} totals)")
         else:
             print(f"office {office_id}: the running totals matched the stored responses ({found['totals']} totals)")
+        if found["comments_differing"] or found["held_differing"]:
+            print(f"office {office_id}: {found['comments_differing']} of the comment rows and "
+                  f"{found['held_differing']} of the held flags differed from the stored responses; rebuilt "
+                  f"({found['comments']} comment rows, {found['held']} held)")
+        else:
+            print(f"office {office_id}: the comment rows and held flags matched the stored responses "
+                  f"({found['comments']} comment rows, {found['held']} held)")
     return 0
