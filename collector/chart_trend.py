@@ -38,6 +38,7 @@ class Point:
     respondents: int
     ikm_converted: float | None
     mutu: str | None
+    ikm: float | None = None  # unrounded, as the report JSON's "ikm" (the Laporan's Tabel 4.4 prints it)
 
 
 @dataclass(frozen=True)
@@ -114,28 +115,24 @@ def first_day(engine: Engine, office_id: str, service: str | None = None) -> dt.
 
 
 def trend(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.date, service: str | None = None,
-          report: Callable[..., dict[str, Any]] | None = None, current: dict[str, Any] | None = None) -> Trend:
+          current: dict[str, Any] | None = None) -> Trend:
     """The chosen period and every earlier one of its kind back to the office's first data.
 
-    Each point is office_report's respondents, converted IKM and mutu of its period: by `report` for each
-    period when given (the Laporan keeps every period's report), else `current` (the chosen period's report,
-    when the caller has it) and one grouped read of the totals for the others (period_figures)."""
+    Each point is office_report's respondents, IKM, converted IKM and mutu of its period: `current` (the
+    chosen period's report, when the caller has it) and one grouped read of the totals for the others
+    (period_figures)."""
     kind, spans, left_out = periods(date_from, date_to, first_day(engine, office_id, service))
-    if report is not None:
-        docs = [report(engine, office_id, service=service, date_from=start, date_to=end) for _, start, end in spans]
-        figures = [(d["respondents"], d["ikm_converted"], d["mutu"]) for d in docs]
-    else:
-        rest = spans[:-1] if current is not None else spans
-        figures = period_figures(engine, office_id, service, [(start, end) for _, start, end in rest])
-        if current is not None:
-            figures.append((current["respondents"], current["ikm_converted"], current["mutu"]))
+    rest = spans[:-1] if current is not None else spans
+    figures = period_figures(engine, office_id, service, [(start, end) for _, start, end in rest])
+    if current is not None:
+        figures.append((current["respondents"], current["ikm_converted"], current["mutu"], current["ikm"]))
     points = tuple(Point(label, start, end, *found) for (label, start, end), found in zip(spans, figures))
     return Trend(kind, points, left_out)
 
 
 def period_figures(engine: Engine, office_id: str, service: str | None,
-                   spans: list[tuple[dt.date, dt.date]]) -> list[tuple[int, float | None, str | None]]:
-    """(respondents, converted IKM, mutu) of each of these disjoint periods, as office_report gives them, from
+                   spans: list[tuple[dt.date, dt.date]]) -> list[tuple[int, float | None, str | None, float | None]]:
+    """(respondents, converted IKM, mutu, IKM) of each of these disjoint periods, as office_report gives them, from
     one GROUP BY over totals_unsur (the counted respondents are its "*" rows): its cost grows with the days
     and services in the periods, not with the responses."""
     from kiosk import ikm
@@ -183,7 +180,7 @@ def period_figures(engine: Engine, office_id: str, service: str | None,
     for n, unsur_sums in zip(respondents, sums):
         result = ikm.from_sums(n, {c: (a, t) for c, (a, t) in unsur_sums.items()}, questionnaire)
         out.append((result.respondents, None if result.ikm_converted is None else float(result.ikm_converted),
-                    result.mutu))
+                    result.mutu, None if result.ikm is None else float(result.ikm)))
     return out
 
 

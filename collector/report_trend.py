@@ -1,8 +1,9 @@
 """BAB IV's trend: the IKM of every earlier period of the same kind, back to the period where the office's
 data starts, as a table (Tabel 4.4) and the dashboard's trend chart drawn as vectors (Gambar 4.1).
 
-The periods are collector/chart_trend.py's, so the paper and the dashboard show the same columns; every
-row is the report JSON of its period (collector.reports.office_report).
+The periods and figures are collector/chart_trend.py's, so the paper and the dashboard show the same columns;
+every row holds what the report JSON of its period (collector.reports.office_report) says, read for all the
+periods at once from the running totals.
 """
 from __future__ import annotations
 
@@ -25,29 +26,22 @@ def period_label(label: str, date_from: dt.date, date_to: dt.date) -> str:
 
 
 def rows_for(engine: Engine, office_id: str, *, service: str | None, date_from: dt.date | None,
-             date_to: dt.date | None) -> tuple[list[dict[str, Any]], int]:
+             date_to: dt.date | None, current: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], int]:
     """Every period of the trend, oldest first, ending with the report's own, and how many older ones with
-    data were left out (chart_trend.MOST_PERIODS); nothing for an open-ended report or no earlier data."""
+    data were left out (chart_trend.MOST_PERIODS); nothing for an open-ended report or no earlier data.
+
+    The figures are the dashboard trend's: one grouped read of the totals for every period
+    (chart_trend.period_figures), `current` (the report's own JSON, when the caller has it) for the last."""
     from collector import chart_trend
-    from collector.reports import office_report
 
     if date_from is None or date_to is None:
         return [], 0
-    reports: dict[tuple[dt.date, dt.date], dict[str, Any]] = {}
-
-    def report(engine, office_id, **scope):
-        reports[scope["date_from"], scope["date_to"]] = office_report(engine, office_id, **scope)
-        return reports[scope["date_from"], scope["date_to"]]
-
-    trend = chart_trend.trend(engine, office_id, date_from, date_to, service=service, report=report)
+    trend = chart_trend.trend(engine, office_id, date_from, date_to, service=service, current=current)
     if len(trend.points) < 2:
         return [], 0
-    rows = []
-    for p in trend.points:
-        doc = reports[p.date_from, p.date_to]
-        rows.append({"key": p.label, "period": period_label(p.label, p.date_from, p.date_to),
-                     "from": p.date_from.isoformat(), "to": p.date_to.isoformat(), "respondents": doc["respondents"],
-                     "ikm": doc["ikm"], "ikm_converted": doc["ikm_converted"], "mutu": doc["mutu"]})
+    rows = [{"key": p.label, "period": period_label(p.label, p.date_from, p.date_to), "from": p.date_from.isoformat(),
+             "to": p.date_to.isoformat(), "respondents": p.respondents, "ikm": p.ikm, "ikm_converted": p.ikm_converted,
+             "mutu": p.mutu} for p in trend.points]
     return rows, trend.left_out
 
 

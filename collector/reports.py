@@ -254,7 +254,8 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     plan_audit = tuple(e for e in logged if e["detail"].get("plan_id") in plan_ids)
     from collector.report_trend import rows_for
 
-    trend, left_out = rows_for(engine, office_id, service=service, date_from=date_from, date_to=date_to)
+    trend, left_out = rows_for(engine, office_id, service=service, date_from=date_from, date_to=date_to,
+                               current=report)
     from collector import survey_plan
 
     plan_period = survey_plan.recorded_period(engine, office_id, date_from, date_to)

@@ -168,6 +168,39 @@ def test_the_workbook_trend_is_the_report_json_of_each_period(laporan):
     assert sheet.cell(2, 4).number_format == "#,##0"
 
 
+def test_the_trend_table_read_at_once_is_each_period_report_on_both_databases(office_db):
+    """Tabel 4.4 reads every period from one grouped read of the totals; each row must still be what the
+    report JSON of that period says (respondents, unrounded IKM, converted, mutu), for triwulans with a gap,
+    for one service, and for a plain range stepping back by its length."""
+    from collector.ingest import store_batch
+    from collector.report_trend import rows_for
+    from collector.reports import office_report
+
+    _, engine = office_db
+    for i, wire in enumerate(_wires()):  # each received an hour after it was sent, as in `laporan`
+        wire["service_id"] = ("ktp-el", "kk")[i % 2]
+        received = datetime.fromisoformat(wire["submitted_at"]) + timedelta(hours=1)
+        assert [r.status for r in store_batch(engine, DEMO_OFFICE, [wire], channel="kiosk", now=received)] == [
+            "accepted"]
+    d = dt.date
+    for service, start, end in ((None, d(2026, 7, 1), d(2026, 9, 30)), ("kk", d(2026, 7, 1), d(2026, 9, 30)),
+                                (None, d(2026, 8, 1), d(2026, 8, 20))):
+        rows, left_out = rows_for(engine, DEMO_OFFICE, service=service, date_from=start, date_to=end)
+        # back to the period holding the first response (10 March 2025), ending with the report's own
+        assert rows[0]["from"] <= "2025-03-10" <= rows[0]["to"] and rows[-1]["to"] == end.isoformat()
+        assert left_out == 0 and rows[0]["respondents"] > 0
+        assert any(r["respondents"] == 0 for r in rows) and sum(r["respondents"] > 0 for r in rows) >= 3
+        for row in rows:
+            report = office_report(engine, DEMO_OFFICE, service=service, date_from=d.fromisoformat(row["from"]),
+                                   date_to=d.fromisoformat(row["to"]))
+            assert (row["respondents"], row["ikm"], row["ikm_converted"], row["mutu"]) == (
+                report["respondents"], report["ikm"], report["ikm_converted"], report["mutu"]), row
+        # The report's own JSON, when given, is the last row as it is.
+        own = office_report(engine, DEMO_OFFICE, service=service, date_from=start, date_to=end)
+        assert rows_for(engine, DEMO_OFFICE, service=service, date_from=start, date_to=end,
+                        current={**own, "ikm": -1.0})[0][-1]["ikm"] == -1.0
+
+
 @needs_poppler
 def test_the_questionnaire_is_printed_as_asked_in_each_language_used(laporan):
     from kiosk.questionnaire import PROFILE_FIELDS, SKM_2017
