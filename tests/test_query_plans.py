@@ -8,7 +8,8 @@ out (enable_seqscan = off), so that a Seq Scan left in the plan means no index c
 all. A query about one office must find that office's rows through an index (SQLite: SEARCH, never SCAN;
 PostgreSQL: an index condition); no query may read the responses table from end to end.
 
-`python tests/test_query_plans.py [--postgresql]` prints the plans that docs/query-plans.md shows.
+`python tests/test_query_plans.py [--postgresql]` prints the plans as docs/query-plans.md shows them (its
+SQLite or PostgreSQL section, from the first page heading on).
 """
 from __future__ import annotations
 
@@ -180,9 +181,10 @@ def test_the_checks_catch_a_full_scan(tmp_path):
 
 
 def _print_plans(db_url: str) -> None:
+    """Each query as docs/query-plans.md shows it: its pages in bold, the statement, then its plan."""
     for pages, statement, lines, problems in explained(db_url):
-        print(f"{', '.join(pages)}\n    {' '.join(statement.split())}\n" + "".join(f"      {line}\n" for line in lines)
-              + "".join(f"      PROBLEM {p}\n" for p in problems))
+        print(f"**{', '.join(pages)}**\n\n```sql\n{' '.join(statement.split())}\n```\n```\n"
+              + "".join(f"{line}\n" for line in lines) + "".join(f"PROBLEM {p}\n" for p in problems) + "```\n")
 
 
 if __name__ == "__main__":
