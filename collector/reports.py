@@ -264,10 +264,7 @@ def report_source(engine: Engine, office_id: str, *, service: str | None = None,
     from collector import report_charts, report_photos
 
     photos = report_photos.photos(engine, office_id, plan_period, with_data=True) if plan_period else []
-    with reading(engine) as conn:
-        team_audit = tuple(e for e in office_audit(conn, office_id, (survey_plan.PLAN_SET, survey_plan.TEAM_ADD,
-                                                                     survey_plan.TEAM_REMOVE))
-                           if plan_period and e["detail"].get("period") == plan_period)
+    team_audit = survey_plan.history(engine, office_id, plan_period) if plan_period else ()
 
     analysis = report_charts.gather(engine, office, service, date_from, date_to, report)
     from collector import suggestions

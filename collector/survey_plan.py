@@ -244,6 +244,16 @@ def _audit(conn, office_id: str, action: str, by: str, now: dt.datetime, period:
            detail={"period": period, "changes": changes, **({"member_id": member_id} if member_id else {})})
 
 
+def history(engine: Engine, office_id: str, period: str) -> tuple[dict[str, Any], ...]:
+    """The audit log's lines about edits of this period's decree, schedule and team, oldest first: what the
+    Laporan's lampiran and the dashboard's survey-plan page show of who changed what, when."""
+    from collector.report_rows import office_audit
+
+    with reading(engine) as conn:
+        logged = office_audit(conn, office_id, (PLAN_SET, TEAM_ADD, TEAM_REMOVE))
+    return tuple(e for e in logged if e["detail"].get("period") == period)
+
+
 # --- the team -------------------------------------------------------------------------------------
 
 def _member(row) -> Member:

@@ -4,6 +4,7 @@ record these for it, as on the follow-up page)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -18,6 +19,54 @@ from kiosk.i18n import N_
 
 STAGE_LABELS = {"preparation": N_("Preparation"), "collection": N_("Data collection"),
                 "processing": N_("Data processing"), "reporting": N_("Reporting")}
+# The audited fields (survey_plan.AUDITED_PLAN, AUDITED_MEMBER) as the page's forms name them, in the forms' order.
+FIELD_LABELS = {"decree_number": N_("Decree (SK) number"), "decree_date": N_("Decree date"), **STAGE_LABELS,
+                "name": N_("Name"), "position": N_("Position"), "role": N_("Role in the team")}
+EDITS = {survey_plan.PLAN_SET: N_("Decree and schedule changed"), survey_plan.TEAM_ADD: N_("Team member added"),
+         survey_plan.TEAM_REMOVE: N_("Team member removed")}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str         # a msgid of FIELD_LABELS
+    old: str | None    # None: empty (nothing recorded before, or the field cleared)
+    new: str | None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One line of the audit log about the period's plan or team, as the page shows it."""
+
+    when: str          # office local time, YYYY-MM-DD HH:MM
+    actor: str
+    action: str        # survey_plan.PLAN_SET, TEAM_ADD or TEAM_REMOVE
+    title: str         # a msgid of EDITS
+    changes: tuple[Change, ...]
+
+    @property
+    def from_to(self) -> bool:
+        """An edit of recorded fields (shown from what to what), not a member added or removed."""
+        return self.action == survey_plan.PLAN_SET
+
+
+def _shown(field: str, value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    return str(value).replace(":", " – ") if field in STAGE_LABELS else str(value)  # a stage is kept "FROM:TO"
+
+
+def history(engine: Engine, office: records.OfficeRecord, period: str) -> list[Edit]:
+    """Every recorded edit of the period's decree, schedule and team, newest first."""
+    order = list(FIELD_LABELS)
+    out = []
+    for entry in reversed(survey_plan.history(engine, office.id, period)):
+        changes = entry["detail"].get("changes", {})
+        fields = sorted(changes, key=lambda f: (order.index(f) if f in order else len(order), f))
+        when = dt.datetime.fromisoformat(entry["at"]).astimezone(office.tz).strftime("%Y-%m-%d %H:%M")
+        out.append(Edit(when, entry["actor"], entry["action"], EDITS.get(entry["action"], entry["action"]),
+                        tuple(Change(FIELD_LABELS.get(f, f), _shown(f, changes[f][0]), _shown(f, changes[f][1]))
+                              for f in fields)))
+    return out
 
 
 def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIRouter:
@@ -51,6 +100,7 @@ def router(engine: Engine, clock: Callable[[], dt.datetime], admin_auth) -> APIR
             plan=survey_plan.plan(engine, office_id, period) or survey_plan.empty(office_id, period),
             team=survey_plan.team(engine, office_id, period), stages=survey_plan.STAGES, stage_labels=STAGE_LABELS,
             photos=report_photos.photos(engine, office_id, period), photo_max=report_photos.UPLOAD_MAX // 2 ** 20,
+            history=history(engine, office, period),
             csrf=getattr(request.state, "csrf", ""), problem=request.query_params.get("problem"))
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 

@@ -86,3 +86,66 @@ def test_every_team_decree_and_schedule_edit_is_in_the_audit_log_and_the_report(
         assert "kepala SK dan jadwal (semester II 2026) nomor SK: 800/12/2026 menjadi 800/123/2026; tanggal SK: " \
                "(kosong) menjadi 2026-06-20; jadwal persiapan: 2026-06-01 s.d. 2026-06-30 menjadi (kosong)" in annex
         assert "Lain Periode" not in text
+
+
+def test_the_survey_plan_page_lists_its_history_newest_first_in_both_languages(collector_db_url):
+    """The dashboard's survey-plan page shows the audit log's lines about its period: who, when (office time),
+    what changed from what to what; edits made on the page itself appear there."""
+    import re
+
+    from collector import records
+    from collector.login import SESSION_COOKIE
+    from fixtures_collector import CollectorApp
+
+    moments = iter(ADDED + timedelta(minutes=m) for m in range(100))
+    app = CollectorApp(collector_db_url, clock=lambda: next(moments))
+    try:
+        client, engine = app.client, app.engine
+        records.add_admin(engine, "pengelola", "kata-sandi-rahasia")
+        cookie = client.app.state.logins.start_session(records.Admin("pengelola", None))
+        csrf = client.app.state.logins.session(cookie).csrf
+        client.cookies.set(SESSION_COOKIE, cookie)
+        base = f"/admin/offices/{DEMO_OFFICE}/survey-plan"
+        assert "Belum ada perubahan yang tercatat untuk periode ini." in client.get(base, params={"period": "2026-S2"}).text
+        survey_plan.set_plan(engine, DEMO_OFFICE, "2026-S2", decree_number="800/1/2026", by="sekretaris",
+                             now=ADDED - timedelta(days=1))
+        survey_plan.add_member(engine, DEMO_OFFICE, "2026", name="Lain Periode", role="Anggota", by="x", now=ADDED)
+        saved = client.post(f"{base}?period=2026-S2", follow_redirects=False, data={
+            "csrf": csrf, "decree_number": "800/45/2026 <b>", "decree_date": "", "preparation_from": "2026-06-01",
+            "preparation_to": "2026-06-30", **{f"{s}_{end}": "" for s in ("collection", "processing", "reporting")
+                                               for end in ("from", "to")}})
+        assert saved.status_code == 303
+        added = client.post(f"{base}/team?period=2026-S2", follow_redirects=False,
+                            data={"csrf": csrf, "name": "Salah Ketik", "role": "Anggota", "position": ""})
+        assert added.status_code == 303
+        member = survey_plan.team(engine, DEMO_OFFICE, "2026-S2")[0]
+        assert client.post(f"{base}/team/{member.id}/remove?period=2026-S2", data={"csrf": csrf},
+                           follow_redirects=False).status_code == 303
+
+        def history(lang: str) -> list[tuple[str, str, str, list[str]]]:
+            html = client.get(base, params={"period": "2026-S2", "lang": lang}).text
+            section = html[html.index('<h3 id="history"'):]
+            return [(when, who, what, re.findall(r"<li>(.*?)</li>", changes)) for when, who, what, changes in
+                    re.findall(r"<tr><td>([\d: -]+)</td><td>(\w+)</td><td>([^<]+)</td>\s*<td><ul>(.*?)</ul>", section)]
+
+        logged = survey_plan.history(engine, DEMO_OFFICE, "2026-S2")
+        assert [e["actor"] for e in logged] == ["sekretaris", "pengelola", "pengelola", "pengelola"]
+        local = [dt.datetime.fromisoformat(e["at"]).astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+                 for e in reversed(logged)]
+        assert local[-1] == "2026-06-19 09:30" and len(set(local)) == 4  # the office's clock (WITA), each edit its own
+        assert history("id") == [
+            (local[0], "pengelola", "Anggota tim dihapus", ["Nama: Salah Ketik", "Kedudukan dalam tim: Anggota"]),
+            (local[1], "pengelola", "Anggota tim ditambahkan", ["Nama: Salah Ketik", "Kedudukan dalam tim: Anggota"]),
+            (local[2], "pengelola", "SK dan jadwal diubah", ["Nomor SK: 800/1/2026 → 800/45/2026 &lt;b&gt;",
+                                                              "Persiapan: (kosong) → 2026-06-01 – 2026-06-30"]),
+            (local[3], "sekretaris", "SK dan jadwal diubah", ["Nomor SK: (kosong) → 800/1/2026"])]
+        english = history("en")
+        assert [e[2] for e in english] == ["Team member removed", "Team member added", "Decree and schedule changed",
+                                           "Decree and schedule changed"]
+        assert english[2][3] == ["Decree (SK) number: 800/1/2026 → 800/45/2026 &lt;b&gt;",
+                                 "Preparation: (empty) → 2026-06-01 – 2026-06-30"]
+        assert "Lain Periode" not in client.get(base, params={"period": "2026-S2"}).text  # another period's edit
+        year = client.get(base, params={"period": "2026"}).text
+        assert "Nama: Lain Periode" in year[year.index('<h3 id="history"'):]
+    finally:
+        app.close()
