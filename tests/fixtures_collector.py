@@ -258,6 +258,18 @@ def collector_server(tmp_path):
         server.close()
 
 
+@pytest.fixture(scope="module")
+def module_collector_server(tmp_path_factory):
+    """One `kiosk serve` (SQLite) shared by the tests of a module: starting one costs seconds, so a module whose
+    tests only add their own records and read back what they added starts it once. Tests that restart, kill
+    or count everything the server holds use collector_server instead."""
+    server = CollectorServer(f"sqlite:///{tmp_path_factory.mktemp('collector') / 'collector.db'}",
+                             tmp_path_factory.mktemp("collector-work"))
+    server.start()
+    yield server
+    server.close()
+
+
 def make_wire(office_id: str = DEMO_OFFICE, service_id: str | None = "ktp-el", answers: dict | None = None,
               submitted_at=None, **changes) -> dict:
     """A valid wire response of the demo office (fresh UUID); `changes` override wire keys."""

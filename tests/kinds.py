@@ -14,7 +14,8 @@ from pathlib import Path
 UI_FIXTURES = {"kivy_window", "launch_kiosk"}
 POSTGRES_FIXTURES = {"postgres_cluster", "postgres_url", "postgres_database"}
 BROWSER_FIXTURES = {"browser"}
-COLLECTOR_FIXTURES = {"collector_app", "collector_server", "collector_db_url", "collector_backend"}
+COLLECTOR_FIXTURES = {"collector_app", "collector_server", "module_collector_server", "collector_db_url",
+                      "collector_backend"}
 _STARTS_PROCESSES = re.compile(r"\bsubprocess\b|\bsys\.executable\b|\bPopen\b|\brun_kiosk\b|\bcollector_server\b")
 _OWN_CLUSTER = re.compile(r"\bPostgresCluster\(\)\.start\(")
 _TESTS = Path(__file__).parent
@@ -68,7 +69,8 @@ def kinds_of(item) -> set[str]:
     # Property tests (Hypothesis) and API fuzzing run hundreds of examples: seconds each, not milliseconds.
     property_test = getattr(function, "is_hypothesis_test", False) or "schemathesis" in imported
     if kinds & {"ui", "postgres", "browser"} or property_test or params.get("sync_target") == "real" or \
-            "collector_server" in fixtures or any(_starts_processes(f) for f in _own_functions(item)):
+            {"collector_server", "module_collector_server"} & fixtures or \
+            any(_starts_processes(f) for f in _own_functions(item)):
         kinds.add("slow")
     return kinds
 
