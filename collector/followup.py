@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from collector.db import reading, writing
 from collector.records import get_office, stamp, utc_now
 from collector.tables import metadata
+from collector.voiding import record_edit
 from kiosk.errors import UserError
 from kiosk.i18n import N_
 
@@ -184,8 +185,9 @@ def add(engine: Engine, office_id: str, *, period: str, unsur: str, action: str,
         row = {"id": str(uuid.uuid4()), "office_id": office_id, "unsur": code, **values, "created_at": when,
                "updated_at": when, "updated_by": by}
         conn.execute(insert(followups).values(**row))
-        _audit(conn, office_id, PLAN_ADD, by, now, row["id"], row["period"], code,
-               {field: [None, row[field]] for field in AUDITED if row.get(field) not in (None, "")})
+        record_edit(conn, office_id, action=PLAN_ADD, actor=by, now=now, subject=f"follow-up {code} {row['period']}",
+                    changes={field: [None, row[field]] for field in AUDITED if row.get(field) not in (None, "")},
+                    plan_id=row["id"], period=row["period"], unsur=code)
     return get(engine, row["id"])  # type: ignore[return-value]
 
 
@@ -241,16 +243,7 @@ def change(engine: Engine, plan_id: str, *, status: str | None = None, note: str
         changes = {field: [getattr(before, field), values[field]] for field in AUDITED
                    if field in values and values[field] != getattr(before, field)}
         if changes:  # saving a form unchanged is no edit worth a line
-            _audit(conn, before.office_id, PLAN_CHANGE, by, now, before.id, before.period, before.unsur, changes)
+            record_edit(conn, before.office_id, action=PLAN_CHANGE, actor=by, now=now,
+                        subject=f"follow-up {before.unsur} {before.period}", changes=changes, plan_id=before.id,
+                        period=before.period, unsur=before.unsur)
     return get(engine, plan_id)  # type: ignore[return-value]
-
-
-def _audit(conn, office_id: str, action: str, by: str, now: dt.datetime | None, plan_id: str, period: str,
-           unsur: str, changes: dict[str, list]) -> None:
-    """One line of the append-only audit log (collector/voiding.py) per edit: who, when, which plan, what changed
-    from what to what; in the same transaction as the edit."""
-    from collector.voiding import record
-
-    record(conn, office_id, action=action, actor=by, now=now or utc_now(),
-           reason=f"follow-up {unsur} {period}: " + ", ".join(changes),
-           detail={"plan_id": plan_id, "period": period, "unsur": unsur, "changes": changes})

@@ -19,6 +19,7 @@ from collector.db import reading, writing
 from collector.followup import period_dates, period_of
 from collector.records import get_office, stamp, utc_now
 from collector.tables import metadata
+from collector.voiding import record_edit
 from kiosk.errors import UserError
 
 STAGES = ("preparation", "collection", "processing", "reporting")
@@ -224,7 +225,8 @@ def set_plan(engine: Engine, office_id: str, period: str, *, decree_number: str 
         new = _audited(_plan(conn.execute(select(survey_plans).where(*where)).one()))
         changes = {f: [old[f], new[f]] for f in AUDITED_PLAN if old[f] != new[f]}
         if changes:  # saving the form unchanged is no edit worth a line
-            _audit(conn, office_id, PLAN_SET, by, now, period, changes)
+            record_edit(conn, office_id, action=PLAN_SET, actor=by, now=now, subject=f"survey plan {period}",
+                        changes=changes, period=period)
     return plan(engine, office_id, period)  # type: ignore[return-value]
 
 
@@ -232,16 +234,6 @@ def _audited(found: SurveyPlan) -> dict[str, str | None]:
     """The plan's fields as the audit log keeps them: empty is None, a stage is "FROM:TO"."""
     return {"decree_number": found.decree_number or None, "decree_date": found.decree_date,
             **{s: ":".join(d) if d else None for s, d in found.stages.items()}}
-
-
-def _audit(conn, office_id: str, action: str, by: str, now: dt.datetime, period: str, changes: dict[str, list],
-           member_id: str | None = None) -> None:
-    """One line of the append-only audit log per edit, in the same transaction as the edit."""
-    from collector.voiding import record
-
-    what = "team" if member_id else "survey plan"
-    record(conn, office_id, action=action, actor=by, now=now, reason=f"{what} {period}: " + ", ".join(changes),
-           detail={"period": period, "changes": changes, **({"member_id": member_id} if member_id else {})})
 
 
 def history(engine: Engine, office_id: str, period: str) -> tuple[dict[str, Any], ...]:
@@ -272,8 +264,9 @@ def add_member(engine: Engine, office_id: str, period: str, *, name: str, role: 
     with writing(engine) as conn:
         _office(conn, office_id)
         conn.execute(insert(survey_team).values(**row))
-        _audit(conn, office_id, TEAM_ADD, by, now, period,
-               {f: [None, row[f]] for f in AUDITED_MEMBER if row[f]}, member_id=row["id"])
+        record_edit(conn, office_id, action=TEAM_ADD, actor=by, now=now, subject=f"team {period}",
+                    changes={f: [None, row[f]] for f in AUDITED_MEMBER if row[f]}, period=period,
+                    member_id=row["id"])
     return Member(row["id"], office_id, period, row["name"], row["position"], row["role"])
 
 
@@ -297,6 +290,7 @@ def remove_member(engine: Engine, member_id: str, *, office_id: str | None = Non
             raise UserError(f"there is no team member {member_id!r}.")
         conn.execute(delete(survey_team).where(survey_team.c.id == row.id))
         # The row goes; the log keeps who it was, so a team changed after the report was printed can be traced.
-        _audit(conn, row.office_id, TEAM_REMOVE, by, now or utc_now(), row.period,
-               {f: [getattr(row, f), None] for f in AUDITED_MEMBER if getattr(row, f)}, member_id=row.id)
+        record_edit(conn, row.office_id, action=TEAM_REMOVE, actor=by, now=now or utc_now(),
+                    subject=f"team {row.period}", changes={f: [getattr(row, f), None] for f in AUDITED_MEMBER
+                                                           if getattr(row, f)}, period=row.period, member_id=row.id)
     return _member(row)

@@ -74,6 +74,15 @@ def record(conn: Connection, office_id: str, *, action: str, actor: str, reason:
                                           detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)))
 
 
+def record_edit(conn: Connection, office_id: str, *, action: str, actor: str, now: datetime, subject: str,
+                changes: dict[str, list], **detail: Any) -> None:
+    """One line per edit of a record kept beside the responses (a follow-up plan item, the survey's plan or team):
+    who, when and each field from what to what (detail "changes": field -> [old, new]); the reason names the
+    record and the fields changed. Called in the same transaction as the edit."""
+    record(conn, office_id, action=action, actor=actor, now=now, reason=f"{subject}: " + ", ".join(changes),
+           detail={**detail, "changes": changes})
+
+
 def _change(engine: Engine, office_id: str, raw_ids: Iterable[str], *, reason: str, actor: str,
             now: datetime | None, voiding: bool) -> dict[str, list[str]]:
     now = now or utc_now()
