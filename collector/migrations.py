@@ -408,6 +408,12 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
         lambda conn: _wide_unsur(conn, "totals_weekhour", ("office_id", "weekday", "local_hour", '"class"', "month"),
                                  "", "n"),
     ]),
+    (25, "the respondents per profile option as columns of the respondents' row of each key (no rows of their own)", [
+        lambda conn: _wide_profile(conn, "totals_respondents", "totals_profile",
+                                   ("office_id", "service_id", "local_date", "channel", '"class"')),
+        lambda conn: _wide_profile(conn, "totals_month_respondents", "totals_month_profile",
+                                   ("office_id", "service_id", "month", "channel", '"class"')),
+    ]),
 ]
 
 
@@ -484,6 +490,29 @@ def _wide_unsur(conn, table: str, key: tuple[str, ...], marker: str, first: str)
                       for code in _WIDE_CODES)
     conn.execute(text(f"UPDATE {table} SET {moved} WHERE unsur = '{marker}'"))
     conn.execute(text(f"DELETE FROM {table} WHERE unsur IN ({codes})"))
+
+
+def _wide_profile(conn, respondents: str, profile: str, key: tuple[str, ...]) -> None:
+    """Ingest pays per row of totals it writes: a day's profile was a row per field and option, 37 of a
+    kiosk batch's 58 rows (bench/bench_totals.py). The options of collector/tables.py PROFILE_COLUMNS become
+    columns of the respondents' row of the key, their counts moved there exactly (a row of n 0 made where a key
+    had a profile but no respondents' row); any other value keeps its row of the profile table."""
+    from collector.tables import PROFILE_COLUMNS
+
+    for _, _, column in PROFILE_COLUMNS:
+        conn.execute(text(f"ALTER TABLE {respondents} ADD COLUMN {column} BIGINT NOT NULL DEFAULT 0"))
+    assert not any("'" in field + option for field, option, _ in PROFILE_COLUMNS)
+    wide = " OR ".join(f"(field = '{field}' AND value = '{option}')" for field, option, _ in PROFILE_COLUMNS)
+    same = " AND ".join(f"p.{c} = {respondents}.{c}" for c in key)
+    columns = ", ".join(key)
+    conn.execute(text(
+        f"INSERT INTO {respondents} ({columns}, n) SELECT DISTINCT {columns}, 0 FROM {profile} "
+        f"WHERE ({wide}) AND NOT EXISTS (SELECT 1 FROM {respondents} p WHERE "
+        + " AND ".join(f"p.{c} = {profile}.{c}" for c in key) + ")"))
+    moved = ", ".join(f"{column} = COALESCE((SELECT p.n FROM {profile} p WHERE {same} AND p.field = '{field}' "
+                      f"AND p.value = '{option}'), 0)" for field, option, column in PROFILE_COLUMNS)
+    conn.execute(text(f"UPDATE {respondents} SET {moved}"))
+    conn.execute(text(f"DELETE FROM {profile} WHERE {wide}"))
 
 
 def _fill_comments(conn) -> None:

@@ -153,7 +153,29 @@ def _totals(name: str, *columns: Column) -> Table:
                  Column("class", Text, primary_key=True), *columns)
 
 
-totals_respondents = _totals("totals_respondents", Column("n", BigInteger, nullable=False))
+# The respondents per option of the profile questions (kiosk/questionnaire.py PROFILE_FIELDS as of migration
+# 25, "-" for unanswered): (field, option, column). Columns of the respondents' row of each key (migration 25),
+# so a day's profile is no rows of its own: ingest pays per row of totals written (bench/bench_totals.py).
+# Any other value keeps a row of totals_profile; an option added later would too, until a migration widens it.
+PROFILE_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
+    (field, option, f"{field}_{column}") for field, options in (
+        ("gender", (("m", "m"), ("f", "f"))),
+        ("age_group", (("<20", "under_20"), ("20-24", "20_24"), ("25-34", "25_34"), ("35-44", "35_44"),
+                       ("45-54", "45_54"), ("55-64", "55_64"), ("65+", "65_up"))),
+        ("education", (("sd", "sd"), ("smp", "smp"), ("sma", "sma"), ("d1-d3", "d1_d3"), ("s1", "s1"), ("s2+", "s2_up"))),
+        ("occupation", (("pns", "pns"), ("tni-polri", "tni_polri"), ("swasta", "swasta"), ("wiraswasta", "wiraswasta"),
+                        ("pelajar", "pelajar"), ("irt", "irt"), ("petani-nelayan", "petani_nelayan"),
+                        ("lainnya", "lainnya"))),
+        ("disability", (("none", "none"), ("physical", "physical"), ("sensory", "sensory"),
+                        ("intellectual", "intellectual"), ("mental", "mental"))),
+    ) for option, column in options + (("-", "unanswered"),))
+
+
+def _wide_profile() -> list[Column]:
+    return [Column(column, BigInteger, nullable=False, server_default="0") for _, _, column in PROFILE_COLUMNS]
+
+
+totals_respondents = _totals("totals_respondents", Column("n", BigInteger, nullable=False), *_wide_profile())
 totals_unsur = _totals("totals_unsur", Column("unsur", Text, primary_key=True),
                        Column("answered", BigInteger, nullable=False), Column("score_sum", BigInteger, nullable=False), *_wide_unsur())
 totals_hourly = Table("totals_hourly", metadata, Column("office_id", Text, primary_key=True),
@@ -176,7 +198,8 @@ def _month_totals(name: str, *columns: Column) -> Table:
                  Column("class", Text, primary_key=True), *columns)
 
 
-totals_month_respondents = _month_totals("totals_month_respondents", Column("n", BigInteger, nullable=False))
+totals_month_respondents = _month_totals("totals_month_respondents", Column("n", BigInteger, nullable=False),
+                                         *_wide_profile())
 totals_month_unsur = _month_totals("totals_month_unsur", Column("unsur", Text, primary_key=True),
                                    Column("answered", BigInteger, nullable=False),
                                    Column("score_sum", BigInteger, nullable=False), *_wide_unsur())

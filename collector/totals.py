@@ -38,7 +38,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from collector.db import writing
-from collector.tables import (offices, responses, totals_hourly, totals_month_profile, totals_month_respondents,
+from collector.tables import (PROFILE_COLUMNS, offices, responses, totals_hourly, totals_month_profile, totals_month_respondents,
                               totals_month_unsur, totals_profile, totals_respondents, totals_unsur, totals_weekhour)
 from kiosk.questionnaire import PROFILE_FIELDS, SKM_CODES
 
@@ -64,14 +64,22 @@ _WIDE_AT = {code: 2 + 2 * i for i, code in enumerate(WIDE_UNSUR)}  # where a cod
 _HOURLY_VALUES = ("n", "score_sum") + _WIDE_COLUMNS
 _UNSUR_VALUES = ("answered", "score_sum") + _WIDE_COLUMNS
 _ZEROS = (0,) * len(_WIDE_COLUMNS)
+# The profile (migration 25): respondents per option of each field as columns of the respondents' row of a key
+# (totals_respondents, totals_month_respondents: n, then these); another value keeps its row of the profile table.
+_PROFILE_VALUES = ("n",) + tuple(column for _, _, column in PROFILE_COLUMNS)
+# (where the field is in _PROFILE_KEYS, option) -> where its count is in a respondents row's values; only str
+# options, so a stored 1 or True is never taken for "1" or "True" (they keep their own rows, as their text)
+_PROFILE_AT = {(_PROFILE_KEYS.index(field), option): 1 + i for i, (field, option, _) in enumerate(PROFILE_COLUMNS)
+               if field in _PROFILE_KEYS}
+_PROFILE_OPTION = {1 + i: (field, option) for i, (field, option, _) in enumerate(PROFILE_COLUMNS)}
 
 # (table, key columns, value columns) of the kinds of total
-_KINDS = (("totals_respondents", _KEY, ("n",)),
+_KINDS = (("totals_respondents", _KEY, _PROFILE_VALUES),
           ("totals_unsur", _KEY + ("unsur",), _UNSUR_VALUES),
           ("totals_profile", _KEY + ("field", "value"), ("n",)),
           ("totals_hourly", _HOURLY_KEY, _HOURLY_VALUES),
           ("totals_weekhour", _WEEKHOUR_KEY, _HOURLY_VALUES),
-          ("totals_month_respondents", _MONTH_KEY, ("n",)),
+          ("totals_month_respondents", _MONTH_KEY, _PROFILE_VALUES),
           ("totals_month_unsur", _MONTH_KEY + ("unsur",), _UNSUR_VALUES),
           ("totals_month_profile", _MONTH_KEY + ("field", "value"), ("n",)))
 _TABLES = (totals_respondents, totals_unsur, totals_profile, totals_hourly, totals_weekhour, totals_month_respondents,
@@ -85,6 +93,10 @@ _WIDTH = {table: len(values) for table, _, values in _KINDS}
 _WIDE_TABLES = {"totals_unsur": (len(_KEY), ANSWERED_ANY), "totals_month_unsur": (len(_MONTH_KEY), ANSWERED_ANY),
                 "totals_hourly": (_HOURLY_KEY.index("unsur"), RESPONDENTS),
                 "totals_weekhour": (_WEEKHOUR_KEY.index("unsur"), RESPONDENTS)}
+# table -> the profile table its wide columns stand for (migration 25)
+_PROFILE_OF = {"totals_respondents": "totals_profile", "totals_month_respondents": "totals_month_profile"}
+# The value columns of the wide tables before migrations 24 and 25 (a migration from before them writes those)
+_NARROW_WIDTH = {**{table: 2 for table in _WIDE_TABLES}, **{table: 1 for table in _PROFILE_OF}}
 
 
 def counting_class(complete: bool, body_flags: Iterable[str], collector_flags: str | None, voided: bool) -> str:
@@ -183,16 +195,22 @@ class Deltas:
             at_hour[0] += n
             _merge(at_hour[1], sums)
         respondents, unsur, profile = [], [], []
+        profile_at, fields = _PROFILE_AT, tuple(enumerate(_PROFILE_KEYS))
         for key in sorted(days):
             n, answered_any, sums, counts = days[key]
-            if n:
-                respondents.append(key + (n,))
             unsur.extend(_widened(key, ANSWERED_ANY, answered_any, sums))
-            options: dict[tuple[str, str], int] = {}
-            for values, n in counts.items():
-                for field, value in zip(_PROFILE_KEYS, values):
-                    option = (field, str(value or "-"))
-                    options[option] = options.get(option, 0) + n
+            wide, options = [n] + [0] * len(PROFILE_COLUMNS), {}
+            for values, count in counts.items():
+                for (i, field), value in zip(fields, values):
+                    value = value or "-"
+                    at = profile_at.get((i, value))
+                    if at is not None:
+                        wide[at] += count
+                    else:  # a value that is no option of the field: a row of the profile table, as its text
+                        option = (field, str(value))
+                        options[option] = options.get(option, 0) + count
+            if any(wide):
+                respondents.append(key + tuple(wide))
             for option in sorted(options):
                 if options[option]:
                     profile.append(key + option + (options[option],))
@@ -204,18 +222,14 @@ class Deltas:
         weekhour = _rolled(hourly, len(_HOURLY_VALUES), lambda k: (k[0], _weekday(k[2])) + k[3:] + (k[2][:7],))
         yield from (("totals_respondents", respondents), ("totals_unsur", unsur), ("totals_profile", profile),
                     ("totals_hourly", hourly), ("totals_weekhour", weekhour),
-                    ("totals_month_respondents", _rolled(respondents, 1, _month_key)),
+                    ("totals_month_respondents", _rolled(respondents, len(_PROFILE_VALUES), _month_key)),
                     ("totals_month_unsur", _rolled(unsur, len(_UNSUR_VALUES), _month_key)),
                     ("totals_month_profile", _rolled(profile, 1, _month_key)))
 
     def flat(self) -> dict[tuple, list[int]]:
-        """{(table, key): values} of every total that is not zero (recompute, rebuild); the wide rows of
-        totals_hourly and totals_weekhour as a row per unsur (`narrow`), as they were before migration 24."""
-        out: dict[tuple, list[int]] = {}
-        for table, rows in self.rows():
-            for key, values in _narrow(table, rows):
-                out[(table, key)] = values
-        return out
+        """{(table, key): values} of every total that is not zero (recompute, rebuild); the wide rows as
+        they were before migrations 24 and 25 (`_narrow`)."""
+        return _flat(self.rows())
 
 
 def _widened(key: tuple, marker: str, first: int, sums: dict[str, list[int]]) -> list[tuple]:
@@ -233,27 +247,46 @@ def _widened(key: tuple, marker: str, first: int, sums: dict[str, list[int]]) ->
     return sorted(others) if len(others) > 1 else others
 
 
-def _narrow(table: str, rows: Iterable[Sequence]) -> Iterator[tuple[tuple, list[int]]]:
-    """(key, values) of rows of a table (key columns then value columns), the wide rows of totals_hourly and
-    totals_weekhour split into (key with unsur "", [respondents, 0]) and (key with the unsur, [answered, sum]);
-    totals that are zero left out."""
+def _flat(tables: Iterable[tuple[str, Iterable[Sequence]]]) -> dict[tuple, list[int]]:
+    """{(table, key): values} of (table, rows) as `_narrow` gives them (a total from two rows added up)."""
+    out: dict[tuple, list[int]] = {}
+    for table, rows in tables:
+        for into, key, values in _narrow(table, rows):
+            have = out.get((into, key))
+            out[(into, key)] = values if have is None else [a + b for a, b in zip(have, values)]
+    return {total: values for total, values in out.items() if any(values)}
+
+
+def _narrow(table: str, rows: Iterable[Sequence]) -> Iterator[tuple[str, tuple, list[int]]]:
+    """(table, key, values) of rows of a table (key columns then value columns) as they were before migrations
+    24 and 25: the wide rows of the tables per unsur split into (key with the marker, [first value, 0]) and
+    (key with the unsur, [answered, sum]), the respondents' rows into (key, [n]) and a row of the profile table
+    per option (key, field, option: [respondents]); totals that are zero left out."""
     width = _WIDTH[table]
+    profile_table = _PROFILE_OF.get(table)
     for row in rows:
         key, values = tuple(row[:-width]), [int(v) for v in row[-width:]]
+        if profile_table is not None:
+            if values[0]:
+                yield table, key, values[:1]
+            for at, option in _PROFILE_OPTION.items():
+                if values[at]:
+                    yield profile_table, key + option, [values[at]]
+            continue
         if table not in _WIDE_TABLES:
             if any(values):
-                yield key, values
+                yield table, key, values
             continue
         at_unsur, marker = _WIDE_TABLES[table]
         if key[at_unsur] != marker:  # a code of an office's own questionnaire: its own row
             if values[0] or values[1]:
-                yield key, values[:2]
+                yield table, key, values[:2]
             continue
         if values[0] or values[1]:
-            yield key, values[:2]
+            yield table, key, values[:2]
         for code, at in _WIDE_AT.items():
             if values[at] or values[at + 1]:
-                yield key[:at_unsur] + (code,) + key[at_unsur + 1:], values[at:at + 2]
+                yield table, key[:at_unsur] + (code,) + key[at_unsur + 1:], values[at:at + 2]
 
 
 def _month_key(key: tuple) -> tuple:
@@ -392,14 +425,15 @@ def _apply(conn: Connection, deltas: Deltas, tables: Sequence[str] | None = None
     """Add the deltas with UPSERT increments (never reading a total first): PostgreSQL, one statement
     of arrays for every table; SQLite (in-process, no round trips), an executemany of a cached statement
     per table. tables: only these (a migration from before the others existed), a statement each, with
-    the tables per unsur as they were before migration 24 (a row per unsur)."""
+    the wide tables as they were before migrations 24 and 25 (a row per unsur and per profile option)."""
     if tables is not None:
-        for table, items in deltas.rows():
+        narrow: dict[str, list[tuple]] = {}
+        for (table, key), values in deltas.flat().items():
+            narrow.setdefault(table, []).append(key + tuple(values))
+        for table, keys, values in _KINDS:
+            items = sorted(narrow.get(table, ()))
             if table in tables and items:
-                keys, values = next((k, v) for t, k, v in _KINDS if t == table)
-                if table in _WIDE_TABLES:
-                    values = values[:2]
-                    items = [key + tuple(vals) for key, vals in _narrow(table, items)]
+                values = values[:_NARROW_WIDTH.get(table)]
                 if conn.dialect.name == "postgresql":
                     conn.exec_driver_sql(_unnest_upsert(table, keys, values),
                                          tuple(list(column) for column in zip(*items)))
@@ -489,7 +523,7 @@ def _scope_rows(conn: Connection, found: dict[str, list[tuple]], where: str, par
         return _MONTHLY[daily] if monthly else daily
 
     queries = {
-        "respondents": f"SELECT service_id, channel, \"class\", SUM(n) FROM {table('totals_respondents')} "
+        "respondents": f"SELECT service_id, channel, \"class\", {PROFILE_SUMS} FROM {table('totals_respondents')} "
                        f"WHERE {where} GROUP BY service_id, channel, \"class\"",
         "unsur": f"SELECT service_id, channel, \"class\", unsur, {UNSUR_SUMS} "
                  f"FROM {table('totals_unsur')} WHERE {where} GROUP BY service_id, channel, \"class\", unsur",
@@ -502,6 +536,8 @@ def _scope_rows(conn: Connection, found: dict[str, list[tuple]], where: str, par
         rows = (tuple(r[:counts[name]]) + tuple(int(v) for v in r[counts[name]:]) for r in conn.execute(text(sql), params))
         if name == "unsur":  # the nine unsur out of the columns of the "*" row, a row each
             rows = unsur_rows(rows)
+        elif name == "respondents":  # the profile's options out of the respondents' columns (migration 25)
+            rows = _profiled(rows, found["profile"])
         found[name].extend(rows)
 
 
@@ -602,6 +638,21 @@ _WIDE_SUMS = ", ".join(f"SUM({c})" for c in _HOURLY_VALUES)
 UNSUR_SUMS = ", ".join(f"SUM({c})" for c in _UNSUR_VALUES)
 
 
+# What a query grouping totals_respondents (or totals_month_respondents) selects after its groups: the
+# respondents, then per profile option (migration 25) its respondents.
+PROFILE_SUMS = ", ".join(f"SUM({c})" for c in _PROFILE_VALUES)
+
+
+def _profiled(rows: Iterable[Sequence], profile: list[tuple]) -> Iterator[tuple]:
+    """Rows of (service, channel, class, PROFILE_SUMS...) as rows of (service, channel, class, respondents),
+    their profile options added to `profile` as rows of (class, field, value, respondents) (none with 0)."""
+    width = len(_PROFILE_VALUES)
+    for row in rows:
+        group, sums = tuple(row[:-width]), row[-width:]
+        profile.extend((group[-1],) + option + (sums[at],) for at, option in _PROFILE_OPTION.items() if sums[at])
+        yield group + (sums[0],)
+
+
 def unsur_rows(rows: Iterable[Sequence]) -> Iterator[tuple]:
     """Rows of (group..., unsur, UNSUR_SUMS...) as rows of (group..., unsur, answered, sum), as they were when
     totals_unsur held a row per unsur (before migration 24): U1..U9 out of the "*" row's columns."""
@@ -651,21 +702,17 @@ def _recomputed(conn: Connection, office_id: str) -> Deltas:
 
 
 def stored(conn: Connection, office_id: str, tables: Iterable[str] | None = None) -> dict[tuple, list[int]]:
-    """The office's totals as `Deltas.flat` gives them. tables: only these kinds, as they were before migration 24
-    (a row per unsur: the migration that fills them from an older database's raw rows)."""
-    found: dict[tuple, list[int]] = {}
-    for table, keys, values in _KINDS:
-        if tables is not None and table not in tables:
-            continue
-        if tables is not None and table in _WIDE_TABLES:
-            values = values[:2]
-        quoted = ", ".join('"class"' if c == "class" else c for c in keys + values)
+    """The office's totals as `Deltas.flat` gives them. tables: only these kinds, as they were before migrations
+    24 and 25 (a row per unsur and per profile option: the migration that fills them from an older database's raw rows)."""
+    def read(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> tuple[str, Iterable[Sequence]]:
+        narrow = _NARROW_WIDTH.get(table) if tables is not None else None
+        quoted = ", ".join('"class"' if c == "class" else c for c in keys + values[:narrow])
         rows = conn.execute(text(f"SELECT {quoted} FROM {table} WHERE office_id = :o"), {"o": office_id})
-        if table in _WIDE_TABLES and tables is not None:
-            rows = (tuple(row) + (0,) * len(_WIDE_COLUMNS) for row in rows)
-        for key, vals in _narrow(table, rows):
-            found[(table, key)] = vals
-    return found
+        if narrow is not None:
+            rows = (tuple(row) + (0,) * (len(values) - narrow) for row in rows)
+        return table, rows
+
+    return _flat(read(table, keys, values) for table, keys, values in _KINDS if tables is None or table in tables)
 
 
 def rebuild_in(conn: Connection, office_ids: Sequence[str], tables: Sequence[str] | None = None) -> dict[str, Any]:

@@ -349,7 +349,7 @@ def test_the_hourly_totals_keep_their_sums_when_the_nine_unsur_become_columns(co
                           "SELECT " + ", ".join(f'"{c}"' for c in keys) + f", {values[0]}, score_sum FROM {table}"))
                       if any(row[-2:])}
         assert any(key[-1] == "K1" or key[-2] == "K1" for _, key in before)
-        assert migrations.migrate(engine) == [24]
+        assert migrations.migrate(engine)[:1] == [24]
         with reading(engine) as conn:
             after = totals.stored(conn, DEMO_OFFICE, None)
             got_row = conn.execute(text("SELECT n, u1_answered + u2_answered + u3_answered FROM totals_hourly WHERE "
@@ -366,5 +366,58 @@ def test_the_hourly_totals_keep_their_sums_when_the_nine_unsur_become_columns(co
             totals.add_rows(conn, [(DEMO_OFFICE, "ktp-el", "2026-11-09", "kiosk", True, extra, None, False,
                                     extra["submitted_at"])])
         same_totals(engine)
+    finally:
+        engine.dispose()
+
+
+def test_the_profile_counts_keep_their_sums_when_the_options_become_columns(collector_db_url, monkeypatch):
+    """A collector filled before migration 25 (a row per key, profile field and value in totals_profile and
+    totals_month_profile): after it every count is where it was, read back as a row per option, a day whose
+    respondents' row was gone gets one, and a value that is no option of its field (and a number) keeps a row
+    of its own, then and for new rows."""
+    from sqlalchemy import insert
+
+    from collector import db, migrations
+    from collector.tables import responses
+
+    engine = db.make_engine(collector_db_url)
+    narrow = ("totals_respondents", "totals_profile", "totals_month_respondents", "totals_month_profile")
+    genders, ages = ["m", "f", None, "x", 1], ["<20", "65+", "", None]
+    try:
+        day = datetime(2026, 11, 9, 8, tzinfo=MAKASSAR)
+        wires_ = [make_wire(service_id=("ktp-el", "kk")[i % 2], submitted_at=day + timedelta(days=i % 9, hours=i % 7),
+                            answers={"U1": 1 + i % 4}, profile={"gender": genders[i % 5], "age_group": ages[i % 4],
+                                                               "occupation": "pns"} if i % 6 else {},
+                            flags=["simulated"] if i % 5 == 0 else []) for i in range(40)]
+        office, now = _old_collector_with_rows(engine, monkeypatch, wires_)
+        _migrate_up_to(engine, monkeypatch, 24)
+        with writing(engine) as conn:  # a day with a profile but no respondents' row left
+            gone = conn.execute(text('SELECT office_id, service_id, local_date, channel, "class" FROM totals_respondents '
+                                     "ORDER BY local_date LIMIT 1")).one()
+            conn.execute(text('DELETE FROM totals_respondents WHERE office_id = :o AND service_id = :s AND '
+                              'local_date = :d AND channel = :c AND "class" = :k'), dict(zip("osdck", gone)))
+            before = {(table, tuple(row[:-1])): [int(row[-1])] for table, keys, _ in totals._KINDS
+                      if table in narrow for row in conn.execute(text(
+                          "SELECT " + ", ".join(f'"{c}"' for c in keys) + f", n FROM {table}")) if row[-1]}
+        assert {key[-2:] for table, key in before if table == "totals_profile"} >= {
+            ("gender", "x"), ("gender", "1"), ("gender", "-"), ("age_group", "<20"), ("occupation", "pns")}
+        assert migrations.migrate(engine) == [25]
+        with reading(engine) as conn:
+            after = totals.stored(conn, DEMO_OFFICE, None)
+            got_row = conn.execute(text('SELECT n, gender_m + gender_f + gender_unanswered FROM totals_respondents '
+                                        'WHERE office_id = :o AND service_id = :s AND local_date = :d AND channel = :c '
+                                        'AND "class" = :k'), dict(zip("osdck", gone))).one()
+            kept = set(conn.execute(text("SELECT DISTINCT field, value FROM totals_profile")).all())
+        assert {k: v for k, v in after.items() if k[0] in narrow} == before
+        assert got_row[0] == 0 and got_row[1] > 0 and kept == {("gender", "x"), ("gender", "1")}
+        assert totals.rebuild(engine, [DEMO_OFFICE])[DEMO_OFFICE]["totals_differing"] == 1  # the deleted respondents
+        same_totals(engine)
+        extra = make_wire(answers={"U2": 3}, submitted_at=day, profile={"gender": "x", "education": "s2+"})
+        with writing(engine) as conn:  # a new row with a value of no option and one of an option
+            conn.execute(insert(responses).values(ingest._row(extra, ingest.canonical_wire(extra), office, None, now)))
+            totals.add_rows(conn, [(DEMO_OFFICE, "ktp-el", "2026-11-09", "kiosk", True, extra, None, False,
+                                    extra["submitted_at"])])
+        assert same_totals(engine)[("totals_profile", (DEMO_OFFICE, "ktp-el", "2026-11-09", "kiosk", "", "education",
+                                                       "s2+"))] == [1]
     finally:
         engine.dispose()
