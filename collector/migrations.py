@@ -414,6 +414,14 @@ MIGRATIONS: list[tuple[int, str, list[Any]]] = [
         lambda conn: _wide_profile(conn, "totals_month_respondents", "totals_month_profile",
                                    ("office_id", "service_id", "month", "channel", '"class"')),
     ]),
+    (26, "the kritik-dan-saran feed's page from an index in submission order, newest first: it stops at the page", [
+        # The page's ids walk this index from the period's newest comment and stop once the page is full, instead
+        # of sorting every comment of the period (collector/suggestions.py _page; bench suggestions). It serves
+        # an office's comments in time order as comments_office_submitted did, which it replaces.
+        "CREATE INDEX comments_office_recent ON comments (office_id, submitted_at DESC, response_id, local_date, "
+        "complete, voided, flags, state, unsur, service_id)",
+        "DROP INDEX comments_office_submitted",
+    ]),
 ]
 
 

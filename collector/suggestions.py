@@ -160,12 +160,26 @@ def _suggestion(row: Any, office: OfficeRecord, rule: CountingRule, codes: list[
                       row.state, found, left_out, row.changed_at, row.changed_by)
 
 
+def _submitted_within(date_from: dt.date | None, date_to: dt.date | None) -> list[ColumnElement[bool]]:
+    """The submission times that can have a local date in the period, a day wider on each side (a local date
+    is the submission's date in the office's time zone, never more than 14 hours from UTC's): the same
+    comments as the local dates alone, but a range of the index comments_office_recent, so a page of an
+    older period starts at the period's newest comment instead of the office's."""
+    where = []
+    if date_from:
+        where.append(comments.c.submitted_at >= (date_from - dt.timedelta(days=1)).isoformat())
+    if date_to:
+        where.append(comments.c.submitted_at < (date_to + dt.timedelta(days=2)).isoformat())
+    return where
+
+
 def _page(conn: Connection, office: OfficeRecord, rule: CountingRule, where: list[ColumnElement[bool]],
           limit: int, offset: int = 0) -> list[Suggestion]:
     """The comments under these conditions, newest first, one page of them, with who moderated each.
 
-    The page's ids are chosen first, from the index comments_office_period alone (no search: every condition
-    and the order are in it), and only then are those few rows read with their text."""
+    The page's ids are chosen first from the index comments_office_recent alone (no search: every condition
+    is in it), walked in the page's order from the period's newest comment until the page is full (migration
+    26: no sort of the period's comments), and only then are those few rows read with their text."""
     ids = list(conn.execute(select(comments.c.response_id).where(*where)
                             .order_by(comments.c.submitted_at.desc(), comments.c.response_id)
                             .limit(limit).offset(offset)).scalars())
@@ -253,7 +267,7 @@ def feed(engine: Engine, office_id: str, *, date_from: dt.date | None = None, da
                                       search=search, state=state, group=group,
                                       include_uncounted=include_uncounted)
         total, groups, states = _counts(conn, office, where, state=state, group=group)
-        chosen = where + ([comments.c.state == state] if state else []) \
+        chosen = where + _submitted_within(date_from, date_to) + ([comments.c.state == state] if state else []) \
             + ([_in_group(group, group_codes(office)[:-1])] if group else [])
         items = _page(conn, office, rule, chosen, per_page, (page - 1) * per_page) if total else []
     return Feed(tuple(items), total, page, per_page, groups, states)
@@ -264,7 +278,8 @@ def published(engine: Engine, office_id: str, date_from: dt.date, date_to: dt.da
     """The latest approved comments of counted responses in the period: all the public pages may show."""
     with reading(engine) as conn:
         office, rule, where = _scoped(conn, office_id, date_from=date_from, date_to=date_to)
-        return _page(conn, office, rule, where + [comments.c.state == APPROVED], limit)
+        return _page(conn, office, rule, where + _submitted_within(date_from, date_to) + [comments.c.state == APPROVED],
+                     limit)
 
 
 def change_state(engine: Engine, response_ids: Iterable[str], verb: str, *, actor: str, reason: str = "",
@@ -330,7 +345,8 @@ def summary(engine: Engine, office_id: str, *, service: str | None = None, date_
     with reading(engine) as conn:
         office, rule, where = _scoped(conn, office_id, date_from=date_from, date_to=date_to, service=service)
         total, groups, states = _counts(conn, office, where, state=None, group=None)
-        shown = _page(conn, office, rule, where + [comments.c.state == APPROVED], examples) if examples > 0 else []
+        shown = _page(conn, office, rule, where + _submitted_within(date_from, date_to) + [comments.c.state == APPROVED],
+                      examples) if examples > 0 else []
     return Summary(total, groups, states, tuple(shown))
 
 

@@ -44,6 +44,11 @@ def _fill(engine) -> list[str]:
         wire["comment"] = rng.choice(TEXTS)
         (paper if n % 7 == 0 else kiosk).append(wire)
         ids.append(wire["id"])
+    # Just past midnight in the office (WITA) is the day before in UTC: the feed's page bounds submitted_at by
+    # the period a day wider on each side, so this comment is still on the page of its local date.
+    early = make_wire(submitted_at=datetime(2026, 3, 1, 0, 30, tzinfo=WITA), comment="Antrian pagi sekali")
+    kiosk.append(early)
+    ids.append(early["id"])
     for wire in paper:
         wire["channel"] = "paper"
     assert {r.status for r in store_batch(engine, DEMO_OFFICE, kiosk, channel="kiosk", now=NOW)} == {"accepted"}
@@ -114,7 +119,8 @@ FILTERS = [{}, {"include_uncounted": True}, {"search": "LAMA"}, {"search": "100%
            {"search": "a%n"}, {"service": "kk"}, {"group": "U3"}, {"group": OTHER, "include_uncounted": True},
            {"state": "approved"}, {"state": "hidden", "include_uncounted": True}, {"state": "new", "group": "U9"},
            {"page": 2, "per_page": 4}, {"page": 3, "per_page": 5, "include_uncounted": True},
-           {"date_from": dt.date(2026, 3, 1), "date_to": dt.date(2026, 8, 31), "search": "petugas"}]
+           {"date_from": dt.date(2026, 3, 1), "date_to": dt.date(2026, 8, 31), "search": "petugas"},
+           {"date_from": dt.date(2026, 3, 1), "date_to": dt.date(2026, 3, 1)}]
 
 
 def _same(engine) -> None:
@@ -128,6 +134,8 @@ def _same(engine) -> None:
         assert [(s.response_id, s.service_id, s.local_date, s.submitted_at, s.text, s.state, s.groups, s.left_out,
                  s.changed_at, s.changed_by) for s in got.items] == items, filters
         assert (got.total, got.groups, got.states) == (total, groups, states), filters
+    assert [s.text for s in suggestions.feed(engine, DEMO_OFFICE, date_from=dt.date(2026, 3, 1),
+                                             date_to=dt.date(2026, 3, 1)).items] == ["Antrian pagi sekali"]
     for period in (YEAR, (dt.date(2026, 6, 1), dt.date(2026, 6, 30))):
         assert suggestions.new_count(engine, DEMO_OFFICE, *period) == _feed_from_bodies(
             found, date_from=period[0], date_to=period[1], state="new")[1]
