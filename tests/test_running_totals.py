@@ -401,7 +401,7 @@ def test_the_profile_counts_keep_their_sums_when_the_options_become_columns(coll
                           "SELECT " + ", ".join(f'"{c}"' for c in keys) + f", n FROM {table}")) if row[-1]}
         assert {key[-2:] for table, key in before if table == "totals_profile"} >= {
             ("gender", "x"), ("gender", "1"), ("gender", "-"), ("age_group", "<20"), ("occupation", "pns")}
-        assert migrations.migrate(engine) == [25]
+        assert migrations.migrate(engine)[0] == 25  # then any later migration
         with reading(engine) as conn:
             after = totals.stored(conn, DEMO_OFFICE, None)
             got_row = conn.execute(text('SELECT n, gender_m + gender_f + gender_unanswered FROM totals_respondents '
