@@ -12,10 +12,11 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from screens import boxes, theme
+from screens.hiding import Hideable
 from screens.widgets import FaceButton, Tile
 
 
-class StepDots(Widget):
+class StepDots(Hideable, Widget):
     """The survey's progress as a row of segments: done ones filled, the current one outlined."""
 
     index = NumericProperty(0)

@@ -11,6 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from screens.boxes import RoundedBox
+from screens.hiding import Hideable
 
 
 class SpeakerIcon(Widget):
@@ -43,7 +44,7 @@ class SpeakerIcon(Widget):
                 Line(circle=(x0 + d * 0.52, cy, d * radius, 55, 125), width=max(1.5, d * 0.05), cap="round")
 
 
-class SpeakerButton(ButtonBehavior, RoundedBox, BoxLayout):
+class SpeakerButton(Hideable, ButtonBehavior, RoundedBox, BoxLayout):
     """Reads the current screen aloud (app.voice); its own word says listen, stop, or that there is no sound."""
 
 

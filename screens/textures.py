@@ -7,6 +7,11 @@ that the last frame still reads makes the upload wait until that frame is drawn:
 all day, so each text is rendered once into a texture of its own and kept; moving to the
 next question only points the labels at other textures. The cache is bounded, so texts
 seen once (another office's config, another language) cannot make it grow without end.
+
+A label's texture is as wide as its text_size (a centred question, a card's answer, the office
+name on the bar), mostly transparent pixels that a software renderer still blends one by one.
+A kept label draws only the part of its texture that holds the text (its "ink"), at the place
+where the whole texture would put it, so the screen looks the same to the pixel.
 """
 from __future__ import annotations
 
@@ -14,12 +19,18 @@ from collections import OrderedDict
 from typing import Any
 
 from kivy.core.text import Label as CoreLabel
+from kivy.graphics import Color, Rectangle
+from kivy.lang import Builder
 from kivy.uix.label import Label
+
+from screens.hiding import Hideable
 
 # The question screen's texts in two languages at 1280x800 take about 10 MB of texture; layout
 # passes render a few more at passing sizes, which are dropped first.
 BUDGET_BYTES = 16 * 1024 * 1024
 _SKIP = frozenset({"text", "font_name_r", "padding_x", "padding_y"})  # the text is keyed apart; the rest derived
+# Pixels of margin around the laid-out lines: a glyph's ink may reach a little past its advance width.
+INK_MARGIN = 2
 
 
 def _frozen(value: Any) -> Any:
@@ -76,21 +87,81 @@ def _bytes(core: CoreLabel) -> int:
 CACHE = TextureCache()
 
 
+def ink_box(lines, size: tuple[int, int], margin: int = INK_MARGIN) -> tuple[int, int, int, int] | None:
+    """Where rendered lines put their text in a texture of `size`: (left, top, right, bottom) in its pixels,
+    counted from the top left as Kivy lays lines out, widened by `margin` within the texture; None if no text."""
+    drawn = [line for line in lines if line.words and any(word.text for word in line.words)]
+    if not drawn:
+        return None
+    width, height = size
+    return (max(0, min(line.x for line in drawn) - margin), max(0, min(line.y for line in drawn) - margin),
+            min(width, max(line.x + line.w for line in drawn) + margin),
+            min(height, max(line.y + line.h for line in drawn) + margin))
+
+
 class KeptCore(CoreLabel):
-    """A core label that lets go of its drawing surface once the pixels are in the texture."""
+    """A core label that lets go of its drawing surface once the pixels are in the texture, knowing its ink box."""
+
+    ink: tuple[int, int, int, int] | None = None
 
     def _render_end(self):
         data = super()._render_end()
         self._surface = None  # a copy of the texture's pixels: kept, it would double the cache's memory
+        # The lines are laid out and placed (x, y) by now, in the texture's pixels.
+        self.ink = ink_box(self._cached_lines, self._size)
         return data
 
 
-class KeptLabel(Label):
+class KeptLabel(Hideable, Label):
     """A Label whose rendered texts are kept in CACHE and reused (plain text only; markup renders as usual).
 
     For labels whose text changes among a known few (the question screen's); a label showing ever new
-    texts would only churn the cache.
+    texts would only churn the cache. It draws its texture's ink box only (the whole texture for markup).
+    texture and texture_size stay the whole texture's, so layouts that read them are unchanged.
     """
+
+    ink: tuple[int, int, int, int] | None = None  # of the texture shown, as KeptCore.ink; None: all of it
+    _shown: Rectangle | None = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Label's own rule (its canvas Rectangle) is dropped by <-KeptLabel> below; this one replaces it.
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            self._shown = Rectangle(size=(0, 0))
+        for name in ("pos", "size", "texture", "texture_size"):
+            self.fbind(name, self._place_ink)
+        self._place_ink()
+
+    def _place_ink(self, *_) -> None:
+        texture, shown = self.texture, self._shown
+        if shown is None:  # Kivy sets properties before __init__ has made the rectangle
+            return
+        if texture is None:
+            shown.texture, shown.size = None, (0, 0)
+            return
+        width, height = self.texture_size
+        # Where Kivy's Label rule puts the whole texture: centred, on whole pixels.
+        x, y = int(self.center_x - width / 2.0), int(self.center_y - height / 2.0)
+        shown.texture = texture
+        ink = self.ink if self.ink is not None and tuple(texture.size) == (width, height) else None
+        if ink is None:
+            shown.pos, shown.size = (x, y), (width, height)
+            return
+        left, top, right, bottom = ink
+        shown.pos, shown.size = (x + left, y + height - bottom), (right - left, bottom - top)
+        # The texture's corners (bottom left, bottom right, top right, top left as drawn), each of the ink's
+        # corners in between: right for a texture flipped as Kivy's text textures are, or not.
+        u0, v0, u1, v1, u2, v2, u3, v3 = texture.tex_coords
+
+        def at(fx: float, fy: float) -> tuple[float, float]:
+            bottom_u, bottom_v = u0 + (u1 - u0) * fx, v0 + (v1 - v0) * fx
+            top_u, top_v = u3 + (u2 - u3) * fx, v3 + (v2 - v3) * fx
+            return bottom_u + (top_u - bottom_u) * fy, bottom_v + (top_v - bottom_v) * fy
+
+        fx0, fx1 = left / width, right / width
+        fy0, fy1 = (height - bottom) / height, (height - top) / height
+        shown.tex_coords = (*at(fx0, fy0), *at(fx1, fy0), *at(fx1, fy1), *at(fx0, fy1))
 
     def _create_label(self) -> None:
         if self.markup:
@@ -106,20 +177,29 @@ class KeptLabel(Label):
     def texture_update(self, *largs) -> None:
         core = self._label
         if core is None or core.__class__ is not KeptCore or not core.text:
-            return super().texture_update(*largs)
+            self.ink = None  # markup, or no text: the whole texture as Label draws it
+            super().texture_update(*largs)
+            self._place_ink()
+            return
         key = key_of(core.text, core)
         kept = CACHE.get(key)
         if kept is None:
             super().texture_update(*largs)
             if self.texture is not None and self.texture is core.texture:
+                # Kivy renders the text when the texture is first drawn; render it now, which places its lines.
+                core.texture.bind()
                 CACHE.put(key, core)
+                self.ink = core.ink
+                self._place_ink()
                 # The next text is rendered by a core label (and into a texture) of its own, never over this one.
                 self._label = None
                 self._create_label()
             return
+        self.ink = kept.ink
         self.texture = kept.texture
         self.texture_size = list(kept.texture.size)
         self.is_shortened = kept.is_shortened
+        self._place_ink()
 
     def prepare(self, text: str) -> None:
         """Render `text` as this label would show it, ahead of time, so showing it later costs no rendering."""
@@ -135,3 +215,9 @@ class KeptLabel(Label):
         if twin.texture is not None and twin.texture is not twin.texture_1px:
             twin.texture.bind()  # uploads now, while no frame is being drawn
             CACHE.put(key, twin)
+
+
+# Kivy's Label rule draws the whole texture; a KeptLabel draws its ink box instead (KeptLabel.__init__).
+Builder.load_string("""
+<-KeptLabel>:
+""")

@@ -8,6 +8,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
@@ -15,6 +16,7 @@ from screens import speaker, theme  # noqa: F401  (speaker: the OfficeBar's Spea
 from screens.boxes import RoundedBox
 from screens.drawn import Drawn
 from screens.faces import FACES
+from screens.hiding import Hideable
 from screens.textures import KeptLabel
 
 
@@ -41,7 +43,7 @@ class Face(Widget):
         self._picture.size = (d, d)
 
 
-class Emblem(Widget):
+class Emblem(Hideable, Widget):
     """The office's mark when its config has no logo file: a ringed disc (a kept drawing) with the office initials."""
 
     initials = StringProperty("")
@@ -111,6 +113,14 @@ class Tile(ButtonBehavior, RoundedBox, Label):
 
     selected = BooleanProperty(False)
     key = StringProperty("")
+
+
+class Logo(Hideable, Image):
+    """The office's logo file on the bar; hidden (and not drawn: Kivy's Image clears the stencil buffer) without one."""
+
+
+class HideableRow(Hideable, BoxLayout):
+    """A row of widgets that is left undrawn while hidden (the welcome screen's languages with one language)."""
 
 
 class OfficeBar(BoxLayout):

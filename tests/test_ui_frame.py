@@ -60,8 +60,11 @@ def test_faces_and_boxes_are_drawn_once_and_shown_from_their_textures(launch_kio
     kiosk.expect("question")
     from kivy.graphics import BorderImage, Ellipse, Line, Rectangle, RoundedRectangle
 
+    def flat(group):  # the instructions of a canvas part, groups opened (the box's; a hidden widget's fence)
+        return [j for i in group.children for j in (flat(i) if type(i).__name__ == "InstructionGroup" else [i])]
+
     for button in (face(kiosk, 1), kiosk.widget("question", "back")):
-        drawn = button.canvas.before.children[0].children + button.canvas.children + button.canvas.after.children
+        drawn = flat(button.canvas.before) + button.canvas.children + button.canvas.after.children
         assert not [i for i in drawn if isinstance(i, (RoundedRectangle, Line))], "shapes drawn in every frame"
         assert [i for i in drawn if isinstance(i, BorderImage)] == [button._box], "the box, one BorderImage"
     for value in (1, 2, 3, 4):
@@ -106,3 +109,73 @@ def test_no_screen_paints_a_page_of_its_own(launch_kiosk, demo_config):
         own = screen.canvas.before.children + screen.canvas.children + screen.canvas.after.children
         fills = [i for i in own if isinstance(i, (Rectangle, RoundedRectangle))]
         assert not fills, f"screen {screen.name!r} paints a page of its own"
+
+
+def hidden_widgets(kiosk):
+    """Every widget of every screen that is at opacity 0 now."""
+    for screen in kiosk.app.manager.screens:
+        yield from (w for w in screen.walk() if w.opacity == 0)
+
+
+def test_hidden_widgets_are_drawn_into_no_pixels(launch_kiosk, demo_config):
+    # The demo office has no logo, this kiosk one language and no read-aloud clips: logo, language chips
+    # and speaker are hidden; back and skip too on the first question.
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", locales=("id",)))
+    kiosk.finger.wait_for(lambda: not kiosk.app.manager.pending, what="every screen built")
+    kiosk.tap("welcome", "start")
+    kiosk.expect("question")
+    kiosk.finger.pump(1)
+    hidden = list(hidden_widgets(kiosk))
+    names = {type(w).__name__ for w in hidden}
+    assert {"Logo", "HideableRow", "SpeakerButton", "KioskButton"} <= names, names
+    assert [w for w in hidden if not getattr(w, "fenced", False)] == [], "a hidden widget is drawn"
+    for widget in hidden:
+        scissor = widget.canvas.before.children[0].children[0]
+        assert (scissor.width, scissor.height) == (0, 0) and widget.canvas.before.indexof(
+            widget.canvas.before.children[0]) == 0, "the fence comes before the widget's box and everything else"
+    kiosk.finger.tap(face(kiosk, 3))
+    kiosk.finger.pump(1)
+    back = kiosk.widget("question", "back")
+    assert back.opacity == 1 and not back.fenced, "shown again, drawn again"
+    x, y = back.to_window(back.x + back.width * 0.1, back.center_y)
+    assert close(pixel(kiosk, x, y), rgb(kiosk.app.palette.QUIET)), "the back button's box is on screen"
+    assert [w for w in hidden_widgets(kiosk) if not getattr(w, "fenced", False)] == []
+
+
+def opaque_box(texture) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the pixels with any alpha in `texture` as shown, from its top left."""
+    width, height = texture.size
+    pixels = texture.pixels  # as shown, bottom row first
+    rows = [r for r in range(height) if any(pixels[(r * width + c) * 4 + 3] for c in range(width))]
+    columns = [c for c in range(width) if any(pixels[(r * width + c) * 4 + 3] for r in rows)]
+    return min(columns), height - 1 - max(rows), max(columns) + 1, height - min(rows)
+
+
+def test_labels_draw_only_the_part_of_their_texture_with_text(launch_kiosk, demo_config):
+    from screens.textures import INK_MARGIN, KeptLabel
+
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk"))
+    kiosk.tap("welcome", "start")
+    kiosk.expect("question")
+    kiosk.finger.pump(1)
+    screen = kiosk.screen("question")
+    labels = [w for w in screen.walk() if isinstance(w, KeptLabel) and w.text and w.opacity == 1]
+    assert {screen.ids.question, screen.ids.bar.ids.progress} <= set(labels)
+    cut = 0
+    for label in labels:
+        left, top, right, bottom = label.ink
+        ink_left, ink_top, ink_right, ink_bottom = opaque_box(label.texture)
+        assert left <= ink_left and top <= ink_top and right >= ink_right and bottom >= ink_bottom, \
+            f"{label.text!r}: text cut off"
+        # Glyphs sit a pixel or two inside their advance widths.
+        assert right - left <= ink_right - ink_left + 2 * INK_MARGIN + 4, f"{label.text!r}: wider than its text"
+        # A line is as tall as the font's ascent and descent, more than the ink of letters without descenders.
+        assert bottom - top <= ink_bottom - ink_top + 2 * INK_MARGIN + label.font_size * 0.5, \
+            f"{label.text!r}: taller than its lines"
+        # Drawn where Kivy's Label would draw the whole texture, shifted to the text: the same pixels.
+        width, height = label.texture_size
+        assert tuple(label._shown.pos) == (int(label.center_x - width / 2) + left,
+                                           int(label.center_y - height / 2) + height - bottom)
+        assert tuple(label._shown.size) == (right - left, bottom - top)
+        cut += (width * height) - (right - left) * (bottom - top)
+    assert cut > 20000, f"only {cut} transparent pixels left undrawn"
