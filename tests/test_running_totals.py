@@ -421,3 +421,19 @@ def test_the_profile_counts_keep_their_sums_when_the_options_become_columns(coll
                                                        "s2+"))] == [1]
     finally:
         engine.dispose()
+
+
+def test_the_local_hour_of_a_stored_time_is_its_own_conversion_in_any_zone():
+    """totals._hour looks the hour up once per UTC hour where it can: it must give what converting each
+    stored time gives, also in half-hour zones, across a change of offset and for times stored otherwise."""
+    from zoneinfo import ZoneInfo
+
+    from collector.records import stamp
+
+    start = datetime(2026, 3, 28, 20, 0, 1, tzinfo=timezone.utc)  # Europe/Berlin goes to summer time at 01:00 UTC
+    moments = [start + timedelta(minutes=17 * i, seconds=i) for i in range(200)]
+    for name in ("Asia/Makassar", "Asia/Kolkata", "Asia/Kathmandu", "Europe/Berlin", "America/St_Johns"):
+        zone = ZoneInfo(name)
+        for moment in moments:
+            for text_ in (stamp(moment), moment.astimezone(MAKASSAR).isoformat()):
+                assert totals._hour(text_, zone) == datetime.fromisoformat(text_).astimezone(zone).hour, (name, text_)
