@@ -56,3 +56,12 @@ class Drawn:
 
     def clear(self) -> None:
         self._fbos.clear()
+
+
+def texture_point(tex_coords, fx: float, fy: float) -> tuple[float, float]:
+    """The texture coordinates of the point `fx` across and `fy` up a texture as drawn, from its tex_coords
+    (bottom left, bottom right, top right, top left): right for textures flipped as Kivy's text textures are, or not."""
+    u0, v0, u1, v1, u2, v2, u3, v3 = tex_coords
+    bottom_u, bottom_v = u0 + (u1 - u0) * fx, v0 + (v1 - v0) * fx
+    top_u, top_v = u3 + (u2 - u3) * fx, v3 + (v2 - v3) * fx
+    return bottom_u + (top_u - bottom_u) * fy, bottom_v + (top_v - bottom_v) * fy

@@ -46,6 +46,7 @@ def draw_face(value: int, x0: float, y0: float, d: float, unit: float = 1.0) -> 
                  width=max(1.2 * unit, d * 0.022), cap="round")
 
 
-# Faces by (value, diameter in pixels).
+# Faces by (value, diameter in pixels, ground): on a transparent square, or with () on the ground's colour.
 FACES = Drawn(draw=lambda key, unit: draw_face(key[0], 0, 0, key[1] * unit, unit),
-              size=lambda key: (key[1], key[1]), edge=lambda _key: theme.rgba(theme.FACE_INK, 0), kept=KEPT)
+              size=lambda key: (key[1], key[1]), edge=lambda key: key[2] or theme.rgba(theme.FACE_INK, 0),
+              kept=KEPT)

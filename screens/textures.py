@@ -23,6 +23,7 @@ from kivy.graphics import Color, Rectangle
 from kivy.lang import Builder
 from kivy.uix.label import Label
 
+from screens.drawn import texture_point
 from screens.hiding import Hideable
 
 # The question screen's texts in two languages at 1280x800 take about 10 MB of texture; layout
@@ -150,18 +151,11 @@ class KeptLabel(Hideable, Label):
             return
         left, top, right, bottom = ink
         shown.pos, shown.size = (x + left, y + height - bottom), (right - left, bottom - top)
-        # The texture's corners (bottom left, bottom right, top right, top left as drawn), each of the ink's
-        # corners in between: right for a texture flipped as Kivy's text textures are, or not.
-        u0, v0, u1, v1, u2, v2, u3, v3 = texture.tex_coords
-
-        def at(fx: float, fy: float) -> tuple[float, float]:
-            bottom_u, bottom_v = u0 + (u1 - u0) * fx, v0 + (v1 - v0) * fx
-            top_u, top_v = u3 + (u2 - u3) * fx, v3 + (v2 - v3) * fx
-            return bottom_u + (top_u - bottom_u) * fy, bottom_v + (top_v - bottom_v) * fy
-
         fx0, fx1 = left / width, right / width
         fy0, fy1 = (height - bottom) / height, (height - top) / height
-        shown.tex_coords = (*at(fx0, fy0), *at(fx1, fy0), *at(fx1, fy1), *at(fx0, fy1))
+        corners = texture.tex_coords
+        shown.tex_coords = (*texture_point(corners, fx0, fy0), *texture_point(corners, fx1, fy0),
+                            *texture_point(corners, fx1, fy1), *texture_point(corners, fx0, fy1))
 
     def _create_label(self) -> None:
         if self.markup:

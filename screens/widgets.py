@@ -5,7 +5,8 @@ from pathlib import Path
 
 from kivy.graphics import Color, Ellipse, Rectangle
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty, OptionProperty,
+                             StringProperty)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
@@ -21,26 +22,39 @@ from screens.textures import KeptLabel
 
 
 class Face(Widget):
-    """A drawn face (no emoji font), 1 very unhappy .. 4 very happy: one rectangle showing its kept texture."""
+    """A drawn face (no emoji font), 1 very unhappy .. 4 very happy: one rectangle showing its kept texture.
+
+    On a card, `ground` is the card's colour: drawn into the texture around the face, it makes the face an
+    opaque square, which the card leaves out (RoundedBox.box_hole = `covers`)."""
 
     value = NumericProperty(1)
+    ground = ListProperty([])  # rgba of what the face sits on; [] (or a see-through colour): transparent corners
+    covers = ListProperty([])  # x, y, width, height of the opaque square drawn, on whole pixels; [] if none
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         with self.canvas:
             Color(1, 1, 1, 1)
             self._picture = Rectangle(size=(0, 0))
-        self.bind(pos=self._draw, size=self._draw, value=self._draw)
+        self.bind(pos=self._draw, size=self._draw, value=self._draw, ground=self._draw)
+
+    @property
+    def key(self) -> tuple:
+        """The face's texture in FACES."""
+        ground = tuple(round(c, 4) for c in self.ground) if self.ground and self.ground[3] >= 1 else ()
+        return int(min(4, max(1, self.value))), int(min(self.width, self.height)), ground
 
     def _draw(self, *_):
         d = int(min(self.width, self.height))
         if d <= 0:
             self._picture.size = (0, 0)
+            self.covers = []
             return
         # Whole pixels: the texture, drawn at twice the size, then averages exactly four of its pixels into one.
-        self._picture.texture = FACES.texture((int(min(4, max(1, self.value))), d))
+        self._picture.texture = FACES.texture(self.key)
         self._picture.pos = (round(self.center_x - d / 2), round(self.center_y - d / 2))
         self._picture.size = (d, d)
+        self.covers = [*self._picture.pos, d, d] if self.key[2] else []
 
 
 class Emblem(Hideable, Widget):

@@ -33,6 +33,10 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
     return tuple(round(c * 255) for c in theme.rgba(hex_colour)[:3])
 
 
+def rgb_float(hex_colour: str) -> tuple[float, float, float, float]:
+    return theme.rgba(hex_colour)
+
+
 def close(a, b, within: int = 3) -> bool:
     return all(abs(x - y) <= within for x, y in zip(a, b))
 
@@ -58,7 +62,7 @@ def test_faces_and_boxes_are_drawn_once_and_shown_from_their_textures(launch_kio
     assert BOXES.drawn == boxes, "a card or button was drawn again in the second survey (pressed looks included)"
     kiosk.tap("welcome", "start")
     kiosk.expect("question")
-    from kivy.graphics import BorderImage, Ellipse, Line, Rectangle, RoundedRectangle
+    from kivy.graphics import BorderImage, Ellipse, Line, Mesh, Rectangle, RoundedRectangle
 
     def flat(group):  # the instructions of a canvas part, groups opened (the box's; a hidden widget's fence)
         return [j for i in group.children for j in (flat(i) if type(i).__name__ == "InstructionGroup" else [i])]
@@ -66,12 +70,17 @@ def test_faces_and_boxes_are_drawn_once_and_shown_from_their_textures(launch_kio
     for button in (face(kiosk, 1), kiosk.widget("question", "back")):
         drawn = flat(button.canvas.before) + button.canvas.children + button.canvas.after.children
         assert not [i for i in drawn if isinstance(i, (RoundedRectangle, Line))], "shapes drawn in every frame"
-        assert [i for i in drawn if isinstance(i, BorderImage)] == [button._box], "the box, one BorderImage"
+        # The box: one BorderImage, or (a card whose face covers a hole in it) one Mesh and the BorderImage empty.
+        shapes = [i for i in drawn if isinstance(i, (BorderImage, Mesh)) and (i.indices if isinstance(i, Mesh)
+                                                                               else i.size[0] > 0)]
+        assert shapes == [button._holed if button.box_hole else button._box], "the box, one shape"
     for value in (1, 2, 3, 4):
         shown = face(kiosk, value).children[-1]  # the FaceButton's Face, above its label
         drawn = shown.canvas.children
         assert not [i for i in drawn if isinstance(i, (Ellipse, Line))], "shapes drawn in every frame"
-        assert [i.texture for i in drawn if isinstance(i, Rectangle)] == [FACES.texture((value, int(min(shown.size))))]
+        ground = tuple(round(c, 4) for c in rgb_float(kiosk.app.palette.CARD))
+        assert [i.texture for i in drawn if isinstance(i, Rectangle)] == [
+            FACES.texture((value, int(min(shown.size)), ground))]
         # Left of the eyes, above the mouth: the face's own colour, and its dark rim at the edge.
         x, y = shown.to_window(shown.center_x - min(shown.size) * 0.3, shown.center_y)
         assert close(pixel(kiosk, x, y), rgb(theme.FACE_COLOURS[value - 1])), f"face {value}'s colour"
@@ -179,3 +188,38 @@ def test_labels_draw_only_the_part_of_their_texture_with_text(launch_kiosk, demo
         assert tuple(label._shown.size) == (right - left, bottom - top)
         cut += (width * height) - (right - left) * (bottom - top)
     assert cut > 20000, f"only {cut} transparent pixels left undrawn"
+
+
+def test_a_card_leaves_out_the_square_its_face_covers(launch_kiosk, demo_config):
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk"))
+    for large in (False, True):  # both palettes, both face sizes
+        if large:
+            kiosk.tap("welcome", "large_text")
+        kiosk.tap("welcome", "start")
+        kiosk.expect("question")
+        kiosk.finger.pump(1)
+        for value in (1, 2, 3, 4):
+            card = face(kiosk, value)
+            picture = card.ids.face
+            x, y, d, _ = picture.covers
+            assert card.box_hole == [x, y, d, d] and d == int(min(picture.size)) > 0
+            # The mesh's triangles cover the box less the face's square, and nothing inside the square.
+            vertices, indices = card._holed.vertices, card._holed.indices
+            corners = [(vertices[4 * i], vertices[4 * i + 1]) for i in indices]
+            triangles = [corners[k:k + 3] for k in range(0, len(corners), 3)]
+            area = sum(abs((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])) / 2 for a, b, c in triangles)
+            xs, ys = vertices[0::4], vertices[1::4]
+            # The box reaches a few pixels past the card for its outline's overhang (screens/boxes.py).
+            assert min(xs) <= card.x and max(xs) >= card.right and min(ys) <= card.y and max(ys) >= card.top
+            assert max(xs) - min(xs) - card.width < 8 and max(ys) - min(ys) - card.height < 8
+            box_width, box_height = max(xs) - min(xs), max(ys) - min(ys)
+            assert abs(area - (box_width * box_height - d * d)) < 1, "the box less the face's square"
+            for a, b, c in triangles:
+                cx, cy = (a[0] + b[0] + c[0]) / 3, (a[1] + b[1] + c[1]) / 3
+                assert not (x < cx < x + d and y < cy < y + d), "a triangle under the face"
+            # The square's corner, outside the disc, shows the card's colour: drawn into the face's texture.
+            assert close(pixel(kiosk, *picture.to_window(x + 2, y + 2)), rgb(kiosk.app.palette.CARD))
+            # And the card beside the face, drawn by the mesh.
+            assert close(pixel(kiosk, *picture.to_window(x - 3, y + d / 2)), rgb(kiosk.app.palette.CARD))
+        kiosk.clock.advance(kiosk.app.office_config.kiosk.idle_timeout_s + 1)  # back to the welcome screen
+        kiosk.expect("welcome")
