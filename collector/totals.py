@@ -32,6 +32,7 @@ import contextlib
 import json
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
+from operator import add
 from typing import Any, Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
@@ -65,6 +66,8 @@ _WIDE_AT = {code: 2 + 2 * i for i, code in enumerate(WIDE_UNSUR)}  # where a cod
 _HOURLY_VALUES = ("n", "score_sum") + _WIDE_COLUMNS
 _UNSUR_VALUES = ("answered", "score_sum") + _WIDE_COLUMNS
 _ZEROS = (0,) * len(_WIDE_COLUMNS)
+_WIDE_WIDTH = len(_WIDE_COLUMNS)
+_BUCKET_AT = {code: 2 * i for i, code in enumerate(WIDE_UNSUR)}  # where a code's answered is in a bucket's list
 # The profile (migration 25): respondents per option of each field as columns of the respondents' row of a key
 # (totals_respondents, totals_month_respondents: n, then these); another value keeps its row of the profile table.
 _PROFILE_VALUES = ("n",) + tuple(column for _, _, column in PROFILE_COLUMNS)
@@ -178,8 +181,10 @@ class Deltas:
     """What some rows add to (or take from) the totals, gathered in Python before anything is written.
 
     One bucket per (office, service, local date, channel, class, local hour; None for an unreadable row):
-    [respondents, answered any, {unsur: [answered, sum]}, {profile values in _PROFILE_KEYS order:
-    respondents}]. A batch of a kiosk's answers from one morning fills a few buckets, however many answers
+    [respondents, answered any, [U1..U9's answered and sum, as the wide columns], {other unsur: [answered,
+    sum]}, {profile values in _PROFILE_KEYS order: respondents}]: one list for the nine unsur, not a list
+    each, so a batch scattered over a month (a bucket per answer) makes a tenth of the objects (and of the
+    garbage collector's work: 30 % of that batch's totals, bench/bench_totals.py). A batch of a kiosk's answers from one morning fills a few buckets, however many answers
     it holds, and each answer is added once; the day's and the hour's totals are made from the buckets
     when they are written (`rows`: the one place that turns buckets into the rows of every totals table)."""
 
@@ -193,32 +198,36 @@ class Deltas:
         writer takes its row locks in the same order (no deadlocks on PostgreSQL), and totals that add
         up to nothing left out."""
         days: dict[tuple, list[Any]] = {}   # (office, service, date, channel, class) -> as a bucket
-        hours: dict[tuple, list[Any]] = {}  # (office, service, date, hour, class) -> [respondents, sums]
-        for (office_id, service_id, local_date, channel, cls, hour), (n, answered_any, sums, counts) in \
+        hours: dict[tuple, list[Any]] = {}  # (office, service, date, hour, class) -> [respondents, 0, wide, others]
+        for (office_id, service_id, local_date, channel, cls, hour), (n, answered_any, wide, others, counts) in \
                 self.buckets.items():
             key = (office_id, service_id, local_date, channel, cls)
             day = days.get(key)
-            if day is None:
-                day = days[key] = [0, 0, {}, {}]
-            day[0] += n
-            day[1] += answered_any
-            _merge(day[2], sums)
-            day_counts = day[3]
-            for values, count in counts.items():
-                day_counts[values] = day_counts.get(values, 0) + count
+            if day is None:  # a bucket's own lists would be added to by the next bucket of the day: copies
+                day = days[key] = [n, answered_any, list(wide), _copied(others), dict(counts)]
+            else:
+                day[0] += n
+                day[1] += answered_any
+                day[2] = list(map(add, day[2], wide))
+                _merge(day[3], others)
+                day_counts = day[4]
+                for values, count in counts.items():
+                    day_counts[values] = day_counts.get(values, 0) + count
             if hour is None:  # an unreadable row: respondents of the day only
                 continue
             key = (office_id, service_id, local_date, hour, cls)
             at_hour = hours.get(key)
             if at_hour is None:
-                at_hour = hours[key] = [0, {}]
-            at_hour[0] += n
-            _merge(at_hour[1], sums)
+                hours[key] = [n, 0, wide, _copied(others)]
+            else:
+                at_hour[0] += n
+                at_hour[2] = list(map(add, at_hour[2], wide))
+                _merge(at_hour[3], others)
         respondents, unsur, profile = [], [], []
         profile_at, fields = _PROFILE_AT, tuple(enumerate(_PROFILE_KEYS))
         for key in sorted(days):
-            n, answered_any, sums, counts = days[key]
-            unsur.extend(_widened(key, ANSWERED_ANY, answered_any, sums))
+            n, answered_any, sums, others, counts = days[key]
+            unsur.extend(_widened(key, ANSWERED_ANY, answered_any, sums, others))
             wide, options = [n] + [0] * len(PROFILE_COLUMNS), {}
             for values, count in counts.items():
                 for (i, field), value in zip(fields, values):
@@ -236,8 +245,8 @@ class Deltas:
                     profile.append(key + option + (options[option],))
         hourly = []
         for key in sorted(hours):
-            n, sums = hours[key]
-            hourly.extend(_widened(key, RESPONDENTS, n, sums))
+            n, _, sums, others = hours[key]
+            hourly.extend(_widened(key, RESPONDENTS, n, sums, others))
         # The month and weekday-hour rollups from the rows just made: a few more rows, no second pass over the answers.
         weekhour = _rolled(hourly, len(_HOURLY_VALUES), lambda k: (k[0], _weekday(k[2])) + k[3:] + (k[2][:7],))
         yield from (("totals_respondents", respondents), ("totals_unsur", unsur), ("totals_profile", profile),
@@ -252,19 +261,13 @@ class Deltas:
         return _flat(self.rows())
 
 
-def _widened(key: tuple, marker: str, first: int, sums: dict[str, list[int]]) -> list[tuple]:
+def _widened(key: tuple, marker: str, first: int, wide: list[int], others: dict[str, list[int]]) -> list[tuple]:
     """The rows of a key of a table per unsur: (key, marker, first, 0, U1..U9's answered and sum) and a row
     per other code (key, code, answered, sum, zeros), in key order, totals that are zero left out."""
-    wide, others = [first, 0] + [0] * len(_WIDE_COLUMNS), []
-    for code, (answered, total) in sums.items():
-        at = _WIDE_AT.get(code)
-        if at is not None:
-            wide[at], wide[at + 1] = answered, total
-        elif answered or total:
-            others.append(key + (code, answered, total) + _ZEROS)
-    if any(wide):
-        others.append(key + (marker,) + tuple(wide))
-    return sorted(others) if len(others) > 1 else others
+    rows = [key + (code, answered, total) + _ZEROS for code, (answered, total) in others.items() if answered or total]
+    if first or any(wide):
+        rows.append(key + (marker, first, 0) + tuple(wide))
+    return sorted(rows) if len(rows) > 1 else rows
 
 
 def _flat(tables: Iterable[tuple[str, Iterable[Sequence]]]) -> dict[tuple, list[int]]:
@@ -328,6 +331,10 @@ def _rolled(rows: list[tuple], width: int, rekey: Callable[[tuple], tuple]) -> l
     return [key + tuple(vals) for key, vals in sorted(out.items()) if any(vals)]
 
 
+def _copied(sums: dict[str, list[int]]) -> dict[str, list[int]]:
+    return {code: list(pair) for code, pair in sums.items()} if sums else {}
+
+
 def _merge(into: dict[str, list[int]], sums: dict[str, list[int]]) -> None:
     for code, (answered, total) in sums.items():
         have = into.get(code)
@@ -340,7 +347,7 @@ def _merge(into: dict[str, list[int]], sums: dict[str, list[int]]) -> None:
 
 def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzinfo]) -> None:
     """Add the rows' contributions (times sign) into the buckets of `into`."""
-    buckets = into.buckets
+    buckets, wide_at = into.buckets, _BUCKET_AT
     for office_id, service_id, local_date, channel, complete, body, collector_flags, voided, submitted_at in rows:
         wire = readable(body) if isinstance(body, str) else body
         service_id = service_id or ""
@@ -348,7 +355,7 @@ def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzi
             key = (office_id, service_id, local_date, channel, UNREADABLE, None)
             bucket = buckets.get(key)
             if bucket is None:
-                bucket = buckets[key] = [0, 0, {}, {}]
+                bucket = buckets[key] = [0, 0, [0] * _WIDE_WIDTH, {}, {}]
             bucket[0] += sign
             continue
         flags = wire.get("flags")
@@ -360,17 +367,22 @@ def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzi
         key = (office_id, service_id, local_date, channel, cls, _hour(submitted_at, zone(office_id)))
         bucket = buckets.get(key)
         if bucket is None:
-            bucket = buckets[key] = [0, 0, {}, {}]
+            bucket = buckets[key] = [0, 0, [0] * _WIDE_WIDTH, {}, {}]
         bucket[0] += sign
         answers = wire.get("answers")
         if isinstance(answers, dict):
-            sums, answered_any = bucket[2], False
+            wide, answered_any = bucket[2], False
             for code, value in answers.items():
                 if type(value) is int:
                     answered_any = True
-                    have = sums.get(code)
+                    at = wide_at.get(code)
+                    if at is not None:
+                        wide[at] += sign
+                        wide[at + 1] += sign * value
+                        continue
+                    have = bucket[3].get(code)  # a code of an office's own questionnaire
                     if have is None:
-                        sums[code] = [sign, sign * value]
+                        bucket[3][code] = [sign, sign * value]
                     else:
                         have[0] += sign
                         have[1] += sign * value
@@ -380,7 +392,7 @@ def _sum(rows: Iterable[Row], sign: int, into: Deltas, zone: Callable[[str], tzi
         # Respondents counted by their whole profile (one dict update, not one per field); the fields are
         # split out when the rows are made.
         values = tuple(map(profile.get, _PROFILE_KEYS)) if isinstance(profile, dict) else _NO_PROFILE
-        counts = bucket[3]
+        counts = bucket[4]
         try:
             counts[values] = counts.get(values, 0) + sign
         except TypeError:  # a list or dict where a stored body had a profile value: counted as its text
