@@ -319,16 +319,12 @@ def _month_key(key: tuple) -> tuple:
 
 def _rolled(rows: list[tuple], width: int, rekey: Callable[[tuple], tuple]) -> list[tuple]:
     """Rows (key columns then `width` value columns) added up under new keys, in key order, zeros left out."""
-    out: dict[tuple, list[int]] = {}
+    out: dict[tuple, tuple[int, ...]] = {}
     for row in rows:
         key = rekey(row[:-width])
         have = out.get(key)
-        if have is None:
-            out[key] = list(row[-width:])
-        else:
-            for i, v in enumerate(row[-width:]):
-                have[i] += v
-    return [key + tuple(vals) for key, vals in sorted(out.items()) if any(vals)]
+        out[key] = row[-width:] if have is None else tuple(map(add, have, row[-width:]))
+    return [key + vals for key, vals in sorted(out.items()) if any(vals)]
 
 
 def _copied(sums: dict[str, list[int]]) -> dict[str, list[int]]:
