@@ -6,13 +6,16 @@ on fresh databases, on SQLite and on PostgreSQL (a throwaway cluster of tests/pg
 The ratio follows the rows of totals each batch writes beside its responses (printed under each ratio):
 every row is an index look-up and an insert or an in-place update, and on PostgreSQL ON CONFLICT DO UPDATE
 locks the row before updating it (two WAL records a row). Since migration 24 U1..U9's answered and sum are
-columns of one row per key of the tables per unsur (before: a row per key and unsur). A kiosk's batch holds
-neighbouring answers, so its 250 responses fold into about 83 rows (360 before: a day's hours x services,
-each again per weekday-hour and month); measured 1.22x-1.32x on SQLite and 1.27x-1.50x on PostgreSQL (1.56x
-and 1.53x before, same machine), what is left being mostly per batch rather than per row: gathering the
-totals in Python (about 1 ms) and, on PostgreSQL, the one statement that writes them (2-3 ms). A batch
-scattered over a month puts nearly every response in an hour of its own: about 780 rows (3,500 before),
-half of them the profile's (a row per field and value of each day), 2.0x-2.3x and 2.5x-2.8x (3.15x and 3.78x)."""
+columns of one row per key of the tables per unsur (before: a row per key and unsur), and since migration 25
+the respondents per profile option columns of the respondents' row (before: a row per field and value). A
+kiosk's batch holds neighbouring answers, so its 250 responses fold into about 21 rows (58 before migration
+25, 360 before 24); measured 1.05x-1.18x on SQLite and 0.96x-1.30x on PostgreSQL in three runs at load 3.3-5
+(1.18x-1.33x and 1.32x-1.44x before migration 25, same machine), what is left being mostly per batch:
+gathering the totals in Python (about 0.5 ms) and, on PostgreSQL, the one statement that writes them (about
+1.3 ms, a JSON parameter per table). A batch scattered over a month puts nearly every response in an hour of
+its own: about 363 rows (777 before migration 25, 3,500 before 24), 1.36x-1.62x and 1.84x-1.94x (2.16x-2.30x
+and 2.52x before migration 25; after it, until a bucket's nine unsur became one list, a third of what the
+totals added on SQLite was the garbage collector's, run by the objects they made per answer)."""
 from __future__ import annotations
 
 import argparse

@@ -11,6 +11,9 @@ Since migration 24 the nine unsur U1..U9 are columns (answered, sum each) of one
 per unsur, the row of unsur "*" (totals_unsur, totals_month_unsur) or "" (totals_hourly, totals_weekhour):
 ingest pays per row written, and this made 360 rows of a kiosk's batch of 250 answers 83. Readers get them
 back as a row per unsur (`unsur_rows`, `_unpivoted`); a code of an office's own questionnaire keeps its own row.
+Since migration 25 the respondents per profile option (collector/tables.py PROFILE_COLUMNS) are columns of the
+respondents' row of a key (totals_respondents, totals_month_respondents), 58 rows of that batch 21; readers get
+them back as rows of (class, field, value, n) (`_profiled`), and the profile tables keep any other value.
 
 The counting class is what kiosk/counting.py needs to decide, at report time and under the office's
 own rule, whether a response counts: `abandoned` (incomplete), `voided`, `unreadable` (a stored body
