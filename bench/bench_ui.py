@@ -91,7 +91,7 @@ def part_taps(taps: int, size: tuple[int, int], multisamples: int) -> dict:
             player = Player(app, finger, random.Random(1))
             player.survey()  # the first time each text is shown it is rendered; a kiosk does that once a day
             times = finger.times
-            times.down.clear(), times.up.clear(), times.screens.clear()
+            times.down.clear(), times.up.clear(), times.screens.clear(), times.down_cpu.clear(), times.up_cpu.clear()
             while len(times.up) < taps:
                 before = len(times.up)
                 player.survey()
@@ -100,7 +100,8 @@ def part_taps(taps: int, size: tuple[int, int], multisamples: int) -> dict:
         queue.close()
     up, down = times.up[:taps], times.down[:taps]
     questions = [t for t, (a, b) in zip(up, times.screens) if a == b == "question"]
-    return {"up": summary(up), "down": summary(down), "question": summary(questions)}
+    return {"up": summary(up), "down": summary(down), "question": summary(questions),
+            "up_cpu": summary(times.up_cpu[:taps])}
 
 
 def part_bare(taps: int, size: tuple[int, int], multisamples: int) -> dict:
@@ -112,7 +113,7 @@ def part_bare(taps: int, size: tuple[int, int], multisamples: int) -> dict:
         from screens.tap_timing import time_bare_taps
 
         times = time_bare_taps(taps)
-    return {"up": summary(times.up), "down": summary(times.down)}
+    return {"up": summary(times.up), "down": summary(times.down), "up_cpu": summary(times.up_cpu)}
 
 
 def part_ready(size: tuple[int, int], started: float) -> dict:
@@ -254,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  bare app p50 {_frames(bare['up']['p50_s'])}, p99 {_frames(bare['up']['p99_s'])} "
                   f"(one label and one rectangle changed per tap)")
             print(f"  ratio kiosk/bare: p50 {ours['up']['p50_s'] / bare['up']['p50_s']:.2f}x, p99 {ratio:.2f}x{goal}")
+            cpu, bare_cpu = ours["up_cpu"], bare["up_cpu"]
+            print(f"  in CPU time (the process's, all threads; less bent by other load): kiosk p50 "
+                  f"{cpu['p50_s'] * 1000:.1f} ms, p99 {cpu['p99_s'] * 1000:.1f} ms; bare app p50 "
+                  f"{bare_cpu['p50_s'] * 1000:.1f} ms, p99 {bare_cpu['p99_s'] * 1000:.1f} ms; ratio p50 "
+                  f"{cpu['p50_s'] / bare_cpu['p50_s']:.2f}x, p99 {cpu['p99_s'] / bare_cpu['p99_s']:.2f}x")
             print(f"  question to next question ({ours['question']['n']} taps): p50 "
                   f"{_frames(ours['question']['p50_s'])}, p99 {_frames(ours['question']['p99_s'])}")
             print(f"  touch-down to the pressed face on screen: p50 {_frames(ours['down']['p50_s'])}, "

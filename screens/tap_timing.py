@@ -26,6 +26,10 @@ class TapTimes:
 
     down: list[float] = field(default_factory=list)
     up: list[float] = field(default_factory=list)
+    # The same spans in the process's CPU time (every thread's, llvmpipe's included): on a machine shared with
+    # other work, wall time waits for a core and CPU time does not.
+    down_cpu: list[float] = field(default_factory=list)
+    up_cpu: list[float] = field(default_factory=list)
     think: list[float] = field(default_factory=list)  # the reading time before each tap, on the flow's clock
     screens: list[tuple[str, str]] = field(default_factory=list)  # (screen before, screen after) per tap
 
@@ -39,20 +43,20 @@ class TimedFinger(Finger):
         self.times = TapTimes()
         self.screen = screen
 
-    def _next_frame_after(self, act, frames: int = 4) -> float | None:
-        """Seconds from `act()` to the end of the first frame drawn after it (Kivy draws only what changed:
-        None when nothing did within `frames` frames, as for a touch on a bare rectangle)."""
-        flips: list[float] = []
+    def _next_frame_after(self, act, frames: int = 4) -> tuple[float, float] | None:
+        """Seconds from `act()` to the end of the first frame drawn after it, wall and CPU time (Kivy draws
+        only what changed: None when nothing did within `frames` frames, as for a touch on a bare rectangle)."""
+        flips: list[tuple[float, float]] = []
 
         def mark(*_):
             # Offscreen, a buffer swap does not wait for the drawing: without this the frame's pixels
             # would be made later, by whichever frame next uploads a texture, and billed to it.
             glFinish()
-            flips.append(time.perf_counter())
+            flips.append((time.perf_counter(), time.process_time()))
 
         Window.bind(on_flip=mark)
         try:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             act()
             for _ in range(frames):
                 self.pump(1)
@@ -60,7 +64,7 @@ class TimedFinger(Finger):
                     break
         finally:
             Window.unbind(on_flip=mark)
-        return flips[0] - started if flips else None
+        return (flips[0][0] - started, flips[0][1] - started_cpu) if flips else None
 
     def touch(self, widget, *, think_s: float | None = None, hold_s: float = 0.0, frames: int = 2) -> None:
         think = self.think_s if think_s is None else think_s
@@ -75,9 +79,11 @@ class TimedFinger(Finger):
         up = self._next_frame_after(finger.touch_up)
         self.taps += 1
         if down is not None:
-            self.times.down.append(down)
+            self.times.down.append(down[0])
+            self.times.down_cpu.append(down[1])
         if up is not None:
-            self.times.up.append(up)
+            self.times.up.append(up[0])
+            self.times.up_cpu.append(up[1])
             self.times.think.append(think)
             self.times.screens.append((before, self.screen()))
         self.pump(max(0, frames - 1))

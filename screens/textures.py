@@ -26,9 +26,10 @@ from kivy.uix.label import Label
 from screens.drawn import texture_point
 from screens.hiding import Hideable
 
-# The question screen's texts in two languages at 1280x800 take about 10 MB of texture; layout
-# passes render a few more at passing sizes, which are dropped first.
-BUDGET_BYTES = 16 * 1024 * 1024
+# The question screen's texts in two languages at 1280x800 take about 10 MB of texture, the profile's
+# and services' chips and tiles (plain and chosen) about 5 more, large text a few more; layout passes
+# render a few more at passing sizes, which are dropped first.
+BUDGET_BYTES = 24 * 1024 * 1024
 _SKIP = frozenset({"text", "font_name_r", "padding_x", "padding_y"})  # the text is keyed apart; the rest derived
 # Pixels of margin around the laid-out lines: a glyph's ink may reach a little past its advance width.
 INK_MARGIN = 2

@@ -105,7 +105,7 @@ class KioskButton(ButtonBehavior, RoundedBox, KeptLabel):
     kind = OptionProperty("action", options=["action", "quiet", "brand", "alert", "card"])
 
 
-class Chip(ButtonBehavior, RoundedBox, Label):
+class Chip(ButtonBehavior, RoundedBox, KeptLabel):
     """A tappable choice; chosen shows as a filled dark chip with bold text (not by hue alone)."""
 
     selected = BooleanProperty(False)
@@ -122,7 +122,7 @@ class FaceButton(ButtonBehavior, RoundedBox, BoxLayout):
     selected = BooleanProperty(False)
 
 
-class Tile(ButtonBehavior, RoundedBox, Label):
+class Tile(ButtonBehavior, RoundedBox, KeptLabel):
     """A big card to pick one item from a list (services, office choices)."""
 
     selected = BooleanProperty(False)

@@ -223,3 +223,22 @@ def test_a_card_leaves_out_the_square_its_face_covers(launch_kiosk, demo_config)
             assert close(pixel(kiosk, *picture.to_window(x - 3, y + d / 2)), rgb(kiosk.app.palette.CARD))
         kiosk.clock.advance(kiosk.app.office_config.kiosk.idle_timeout_s + 1)  # back to the welcome screen
         kiosk.expect("welcome")
+
+
+def test_profile_chips_keep_their_texts_and_draw_only_them(launch_kiosk, demo_config):
+    from screens.textures import CACHE
+
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk", ask_profile=True))
+    kiosk.tap("welcome", "start")
+    kiosk.expect("question")
+    for _ in range(9):
+        kiosk.finger.tap(face(kiosk, 4))
+    kiosk.expect("profile")
+    chip = kiosk.screen("profile").chips[0]
+    kiosk.finger.tap(chip)  # chosen: bold, another text texture
+    kiosk.finger.tap(chip)  # plain again
+    misses = CACHE.misses
+    kiosk.finger.tap(chip)
+    kiosk.finger.pump(1)
+    assert chip.selected and CACHE.misses == misses, "the chosen look's text was rendered again"
+    assert 0 < chip._shown.size[0] < chip.texture_size[0] / 2, "the chip draws its whole text texture"
