@@ -147,10 +147,11 @@ def test_silent_and_backlog_kiosks(collector_db_url, collector_server, tmp_path,
     assert now[behind_id]["health"] == "backlog" and now[behind_id]["oldest_pending_age_s"] > 24 * 3600
     assert now[behind_id]["pending"] == 3
     assert now[quiet_id]["health"] == "ok"
-    # Silent after 15 s without a word (instead of a working day): the kiosk that stopped sending turns silent.
-    # (Not silent yet within 10 minutes: 15 s can pass during the commands above on a loaded machine.)
+    # Silent after 3 s without a word (instead of a working day): the kiosk that stopped sending turns silent.
+    # (Not silent yet within 10 minutes: seconds can pass during the commands above on a loaded machine.)
+    # 3 s, not more: each look is a `kiosk admin` process, and waiting out 15 s made this test take 20 s.
     assert health("--silent-after-min", "10")[quiet_id]["health"] == "ok"
-    assert eventually(lambda: health("--silent-after-min", "0.25")[quiet_id]["health"] == "silent", timeout=60,
-                      every=1.0)
-    summary = admin_cli(collector_db_url, "kiosks", "--summary", "--silent-after-min", "0.25")
+    assert eventually(lambda: health("--silent-after-min", "0.05")[quiet_id]["health"] == "silent", timeout=60,
+                      every=0.5)
+    summary = admin_cli(collector_db_url, "kiosks", "--summary", "--silent-after-min", "0.05")
     assert summary["offices"][DEMO_OFFICE]["silent"] == 2 and summary["total"]["ok"] == 0
