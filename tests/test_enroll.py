@@ -22,7 +22,16 @@ def one_sentence_error(result) -> str:
 
 
 @pytest.fixture
-def collector(collector_server):
+def collector(module_collector_server):
+    """The module's collector (one start instead of one per test): each test adds its own offices, codes and
+    kiosks, and counts what it sent by the change in what the collector holds."""
+    module_collector_server.add_demo_office()
+    return module_collector_server
+
+
+@pytest.fixture
+def own_collector(collector_server):
+    """A collector of the test's own, for the tests that kill it."""
     server = collector_server()
     server.add_demo_office()
     return server
@@ -52,21 +61,21 @@ def test_enroll_stores_a_private_token_and_the_office_config(collector, data_dir
 
 
 def test_enroll_keeps_the_local_pin_when_the_office_has_none(collector, data_dir):
-    collector.add_office("kecamatan-uji", services=("kk",))
+    collector.add_office("kecamatan-pin-lokal", services=("kk",))
     local = tomllib.loads(office_config.DEMO_CONFIG.read_text())
     local["staff"]["pin_hash"] = hash_pin("975310")
     (data_dir / "config.toml").write_text(tomli_w.dumps(local))
-    result = kiosk("enroll", collector.url, collector.enroll_code("kecamatan-uji"), data_dir=data_dir)
+    result = kiosk("enroll", collector.url, collector.enroll_code("kecamatan-pin-lokal"), data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     config = office_config.load(data_dir / "config.toml")
-    assert config.office.id == "kecamatan-uji"
+    assert config.office.id == "kecamatan-pin-lokal"
     assert verify_pin("975310", config.pin_hash) and not verify_pin(office_config.DEMO_PIN, config.pin_hash)
 
 
 def test_a_kiosk_whose_pin_is_unknown_is_not_given_one(collector, data_dir):
-    collector.add_office("kecamatan-uji", services=("kk",))  # an office with no staff PIN at the collector
+    collector.add_office("kecamatan-tanpa-pin", services=("kk",))  # an office with no staff PIN at the collector
     (data_dir / "config.toml").write_text("[office\n")  # and no readable PIN on the kiosk
-    line = one_sentence_error(kiosk("enroll", collector.url, collector.enroll_code("kecamatan-uji"),
+    line = one_sentence_error(kiosk("enroll", collector.url, collector.enroll_code("kecamatan-tanpa-pin"),
                                     data_dir=data_dir))
     assert "no staff PIN" in line and "nothing was saved" in line
     assert (data_dir / "config.toml").read_text() == "[office\n" and not (data_dir / "token").exists()
@@ -103,19 +112,21 @@ def test_an_unreachable_collector_is_one_sentence(data_dir):
 
 
 def test_sync_once_and_status_after_enrolment(collector, data_dir):
+    before = collector.stored_count()
     assert kiosk("enroll", collector.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
     assert kiosk("simulate", "--count", "1200", "--seed", "4", data_dir=data_dir).returncode == 0
     synced = kiosk("sync", "--once", data_dir=data_dir)
     assert synced.returncode == 0, synced.stderr
     assert "sent 1200 now" in synced.stdout
     assert "1200/1200" in synced.stderr  # the progress bar of a backlog larger than one batch
-    assert collector.stored_count() == 1200
+    assert collector.stored_count() == before + 1200
     status = json.loads(kiosk("status", "--json", data_dir=data_dir).stdout)
     assert (status["pending"], status["sent"], status["rejected"]) == (0, 1200, 0)
     assert status["last_success"] and status["last_error"] is None
 
 
-def test_sync_once_exits_non_zero_when_the_collector_is_down(collector, data_dir):
+def test_sync_once_exits_non_zero_when_the_collector_is_down(own_collector, data_dir):
+    collector = own_collector
     assert kiosk("enroll", collector.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
     assert kiosk("simulate", "--count", "5", data_dir=data_dir).returncode == 0
     collector.kill()
@@ -144,7 +155,8 @@ def test_sync_without_enrolment_is_a_usage_error(data_dir):
     assert "kiosk enroll" in line
 
 
-def test_sync_without_once_waits_for_the_collector_to_come_back(collector, data_dir):
+def test_sync_without_once_waits_for_the_collector_to_come_back(own_collector, data_dir):
+    collector = own_collector
     import subprocess
     import sys
     import threading
@@ -199,6 +211,7 @@ def test_kiosk_sync_waits_for_the_app_to_finish_its_upload(collector, data_dir):
     from fixtures_sync import REPO
     from sync.lock import SenderLock
 
+    before = collector.stored_count()
     assert kiosk("enroll", collector.url, collector.enroll_code(), data_dir=data_dir).returncode == 0
     assert kiosk("simulate", "--count", "3", data_dir=data_dir).returncode == 0
     app = SenderLock(data_dir)
@@ -213,7 +226,7 @@ def test_kiosk_sync_waits_for_the_app_to_finish_its_upload(collector, data_dir):
         while not any("waiting for it to finish" in line for line in err_lines) and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.2)
-        assert syncing.poll() is None and collector.stored_count() == 0
+        assert syncing.poll() is None and collector.stored_count() == before
         app.release()
         syncing.wait(timeout=60)
     finally:
@@ -223,7 +236,7 @@ def test_kiosk_sync_waits_for_the_app_to_finish_its_upload(collector, data_dir):
             syncing.wait()
     reader.join(5)
     assert syncing.returncode == 0 and any("waiting for it to finish" in line for line in err_lines)
-    assert collector.stored_count() == 3
+    assert collector.stored_count() == before + 3
 
 
 def test_enrolment_works_without_the_command_line(collector, data_dir):
