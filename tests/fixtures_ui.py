@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -102,18 +103,43 @@ def launch_kiosk(kivy_window, data_dir, demo_config):
 
 @pytest.fixture
 def x_display():
-    """A virtual X display (Xvfb) of X_SCREEN for a test; skipped when Xvfb is missing."""
+    """A virtual X display (Xvfb) of X_SCREEN for a test; skipped when Xvfb is missing.
+
+    Xvfb chooses a free display number itself and says it on a pipe (-displayfd) once it takes
+    connections: a number made up here could be taken by another run (parallel test processes, a
+    second checkout) and the test would be skipped for it."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    number = 90 + os.getpid() % 400
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{X_SCREEN[0]}x{X_SCREEN[1]}x24",
-                               "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.skip("Xvfb did not start")
-        time.sleep(0.05)
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
+                               f"{X_SCREEN[0]}x{X_SCREEN[1]}x24", "-nolisten", "tcp"], pass_fds=(write_end,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    try:
+        number = _display_number(read_end, server, timeout_s=30)
+    finally:
+        os.close(read_end)
+    if number is None:
+        server.kill()
+        server.wait(10)
+        if os.environ.get("CI"):
+            pytest.fail("Xvfb did not start within 30 s", pytrace=False)
+        pytest.skip("Xvfb did not start")
     yield f":{number}"
     server.terminate()
     server.wait(10)
+
+
+def _display_number(read_end: int, server: subprocess.Popen, timeout_s: float) -> str | None:
+    """The display number Xvfb writes (a line) when it is ready; None if it exits or takes too long."""
+    deadline = time.monotonic() + timeout_s
+    said = b""
+    while not said.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([read_end], [], [], left)[0]:
+            return None
+        chunk = os.read(read_end, 16)
+        if not chunk:  # Xvfb exited without a display
+            return None
+        said += chunk
+    return said.decode().strip() if server.poll() is None else None
