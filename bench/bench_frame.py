@@ -43,7 +43,7 @@ def measure(frames: int, multisamples: int, large: bool, question: int = 1) -> d
         boot.prepare(offscreen=True, size=(1280, 800), maxfps=0, kivy_home=Path(tmp) / "kivy",
                      multisamples=multisamples)
         from kivy.core.window import Window
-        from kivy.graphics import Rectangle
+        from kivy.graphics import InstructionGroup, Rectangle
         from kivy.graphics.opengl import glFinish
 
         from kiosk.config import DEMO_CONFIG, load
@@ -102,8 +102,9 @@ def measure(frames: int, multisamples: int, large: bool, question: int = 1) -> d
             groups = (widgets(*(w for w in shown if isinstance(w, Face))),
                       widgets(*(w for w in shown if isinstance(w, FaceButton))),
                       widgets(*(w for w in shown if type(w).__name__ in ("Label", "KeptLabel"))), widgets(bar),
-                      # A shape taken out takes its texture binding with it.
-                      [(bar.canvas.before, i) for i in bar.canvas.before.children if isinstance(i, Rectangle)],
+                      # Its scissored clear (a group); a shape taken out would take its texture binding with it.
+                      [(bar.canvas.before, i) for i in bar.canvas.before.children
+                       if isinstance(i, (Rectangle, InstructionGroup))],
                       widgets(logo), widgets(name),
                       widgets(speaker), widgets(progress),
                       widgets(*(w for w in shown if isinstance(w, StepDots))),

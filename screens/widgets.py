@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.graphics import Color, Ellipse, Rectangle
+from kivy.graphics import (ClearBuffers, ClearColor, Color, Ellipse, InstructionGroup, Rectangle, ScissorPop,
+                           ScissorPush)
 from kivy.lang import Builder
 from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty, OptionProperty,
                              StringProperty)
@@ -138,9 +139,35 @@ class HideableRow(Hideable, BoxLayout):
 
 
 class OfficeBar(BoxLayout):
-    """Office logo and name on every citizen screen; `right_text` shows progress or the counter."""
+    """Office logo and name on every citizen screen; `right_text` shows progress or the counter.
+
+    Its `fill` is painted by clearing the bar's pixels to that colour (a scissored clear), not by a
+    rectangle: a software renderer clears pixels for almost nothing and shades a rectangle's one by
+    one (about 1.5 ms of each question frame for the bar's 113k pixels with anti-aliasing)."""
 
     right_text = StringProperty("")
+    fill = ColorProperty([0, 0, 0, 1])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._painted = InstructionGroup()
+        self.canvas.before.insert(0, self._painted)
+        for name in ("x", "y", "width", "height", "fill"):
+            self.fbind(name, self._paint)
+        self._paint()
+
+    def _paint(self, *_) -> None:
+        # The scissor is in window pixels, whole ones: where the rectangle's edges would fall. (Not self.right
+        # and self.top: called as width or height changes, before Kivy updates those.)
+        x, y = self.to_window(self.x, self.y)
+        right, top = self.to_window(self.x + self.width, self.y + self.height)
+        painted = self._painted
+        painted.clear()
+        painted.add(ScissorPush(x=round(x), y=round(y), width=max(0, round(right) - round(x)),
+                                height=max(0, round(top) - round(y))))
+        painted.add(ClearColor(*self.fill))
+        painted.add(ClearBuffers(clear_color=True, clear_depth=False, clear_stencil=False))
+        painted.add(ScissorPop())
 
 
 class SectionTitle(Label):

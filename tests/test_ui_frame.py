@@ -242,3 +242,27 @@ def test_profile_chips_keep_their_texts_and_draw_only_them(launch_kiosk, demo_co
     kiosk.finger.pump(1)
     assert chip.selected and CACHE.misses == misses, "the chosen look's text was rendered again"
     assert 0 < chip._shown.size[0] < chip.texture_size[0] / 2, "the chip draws its whole text texture"
+
+
+def test_the_office_bar_is_painted_by_a_clear_to_its_edges(launch_kiosk, demo_config):
+    from kivy.graphics import ClearBuffers, Rectangle, ScissorPush
+
+    kiosk = launch_kiosk(demo_config.with_kiosk(service="kk"))
+    for large in (False, True):  # both palettes
+        if large:
+            kiosk.tap("welcome", "large_text")
+        kiosk.tap("welcome", "start")
+        kiosk.expect("question")
+        kiosk.finger.pump(1)
+        bar = kiosk.widget("question", "bar")
+        painted = [i for group in bar.canvas.before.children for i in getattr(group, "children", [group])]
+        assert not [i for i in painted if isinstance(i, Rectangle)], "the bar's fill is shaded pixel by pixel"
+        scissor = next(i for i in painted if isinstance(i, ScissorPush))
+        assert (scissor.x, scissor.y, scissor.width, scissor.height) == (0, 800 - bar.height, 1280, bar.height)
+        assert [i for i in painted if isinstance(i, ClearBuffers)]
+        brand, page = rgb(kiosk.app.palette.BRAND), rgb(kiosk.app.palette.PAGE)
+        for x, y in ((1, bar.y + 1), (bar.right - 2, bar.y + 1), (1, bar.top - 2), (bar.right - 2, bar.top - 2)):
+            assert close(pixel(kiosk, x, y), brand), f"the bar's colour at {x}, {y}"
+        assert close(pixel(kiosk, bar.center_x, bar.y - 2), page), "the page right under the bar"
+        kiosk.clock.advance(kiosk.app.office_config.kiosk.idle_timeout_s + 1)  # back to the welcome screen
+        kiosk.expect("welcome")
