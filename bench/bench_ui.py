@@ -5,7 +5,8 @@ Each part runs in its own process (Kivy owns one window per process).
   (and from touching to the next frame, which shows the pressed face). The reference is a
   bare Kivy app in the same window size and anti-aliasing that changes one label and one
   coloured rectangle per tap (screens/tap_timing.py). Goal: our p99 within 2x the bare app's,
-  with anti-aliasing on (as `kiosk run` draws); the frames at 60 Hz are printed as well.
+  with anti-aliasing on (as `kiosk run` draws); the frames at 60 Hz are printed as well, and the same
+  spans in the process's CPU time (all threads), which other load on a shared machine bends far less.
 - cold start: a new process until the welcome screen's first frame is on screen. Goal: under 1.5 s.
 - memory: RSS after 100 autoplayed surveys (warm-up: fonts, texts, caches) and after --surveys
   (default 400; the goal's 2,000 with --surveys 2000, 10-25 minutes here). Goal: under 2 MB from
