@@ -1,6 +1,7 @@
 """Kiosk tokens, enrolment codes and admin passwords: made at random, stored only as hashes."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -43,5 +44,10 @@ def verify_password(password: str, stored: str) -> bool:
     return verify_secret(password, stored)
 
 
-# A fixed hash to check against when the user is unknown, so a wrong name costs as long as a wrong password.
-DUMMY_PASSWORD_HASH = hash_password("not a password", salt=b"\0" * 16)
+@functools.cache
+def dummy_password_hash() -> str:
+    """A fixed hash to check against when the user is unknown, so a wrong name costs as long as a wrong password.
+
+    Made at first use, not at import: a scrypt hash takes 0.1 s, which every `kiosk admin` and `kiosk report`
+    command paid without ever checking a password. A collector makes it when it starts (login.Logins)."""
+    return hash_password("not a password", salt=b"\0" * 16)

@@ -107,6 +107,7 @@ class Logins:
         self._hash_seconds = 0.1  # how long a password check takes here, kept up to date
         self._memo_key = secrets.token_bytes(32)
         self._memo_lock = threading.Lock()
+        credentials.dummy_password_hash()  # made now: the first unknown name then costs no more than a wrong password
 
     # --- passwords ---------------------------------------------------------------------------------
 

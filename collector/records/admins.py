@@ -58,7 +58,7 @@ def authenticate_admin(engine: Engine, name: str, password: str) -> Admin | None
         scope = frozenset(conn.execute(select(admin_offices.c.office_id)
                                        .where(admin_offices.c.admin == name)).scalars())
     if row is None:
-        credentials.verify_password(password, credentials.DUMMY_PASSWORD_HASH)
+        credentials.verify_password(password, credentials.dummy_password_hash())
         return None
     if not credentials.verify_password(password, row.password_hash):
         return None
