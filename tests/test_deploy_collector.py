@@ -165,8 +165,15 @@ def test_nginx_front_serves_tls_large_batches_and_the_real_client_address(nginx_
                                        "X-Forwarded-For": "203.0.113.9"})
     assert status == 200, body[:300]
     assert {r["status"] for r in json.loads(body)["results"]} == {"accepted"}
-    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
-    posted = [line for line in lines if line.get("path") == "/api/v1/responses"]
+    # The access log line is written as the response ends: on a busy machine it can land just after the
+    # client has the whole answer, so it is waited for (10 s at most).
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+        posted = [line for line in lines if line.get("path") == "/api/v1/responses"]
+        if posted or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert posted and posted[-1]["client"] == "127.0.0.2", posted
     status, headers, _ = request(http_port, None, "GET", "/api/v1/health")
     assert status == 301 and {name.lower(): value for name, value in headers}["location"].startswith("https://")
