@@ -166,9 +166,9 @@ def _submitted_within(date_from: dt.date | None, date_to: dt.date | None) -> lis
     comments as the local dates alone, but a range of the index comments_office_recent, so a page of an
     older period starts at the period's newest comment instead of the office's."""
     where = []
-    if date_from:
+    if date_from and date_from > dt.date.min + dt.timedelta(days=1):  # the first days of year 1: no bound needed
         where.append(comments.c.submitted_at >= (date_from - dt.timedelta(days=1)).isoformat())
-    if date_to:
+    if date_to and date_to < dt.date.max - dt.timedelta(days=2):  # the last days of year 9999: likewise
         where.append(comments.c.submitted_at < (date_to + dt.timedelta(days=2)).isoformat())
     return where
 
