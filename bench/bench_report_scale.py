@@ -263,18 +263,11 @@ def main(argv: list[str]) -> int:
         measure("sqlite", f"sqlite:///{folder}/collector.db", args.big, args.small, Path(folder), args.runs)
     if args.no_pg:
         return 0
-    from tests.pgcluster import ClusterUnavailable, PostgresCluster  # test kit, run from the repository root
+    from bench import postgres
 
-    try:
-        cluster = PostgresCluster().start()
-    except ClusterUnavailable as exc:
-        print(f"postgresql: skipped ({exc})")
-        return 0
-    try:
-        with tempfile.TemporaryDirectory() as folder:
+    with postgres() as cluster, tempfile.TemporaryDirectory() as folder:
+        if cluster is not None:
             measure("postgresql", cluster.create_database(), args.big, args.small, Path(folder), args.runs)
-    finally:
-        cluster.stop()
     return 0
 
 

@@ -133,17 +133,11 @@ def main(argv: list[str]) -> int:
         feed_series("sqlite", lambda: f"sqlite:///{Path(folder) / f'c{next(files)}.db'}", counts)
     if args.no_pg:
         return 0
-    from tests.pgcluster import ClusterUnavailable, PostgresCluster  # test kit, run from the repository root
+    from bench import postgres
 
-    try:
-        cluster = PostgresCluster().start()
-    except ClusterUnavailable as exc:
-        print(f"postgresql: skipped ({exc})")
-        return 0
-    try:
-        feed_series("postgresql", cluster.create_database, counts)
-    finally:
-        cluster.stop()
+    with postgres() as cluster:
+        if cluster is not None:
+            feed_series("postgresql", cluster.create_database, counts)
     return 0
 
 

@@ -110,17 +110,11 @@ def main(argv: list[str]) -> int:
         measure("sqlite", lambda: f"sqlite:///{folder}/run{next(runs)}.db", args.batches, args.size)
     if args.no_pg:
         return 0
-    from tests.pgcluster import ClusterUnavailable, PostgresCluster  # test kit, run from the repository root
+    from bench import postgres
 
-    try:
-        cluster = PostgresCluster(durable=True).start()
-    except ClusterUnavailable as exc:
-        print(f"postgresql: skipped ({exc})")
-        return 0
-    try:
-        measure("postgresql", cluster.create_database, args.batches, args.size)
-    finally:
-        cluster.stop()
+    with postgres(durable=True) as cluster:
+        if cluster is not None:
+            measure("postgresql", cluster.create_database, args.batches, args.size)
     return 0
 
 
