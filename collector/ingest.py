@@ -9,10 +9,11 @@ under a used id (conflict). Nothing is kept in memory between batches.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import orjson
 from sqlalchemy import select, update
@@ -238,6 +239,20 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None
     # Ids in one order for everyone: two batches holding the same ids in opposite orders would
     # otherwise each wait for the other's row locks (a deadlock) on PostgreSQL.
     rows = sorted(rows, key=_first)
+    if conn.dialect.name == "postgresql" and tz is not None and all(row[1] == rows[0][1] for row in rows):
+        # One statement and one round trip for the rows and their running totals: the totals are counted as if
+        # every row were new (they nearly always are); the few that were not (a resent batch, a conflict) are
+        # taken back from them in the same transaction, so the totals stay exact.
+        from collector import totals
+
+        params = {column: list(values) for column, values in zip(_COLUMNS, zip(*rows))}
+        params.update(totals.pg_params(_totals_rows(rows, parsed or {}), tz))
+        inserted = set(conn.exec_driver_sql(_pg_insert_counted(), params).scalars())
+        if len(inserted) < len(rows):
+            totals.add_rows(conn, _totals_rows([row for row in rows if row[0] not in inserted], parsed or {}), tz,
+                            sign=-1)
+        _count(conn, [row for row in rows if row[0] in inserted], tz, parsed, totals_kept=True)
+        return inserted
     if conn.dialect.name == "postgresql":
         # One statement with one array per column: PostgreSQL parses it once, whatever the batch size.
         arrays = {column: list(values) for column, values in zip(_COLUMNS, zip(*rows))}
@@ -258,15 +273,15 @@ def _insert_new(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None
 
 
 def _count(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = None,
-           parsed: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-    """The running totals take the new rows in the same transaction (collector/totals.py), and so do the
-    comment rows and held flags the pages read instead of the bodies (collector/comments.py) and each
-    kiosk's count of stored responses (kiosks.responses)."""
+           parsed: Mapping[str, Mapping[str, Any]] | None = None, totals_kept: bool = False) -> None:
+    """The running totals take the new rows in the same transaction (collector/totals.py; totals_kept: the
+    insert has already counted them), and so do the comment rows and held flags the pages read instead of the
+    bodies (collector/comments.py) and each kiosk's count of stored responses (kiosks.responses)."""
     from collector import comments, totals
 
     parsed = parsed or {}
-    totals.add_rows(conn, ((r[1], r[2], r[6], r[4], r[7], parsed.get(r[0], r[8]), r[10], False, r[5]) for r in rows),
-                    tz)
+    if not totals_kept:
+        totals.add_rows(conn, _totals_rows(rows, parsed), tz)
     comments.add_new(conn, rows, parsed)
     per_kiosk: dict[str, int] = {}
     for r in rows:
@@ -274,6 +289,12 @@ def _count(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = No
             per_kiosk[r[3]] = per_kiosk.get(r[3], 0) + 1
     for kiosk_id in sorted(per_kiosk):  # one order for every writer
         conn.execute(update(kiosks).where(kiosks.c.id == kiosk_id).values(responses=kiosks.c.responses + per_kiosk[kiosk_id]))
+
+
+def _totals_rows(rows: list[tuple[Any, ...]], parsed: Mapping[str, Mapping[str, Any]]) -> Iterator[tuple[Any, ...]]:
+    """The rows (in _COLUMNS order) as the totals read them (collector/totals.py Row), with the wire dicts
+    already parsed where there are."""
+    return ((r[1], r[2], r[6], r[4], r[7], parsed.get(r[0], r[8]), r[10], False, r[5]) for r in rows)
 
 
 def _first(row: tuple[Any, ...]) -> Any:
@@ -297,6 +318,14 @@ _PG_UNNEST_INSERT = (
     f"INSERT INTO responses ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
     + ", ".join(f"%({c})b::{'boolean' if c == 'complete' else 'text'}[]" for c in _COLUMNS)
     + ") ON CONFLICT (id) DO NOTHING RETURNING id")
+# The insert and the totals of its rows in one statement: the main query takes the inserted ids from the insert
+# first, then PostgreSQL runs the totals' upserts (a WITH clause nothing reads runs once, after the main query),
+# so every writer still locks the responses, then the totals in key order.
+@functools.cache
+def _pg_insert_counted() -> str:
+    from collector.totals import PG_UPSERTS_NAMED
+
+    return f"WITH {PG_UPSERTS_NAMED}, new AS ({_PG_UNNEST_INSERT}) SELECT id FROM new"
 
 
 def _stored_bodies(conn: Connection, ids: list[str]) -> dict[str, str]:

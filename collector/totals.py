@@ -433,7 +433,7 @@ def _sqlite_upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -
 _SQLITE_UPSERT = {table: _sqlite_upsert(table, keys, values) for table, keys, values in _KINDS}
 
 
-def _json_upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
+def _json_upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...], param: str = "%s") -> str:
     """PostgreSQL: every row of a table's deltas as one INSERT from one JSON parameter (`_json_rows`: an
     array of objects whose members are named a0, a1, ... in column order); the keys are distinct, as ON
     CONFLICT DO UPDATE needs. One text parameter per table instead of one array per column (about 200 of
@@ -441,7 +441,7 @@ def _json_upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> 
     kiosk's batch of 250 (PostgreSQL 15, psycopg 3, 2 busy cores)."""
     columns = ['"class"' if c == "class" else c for c in keys + values]
     types = ["integer" if c in _INTEGER_KEYS else "text" for c in keys] + ["bigint"] * len(values)
-    return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM json_to_recordset(%s::json) AS d("
+    return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM json_to_recordset({param}::json) AS d("
             + ", ".join(f"a{i} {t}" for i, t in enumerate(types)) + f") ON CONFLICT ({', '.join(columns[:len(keys)])}) "
             "DO UPDATE SET " + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
 
@@ -461,6 +461,10 @@ def _json_rows(items: list[tuple]) -> str:
 # empty array for a table with nothing to add), so every writer locks the tables' rows in the same order.
 _PG_UPSERT = ("WITH " + ", ".join(f"add_{table} AS ({_json_upsert(table, keys, values)})" for table, keys, values in _KINDS)
               + " SELECT 1")
+# The same upserts with named parameters (totals_0 .. totals_7), to go in the WITH list of another statement:
+# ingest's insert of the responses and their totals in one round trip (`pg_params`, collector/ingest.py).
+PG_UPSERTS_NAMED = ", ".join(f"add_{table} AS ({_json_upsert(table, keys, values, f'%(totals_{i})s')})"
+                             for i, (table, keys, values) in enumerate(_KINDS))
 _EMPTY = {table: ("[]",) for table, _, _ in _KINDS}
 
 
@@ -490,11 +494,19 @@ def _apply(conn: Connection, deltas: Deltas, tables: Sequence[str] | None = None
             conn.exec_driver_sql(_SQLITE_UPSERT[table], items)
 
 
-def add_rows(conn: Connection, rows: Iterable[Row], tz: tzinfo | None = None) -> None:
-    """Count freshly inserted rows (see Row); tz: the office's time zone when every row is of one office."""
+def add_rows(conn: Connection, rows: Iterable[Row], tz: tzinfo | None = None, sign: int = 1) -> None:
+    """Count freshly inserted rows (see Row); tz: the office's time zone when every row is of one office.
+    sign -1 takes back what they added (PostgreSQL's ingest counts a batch before it knows which rows are new)."""
     deltas = Deltas()
-    _sum(rows, 1, deltas, (lambda _office: tz) if tz is not None else _zones(conn))
+    _sum(rows, sign, deltas, (lambda _office: tz) if tz is not None else _zones(conn))
     _apply(conn, deltas)
+
+
+def pg_params(rows: Iterable[Row], tz: tzinfo) -> dict[str, str]:
+    """The parameters of PG_UPSERTS_NAMED that add these rows (see Row) of one office, in this time zone."""
+    deltas = Deltas()
+    _sum(rows, 1, deltas, lambda _office: tz)
+    return {f"totals_{i}": _json_rows(items) for i, (_, items) in enumerate(deltas.rows())}
 
 
 @contextlib.contextmanager
