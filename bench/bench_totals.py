@@ -17,7 +17,7 @@ its own: about 363 rows (777 before migration 25, 3,500 before 24), 1.36x-1.62x 
 and 2.52x before migration 25; after it, until a bucket's nine unsur became one list, a third of what the
 totals added on SQLite was the garbage collector's, run by the objects they made per answer). On PostgreSQL the
 totals then went into the WITH list of the batch's insert (one round trip for both): oldest first 1.31x-1.32x
-before, 1.19x-1.25x after (load 1-2); without the totals, the bench sends the insert alone."""
+before, 1.18x-1.25x after (load 1-2); without the totals, the bench sends the insert alone."""
 from __future__ import annotations
 
 import argparse
