@@ -230,58 +230,54 @@ def _row_values(wire: Mapping[str, Any], body: str, office_id: str, kiosk_id: st
             day, wire["complete"], body, stamp(now), collector_flags)
 
 
-def _insert_new(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = None,
+def _insert_new(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo,
                 parsed: Mapping[str, Mapping[str, Any]] | None = None) -> set[str]:
-    """Insert the rows (tuples in _COLUMNS order) whose id is new; returns the ids actually inserted.
-    tz: the office's time zone; parsed: the rows' wire dicts by id (both only spare the totals some work)."""
+    """Insert the rows (tuples in _COLUMNS order) of one office whose id is new, with their running totals;
+    returns the ids actually inserted. tz: the office's time zone; parsed: the rows' wire dicts by id (they
+    spare the totals parsing the bodies again)."""
+    from collector import totals
+
     if not rows:
         return set()
+    parsed = parsed or {}
     # Ids in one order for everyone: two batches holding the same ids in opposite orders would
     # otherwise each wait for the other's row locks (a deadlock) on PostgreSQL.
     rows = sorted(rows, key=_first)
-    if conn.dialect.name == "postgresql" and tz is not None and all(row[1] == rows[0][1] for row in rows):
-        # One statement and one round trip for the rows and their running totals: the totals are counted as if
-        # every row were new (they nearly always are); the few that were not (a resent batch, a conflict) are
-        # taken back from them in the same transaction, so the totals stay exact.
-        from collector import totals
-
+    if conn.dialect.name == "postgresql":
+        # One statement with one array per column (PostgreSQL parses it once, whatever the batch size) and one
+        # round trip for the rows and their running totals: the totals are counted as if every row were new
+        # (they nearly always are); the few that were not (a resent batch, a conflict) are taken back from them
+        # in the same transaction, so the totals stay exact.
         params = {column: list(values) for column, values in zip(_COLUMNS, zip(*rows))}
-        params.update(totals.pg_params(_totals_rows(rows, parsed or {}), tz))
+        params.update(totals.pg_params(_totals_rows(rows, parsed), tz))
         inserted = set(conn.exec_driver_sql(_pg_insert_counted(), params).scalars())
         if len(inserted) < len(rows):
-            totals.add_rows(conn, _totals_rows([row for row in rows if row[0] not in inserted], parsed or {}), tz,
+            totals.add_rows(conn, _totals_rows([row for row in rows if row[0] not in inserted], parsed), tz,
                             sign=-1)
-        _count(conn, [row for row in rows if row[0] in inserted], tz, parsed, totals_kept=True)
-        return inserted
-    if conn.dialect.name == "postgresql":
-        # One statement with one array per column: PostgreSQL parses it once, whatever the batch size.
-        arrays = {column: list(values) for column, values in zip(_COLUMNS, zip(*rows))}
-        inserted = set(conn.exec_driver_sql(_PG_UNNEST_INSERT, arrays).scalars())
-        _count(conn, [row for row in rows if row[0] in inserted], tz, parsed)
-        return inserted
-    # SQLite: this transaction began with BEGIN IMMEDIATE (collector.db), so no other writer, in this
-    # process or another, can store one of these ids between the look-up and the insert. A plain
-    # executemany is then several times cheaper than SQLAlchemy's INSERT ... RETURNING in many-row
-    # statements; and should anything ever get past the look-up, the primary key refuses the second
-    # copy (the batch fails and is retried, answered `duplicate`), so nothing is stored twice.
-    stored = _stored_ids(conn, [row[0] for row in rows])
-    new = [row for row in rows if row[0] not in stored] if stored else rows
-    if new:
-        conn.exec_driver_sql(_SQLITE_INSERT, new)
-        _count(conn, new, tz, parsed)
+        new = [row for row in rows if row[0] in inserted]
+    else:
+        # SQLite: this transaction began with BEGIN IMMEDIATE (collector.db), so no other writer, in this
+        # process or another, can store one of these ids between the look-up and the insert. A plain
+        # executemany is then several times cheaper than SQLAlchemy's INSERT ... RETURNING in many-row
+        # statements; and should anything ever get past the look-up, the primary key refuses the second
+        # copy (the batch fails and is retried, answered `duplicate`), so nothing is stored twice.
+        stored = _stored_ids(conn, [row[0] for row in rows])
+        new = [row for row in rows if row[0] not in stored] if stored else rows
+        if new:
+            conn.exec_driver_sql(_SQLITE_INSERT, new)
+            totals.add_rows(conn, _totals_rows(new, parsed), tz)
+    _follow_new(conn, new, parsed)
     return {row[0] for row in new}
 
 
-def _count(conn: Connection, rows: list[tuple[Any, ...]], tz: tzinfo | None = None,
-           parsed: Mapping[str, Mapping[str, Any]] | None = None, totals_kept: bool = False) -> None:
-    """The running totals take the new rows in the same transaction (collector/totals.py; totals_kept: the
-    insert has already counted them), and so do the comment rows and held flags the pages read instead of the
-    bodies (collector/comments.py) and each kiosk's count of stored responses (kiosks.responses)."""
-    from collector import comments, totals
+def _follow_new(conn: Connection, rows: list[tuple[Any, ...]], parsed: Mapping[str, Mapping[str, Any]]) -> None:
+    """Beside the running totals, the new rows' comment rows and held flags, which the pages read instead of the
+    bodies (collector/comments.py), and each kiosk's count of stored responses (kiosks.responses), in the same
+    transaction."""
+    from collector import comments
 
-    parsed = parsed or {}
-    if not totals_kept:
-        totals.add_rows(conn, _totals_rows(rows, parsed), tz)
+    if not rows:
+        return
     comments.add_new(conn, rows, parsed)
     per_kiosk: dict[str, int] = {}
     for r in rows:
