@@ -38,8 +38,15 @@ def _quarter(value: str) -> str:
     return f"Triwulan {_ROMAN[found.group(2)]} {found.group(1)}" if found else value
 
 
-def _order(field: str) -> tuple[int, str]:
-    return (list(FIELDS).index(field) if field in FIELDS else len(FIELDS), field)
+def local_minute(at: str, tz) -> str:
+    """An audit line's time in the office's time, to the minute, as the lampiran and the dashboard show it."""
+    return dt.datetime.fromisoformat(at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def in_order(changes: dict[str, list], order: Iterable[str]) -> list[tuple[str, list]]:
+    """An edit's (field, [old, new]) in its form's order (the log keeps its JSON keys sorted); others last, by name."""
+    order = list(order)
+    return sorted(changes.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]))
 
 
 def rows(entries: Iterable[dict[str, Any]], tz) -> list[tuple[str, str, str, str]]:
@@ -47,28 +54,23 @@ def rows(entries: Iterable[dict[str, Any]], tz) -> list[tuple[str, str, str, str
     out = []
     for e in entries:
         detail = e["detail"]
-        when = dt.datetime.fromisoformat(e["at"]).astimezone(tz)
-        # In the form's order (the log keeps its JSON keys sorted).
-        changes = {f: detail["changes"][f] for f in sorted(detail.get("changes", {}), key=_order)}
+        changes = dict(in_order(detail.get("changes", {}), FIELDS))
         if e["action"] == PLAN_ADD:
             what = "ditambahkan: " + "; ".join(f"{FIELDS.get(f, f)} {_value(f, new)}" for f, (_, new) in changes.items())
         else:
             what = "; ".join(f"{FIELDS.get(f, f)}: {_value(f, old)} menjadi {_value(f, new)}"
                              for f, (old, new) in changes.items())
         plan = f"{detail.get('unsur', '')} ({period_id(detail.get('period', ''))})"
-        out.append((when.strftime("%Y-%m-%d %H:%M"), e["actor"], plan, what))
+        out.append((local_minute(e["at"], tz), e["actor"], plan, what))
     return out
 
 
 def team_rows(entries: Iterable[dict[str, Any]], tz) -> list[tuple[str, str, str, str]]:
     """(local time, who, what was edited, what changed) per audit line about the team, decree or schedule."""
     out = []
-    order = list(TEAM_FIELDS)
     for e in entries:
         detail = e["detail"]
-        when = dt.datetime.fromisoformat(e["at"]).astimezone(tz)
-        changes = sorted(detail.get("changes", {}).items(), key=lambda item: order.index(item[0])
-                         if item[0] in order else len(order))
+        changes = in_order(detail.get("changes", {}), TEAM_FIELDS)
         if e["action"] in (TEAM_ADD, TEAM_REMOVE):
             member = dict((f, new if e["action"] == TEAM_ADD else old) for f, (old, new) in changes)
             what = ("ditambahkan: " if e["action"] == TEAM_ADD else "dihapus: ") + "; ".join(
@@ -78,8 +80,7 @@ def team_rows(entries: Iterable[dict[str, Any]], tz) -> list[tuple[str, str, str
             what = "; ".join(f"{TEAM_FIELDS.get(f, f)}: {_value(f, old)} menjadi {_value(f, new)}"
                              for f, (old, new) in changes)
             edited = "SK dan jadwal"
-        out.append((when.strftime("%Y-%m-%d %H:%M"), e["actor"], f"{edited} ({period_id(detail.get('period', ''))})",
-                    what))
+        out.append((local_minute(e["at"], tz), e["actor"], f"{edited} ({period_id(detail.get('period', ''))})", what))
     return out
 
 

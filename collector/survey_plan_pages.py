@@ -57,15 +57,14 @@ def _shown(field: str, value: Any) -> str | None:
 
 def history(engine: Engine, office: records.OfficeRecord, period: str) -> list[Edit]:
     """Every recorded edit of the period's decree, schedule and team, newest first."""
-    order = list(FIELD_LABELS)
+    from collector.report_plan_audit import in_order, local_minute
+
     out = []
     for entry in reversed(survey_plan.history(engine, office.id, period)):
-        changes = entry["detail"].get("changes", {})
-        fields = sorted(changes, key=lambda f: (order.index(f) if f in order else len(order), f))
-        when = dt.datetime.fromisoformat(entry["at"]).astimezone(office.tz).strftime("%Y-%m-%d %H:%M")
-        out.append(Edit(when, entry["actor"], entry["action"], EDITS.get(entry["action"], entry["action"]),
-                        tuple(Change(FIELD_LABELS.get(f, f), _shown(f, changes[f][0]), _shown(f, changes[f][1]))
-                              for f in fields)))
+        changes = in_order(entry["detail"].get("changes", {}), FIELD_LABELS)
+        out.append(Edit(local_minute(entry["at"], office.tz), entry["actor"], entry["action"],
+                        EDITS.get(entry["action"], entry["action"]),
+                        tuple(Change(FIELD_LABELS.get(f, f), _shown(f, old), _shown(f, new)) for f, (old, new) in changes)))
     return out
 
 
